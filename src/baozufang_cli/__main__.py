@@ -1,0 +1,3 @@
+from baozufang_cli.cli import main
+
+main()

@@ -1,0 +1,59 @@
+"""``bzf check``: validate every file and the rules across files; report every problem."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from baozufang_cli.diagnostics import ExitCode, count_errors
+from baozufang_cli.options import AsOfOpt, DataOpt, NoCacheOpt
+from baozufang_cli.runtime import as_of_date, fail, guard, ledger_root
+
+ORDER = 10
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(help="检查台账：逐个文件校验格式与规则，列出全部问题（有错误时退出码为 1）")
+    @guard
+    def check(
+        data: DataOpt = None,
+        as_of: AsOfOpt = None,
+        fmt: Annotated[
+            CheckFormat, typer.Option("--format", "-f", help="text 逐行文字，或 json 列表")
+        ] = CheckFormat.text,
+        no_cache: NoCacheOpt = False,
+    ) -> None:
+        from baozufang_cli.checks import check_as_of
+        from baozufang_cli.diagnostics import sort_key
+        from baozufang_cli.loader import LedgerUnusable, NoLedger, load_ledger, locate_in_files
+
+        day = as_of_date(as_of)
+        root = ledger_root(data)
+        try:
+            ledger = load_ledger(root, use_cache=not no_cache)
+            diagnostics = sorted(
+                ledger.diagnostics + locate_in_files(root, check_as_of(ledger, day)), key=sort_key
+            )
+            files = len(ledger.files)
+        except NoLedger:
+            raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）") from None
+        except LedgerUnusable as unusable:
+            diagnostics, files = unusable.diagnostics, unusable.files
+        errors = count_errors(diagnostics)
+        if fmt is CheckFormat.json:
+            typer.echo(json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2))
+        else:
+            for diagnostic in diagnostics:
+                typer.echo(diagnostic.format())
+            warnings = len(diagnostics) - errors
+            summary = f"检查完成（统计截至 {day}）：{files} 个项目文件，{errors} 个错误，{warnings} 个警告"
+            typer.echo(summary, err=bool(errors))
+        raise typer.Exit(int(ExitCode.LEDGER_ERRORS if errors else ExitCode.OK))

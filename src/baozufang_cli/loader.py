@@ -1,0 +1,496 @@
+"""Files → models + located diagnostics. Never prints.
+
+The read path per project file: read bytes → decode (UTF-8, BOM tolerated) → libyaml parse
+with YAML 1.2 meaning → pydantic validation → reference checks and canonical names. Only a
+file with problems has its node tree composed again to turn ``loc`` paths into lines.
+Unchanged files come from the cache (``cache.py``), errors included.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from baozufang_cli import yamlread
+from baozufang_cli.checks import check_config, check_ledger, check_project, check_raw_references
+from baozufang_cli.diagnostics import Diagnostic, sort_key
+from baozufang_cli.ledger import FileResult, Ledger, Registry
+from baozufang_cli.models import Criteria, Project, Targets, field_titles
+
+TARGETS_FILE = "targets.yaml"
+CRITERIA_FILE = "criteria.yaml"
+PROJECTS_DIR = "projects"
+PROJECT_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a project file is a few KB; refuse to parse megabytes
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class NoLedger(Exception):
+    """The folder is not a ledger (no targets.yaml / criteria.yaml / projects/)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(str(root))
+        self.root = root
+
+
+class LedgerUnusable(Exception):
+    """targets.yaml or criteria.yaml is broken: reports cannot run; ``diagnostics`` says why."""
+
+    def __init__(self, diagnostics: list[Diagnostic], files: int = 0) -> None:
+        super().__init__(f"{len(diagnostics)} problems")
+        self.diagnostics = diagnostics
+        self.files = files  # project files read (schema-checked only)
+
+
+# ------------------------------------------------------------------ reading and decoding
+
+
+def decode(raw: bytes) -> str:
+    """Bytes → text. UTF-8 with or without BOM; anything else is a located ``YamlProblem``."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(raw):
+        raise yamlread.YamlProblem(
+            "encoding",
+            "文件是 UTF-16 编码，不是 UTF-8",
+            1,
+            1,
+            hint="在编辑器中另存为 UTF-8，或运行 bzf fmt --fix-encoding",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        raise yamlread.YamlProblem(
+            "nul-byte", "文件含有空字符（NUL）", line, col, hint="文件可能已损坏，请从 git 恢复"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise yamlread.YamlProblem(
+                "encoding", "文件不是有效的 UTF-8 文本", line, 1, hint="请在编辑器中另存为 UTF-8"
+            ) from None
+        raise yamlread.YamlProblem(
+            "encoding",
+            "文件是 GBK/GB18030 编码，不是 UTF-8",
+            line,
+            1,
+            hint="在编辑器中另存为 UTF-8，或运行 bzf fmt --fix-encoding，或 iconv -f GB18030 -t UTF-8",
+        ) from None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:200]
+    return len(sample) >= 4 and sample.count(b"\x00") * 3 >= len(sample)
+
+
+def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
+    """Parse one file. Returns (data, text, diagnostics); data is None when it did not parse."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return (
+                None,
+                "",
+                [
+                    Diagnostic(
+                        rel,
+                        "file-too-large",
+                        f"文件过大（{size // 1024} KB）",
+                        hint="项目文件通常只有几 KB，请检查是否误存了其他内容",
+                    )
+                ],
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return (
+            None,
+            "",
+            [Diagnostic(rel, "read-error", "读取时文件已不存在", hint="文件在读取过程中被删除或改名")],
+        )
+    except IsADirectoryError:
+        return (
+            None,
+            "",
+            [
+                Diagnostic(
+                    rel, "read-error", "这是一个文件夹，不是文件", hint="请改名，项目文件须是 .yaml 文件"
+                )
+            ],
+        )
+    except OSError as error:
+        return (
+            None,
+            "",
+            [Diagnostic(rel, "read-error", f"无法读取文件：{error.strerror or error}", hint="检查文件权限")],
+        )
+    try:
+        text = decode(raw)
+        data = yamlread.load(text)
+    except yamlread.YamlProblem as problem:
+        return (
+            None,
+            "",
+            [
+                Diagnostic(
+                    rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
+                )
+            ],
+        )
+    if data is None:
+        return (
+            None,
+            text,
+            [
+                Diagnostic(
+                    rel, "empty-file", "文件是空的", line=1, col=1, hint="删除此文件，或按 README 的格式填写"
+                )
+            ],
+        )
+    if not isinstance(data, dict):
+        kind = "列表" if isinstance(data, list) else "单个值"
+        return (
+            None,
+            text,
+            [
+                Diagnostic(
+                    rel,
+                    "not-a-mapping",
+                    f"文件内容是{kind}，应为键值对",
+                    line=1,
+                    col=1,
+                    hint="顶层应为 id: …、name: … 这样的键值对",
+                )
+            ],
+        )
+    return data, text, []
+
+
+# ------------------------------------------------------------------ pydantic errors → diagnostics
+
+_TITLES = field_titles()
+_KINDS = {
+    "int_type": "整数",
+    "int_parsing": "整数",
+    "float_type": "数字",
+    "string_type": "文本",
+    "bool_type": "true 或 false",
+    "list_type": "列表",
+    "dict_type": "键值对",
+    "model_type": "键值对",
+    "model_attributes_type": "键值对",
+    "date_type": "日期",
+}
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－：", "0123456789.-:")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "键值对"
+    if isinstance(value, list):
+        return "列表"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _title(loc: tuple[str | int, ...]) -> str:
+    for step in reversed(loc):
+        if isinstance(step, str):
+            title = _TITLES.get(step)
+            return f"「{title}」({step})" if title and title != step else step
+    return "此项"
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The keys allowed at ``loc`` (the unknown key's parent), walking nested models."""
+    current: Any = model
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or step not in fields:
+            return []
+        current = _inner_model(fields[step].annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
+        hint = ""
+        at_key = False
+        if kind == "missing":
+            code, message = "missing-key", f"缺少必填项{_title(loc)}"
+        elif kind == "extra_forbidden":
+            code, message, at_key = "unknown-key", f"未知的键 {loc[-1]}", True
+            from baozufang_cli.ledger import closest
+
+            guess = closest(str(loc[-1]), _known_keys(model, loc))
+            hint = f"是否为 {guess}？" if guess else "键名须与 README 的格式一致"
+        elif kind == "bad-date":
+            code, message = "bad-date", f"{_title(loc)}：{item['msg']}"
+        elif kind in _KINDS:
+            code = "wrong-type"
+            message = f"{_title(loc)}应为{_KINDS[kind]}，实为 {_describe(value)}"
+            if kind == "int_type" and isinstance(value, float):
+                hint = "不能有小数"
+            elif isinstance(value, str) and value.translate(_FULL_WIDTH) != value:
+                hint = "含全角字符，请改为半角数字"
+            elif kind == "string_type" and value is not None:
+                hint = "文字内容请加引号"
+        elif kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
+            code, message = "empty-value", f"{_title(loc)}不能为空"
+        elif kind in _RANGE_ERRORS:
+            code = "out-of-range"
+            limits = "、".join(f"{_BOUNDS[k]} {v}" for k, v in ctx.items() if k in _BOUNDS)
+            message = f"{_title(loc)}超出范围：{_describe(value)}" + (f"（应{limits}）" if limits else "")
+        elif kind == "string_pattern_mismatch":
+            code, message = "bad-id", f"{_title(loc)}格式不对：{_describe(value)}"
+            hint = "只能包含字母、数字、- 和 _，且以字母或数字开头"
+        elif kind == "literal_error":
+            code = "bad-value"
+            message = f"{_title(loc)}取值不对：{_describe(value)}（应为 {ctx.get('expected', '')}）"
+        else:
+            code, message = "bad-value", f"{_title(loc)}：{item['msg']}"
+        out.append(Diagnostic(rel, code, message, hint=hint, loc=loc + (("@key",) if at_key else ())))
+    return out
+
+
+_BOUNDS = {
+    "gt": "大于",
+    "ge": "不小于",
+    "lt": "小于",
+    "le": "不大于",
+    "max_length": "长度不超过",
+}
+_RANGE_ERRORS = (
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "too_long",
+    "string_too_long",
+)
+
+
+def locate_all(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
+    """Fill in line/column from ``loc`` for the diagnostics of one file (composes the file once)."""
+    pending = [d for d in diagnostics if not d.line]
+    if not pending or not text:
+        return diagnostics
+    try:
+        root = yamlread.compose(text)
+    except Exception:  # the text parsed before; a failure here must not hide the diagnostics
+        return diagnostics
+    located = []
+    for diagnostic in diagnostics:
+        if not diagnostic.line:
+            loc = diagnostic.loc
+            at_key = bool(loc) and loc[-1] == "@key"
+            clean = loc[:-1] if at_key else loc
+            position = yamlread.locate(root, clean, at_key=at_key)
+            diagnostic = Diagnostic(
+                diagnostic.path,
+                diagnostic.code,
+                diagnostic.message,
+                diagnostic.severity,
+                position.line,
+                position.col,
+                diagnostic.hint,
+                clean,
+            )
+        located.append(diagnostic)
+    return located
+
+
+# ------------------------------------------------------------------ one file
+
+
+def validate(data: Any, model: type[M], rel: str) -> tuple[M | None, list[Diagnostic]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, schema_diagnostics(rel, error, model)
+
+
+def load_project_file(path: Path, rel: str, registry: Registry | None) -> FileResult:
+    data, text, diagnostics = read_yaml(path, rel)
+    if data is None:
+        return FileResult(rel, None, diagnostics)
+    project, diagnostics = validate(data, Project, rel)
+    if project is not None:
+        diagnostics = check_project(project, rel, Path(rel).stem, registry)
+    elif registry is not None:  # report every problem: references are checked even when the schema failed
+        diagnostics += check_raw_references(data, rel, registry)
+    return FileResult(rel, project, locate_all(diagnostics, text))
+
+
+def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    path = root / name
+    if not path.is_file():
+        return None, [
+            Diagnostic(name, "missing-file", f"缺少 {name}", hint="用 bzf init 创建，或从示例台账复制")
+        ]
+    data, text, diagnostics = read_yaml(path, name)
+    if data is None:
+        return None, diagnostics
+    config, diagnostics = validate(data, model, name)
+    return config, locate_all(diagnostics, text)
+
+
+# ------------------------------------------------------------------ the folder
+
+
+def is_ledger(root: Path) -> bool:
+    return (
+        (root / TARGETS_FILE).is_file() or (root / CRITERIA_FILE).is_file() or (root / PROJECTS_DIR).is_dir()
+    )
+
+
+def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Project files under ``projects/`` at any depth, sorted; symlinks out of the ledger are not followed."""
+    base = root / PROJECTS_DIR
+    found: list[tuple[Path, str]] = []
+    diagnostics: list[Diagnostic] = []
+    if not base.is_dir():
+        return found, [
+            Diagnostic(PROJECTS_DIR, "missing-file", "缺少 projects 文件夹", hint="项目文件放在 projects/ 下")
+        ]
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder_path = Path(folder)
+        for dirname in list(dirnames):
+            if dirname.endswith(PROJECT_SUFFIXES):
+                rel = (folder_path / dirname).relative_to(root).as_posix()
+                diagnostics.append(
+                    Diagnostic(
+                        rel,
+                        "not-a-file",
+                        "与项目文件同名的文件夹",
+                        severity="warning",
+                        hint="文件夹名不应以 .yaml 结尾",
+                    )
+                )
+            if (folder_path / dirname).is_symlink():
+                dirnames.remove(dirname)
+                rel = (folder_path / dirname).relative_to(root).as_posix()
+                diagnostics.append(
+                    Diagnostic(rel, "symlink-skipped", "未跟随符号链接的文件夹", severity="warning")
+                )
+        for filename in sorted(filenames):
+            if filename.startswith(".") or not filename.endswith(PROJECT_SUFFIXES):
+                continue
+            path = folder_path / filename
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(real_root):
+                    diagnostics.append(
+                        Diagnostic(
+                            rel,
+                            "symlink-outside",
+                            "符号链接指向台账之外，已跳过",
+                            severity="warning",
+                            hint="项目文件应放在台账内",
+                        )
+                    )
+                    continue
+            found.append((path, rel))
+    return found, diagnostics
+
+
+def _paused_gc() -> Callable[[], None]:
+    # the collector, not parsing, dominates bulk allocation of many small objects
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return gc.enable if was_enabled else (lambda: None)
+
+
+def load_ledger(root: Path, *, use_cache: bool = True) -> Ledger:
+    """Load and check the whole ledger. Raises ``NoLedger`` or ``LedgerUnusable``."""
+    if not root.is_dir() or not is_ledger(root):
+        raise NoLedger(root)
+    from baozufang_cli.cache import ProjectCache
+
+    targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
+    criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
+    diagnostics += criteria_diagnostics
+    registry = Registry(targets, criteria) if targets and criteria else None
+    if registry is not None:
+        diagnostics += locate_in_files(root, check_config(registry))
+    config_ok = registry is not None and not any(d.is_error for d in diagnostics)
+
+    files, discover_diagnostics = discover(root)
+    diagnostics += discover_diagnostics
+    cache = ProjectCache.open(root, enabled=use_cache and config_ok)
+    results: list[FileResult] = []
+    restore_gc = _paused_gc()
+    try:
+        for path, rel in files:
+            result = cache.get(path, rel)
+            if result is None:
+                result = load_project_file(path, rel, registry if config_ok else None)
+                cache.put(path, rel, result)
+            results.append(result)
+    finally:
+        restore_gc()
+    cache.save()
+
+    for result in results:
+        diagnostics += result.diagnostics
+    if not config_ok or targets is None or criteria is None or registry is None:
+        raise LedgerUnusable(sorted(diagnostics, key=sort_key), len(results))
+
+    ledger = Ledger(root, targets, criteria, registry, results)
+    diagnostics += locate_in_files(root, check_ledger(ledger))
+    ledger.set_diagnostics(sorted(diagnostics, key=sort_key))
+    return ledger
+
+
+def locate_in_files(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Locate diagnostics made after loading (cross-file, as-of checks): reads only the files named."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    located: list[Diagnostic] = []
+    for rel, group in by_path.items():
+        if all(d.line for d in group):
+            located += group
+            continue
+        try:
+            text = decode((root / rel).read_bytes())
+        except (OSError, yamlread.YamlProblem):
+            located += group
+            continue
+        located += locate_all(group, text)
+    return located

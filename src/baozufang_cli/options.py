@@ -1,0 +1,69 @@
+"""Command-line options shared by every command, defined once so they mean the same everywhere."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"日期应为 YYYY-MM-DD，例如 2024-06-30：{text}") from None
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    xlsx = "xlsx"
+
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        envvar="BZF_DATA",
+        help="台账目录（含 targets.yaml、criteria.yaml、projects/）；默认 ./data，或环境变量 BZF_DATA",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD，默认今天", show_default=False, metavar="DATE"),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="输出格式：table 表格、json、csv、md（Markdown）、xlsx（须配 -o）"),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="写入文件而不是屏幕", show_default=False, dir_okay=False),
+]
+DistrictOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--district",
+        "-d",
+        help="区县：官方名称、别名或唯一前缀（观山湖 → 观山湖区）；可多次指定",
+        show_default=False,
+    ),
+]
+YearOpt = Annotated[
+    list[str] | None,
+    typer.Option("--year", "-y", help="计划年度，可多次指定", show_default=False),
+]
+TypeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type", "-t", help="筹集方式：代码、名称或别名（new_build / 新建）；可多次指定", show_default=False
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存，重新读取全部文件")]

@@ -1,0 +1,1 @@
+"""Renderers: one ``Report`` → terminal table, JSON, CSV, Markdown (and Excel, see ``xlsx``)."""

@@ -1,0 +1,78 @@
+"""Machine- and paste-friendly renderers: JSON (the contract), CSV and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from baozufang_cli.render.text import cell_text, is_numeric
+from baozufang_cli.report import Report, Table
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.data, ensure_ascii=False, indent=2, default=_default) + "\n"
+
+
+def csv_value(value: Any) -> Any:
+    """Raw values for spreadsheets; text that a spreadsheet would run as a formula is defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        value = "、".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def render_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header for c in table.columns])
+    for row in [*table.rows, *([table.total] if table.total is not None else [])]:
+        writer.writerow([csv_value(row.get(c.key)) for c in table.columns])
+    return out.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_md_table(table: Table) -> str:
+    lines = [f"### {table.title}", ""]
+    lines.append("| " + " | ".join(_md_cell(c.header) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---:" if is_numeric(c) else "---" for c in table.columns) + "|")
+    for row in table.rows:
+        lines.append("| " + " | ".join(_md_cell(cell_text(c, row.get(c.key))) for c in table.columns) + " |")
+    if table.total is not None:
+        lines.append(
+            "| "
+            + " | ".join(f"**{_md_cell(cell_text(c, table.total.get(c.key)))}**" for c in table.columns)
+            + " |"
+        )
+    if not table.rows and table.total is None:
+        lines.append("| " + " | ".join("" for _ in table.columns) + " |")
+    lines.extend(["", *(f"{note}  " for note in table.notes)])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_md(report: Report) -> str:
+    head = report.header_lines()
+    parts = [f"## {head[0]}", "", *(f"{line}  " for line in head[1:]), ""]
+    for table in report.tables:
+        parts.append(render_md_table(table))
+    return "\n".join(parts)

@@ -1,0 +1,74 @@
+"""Terminal tables with rich."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from baozufang_cli.render.text import bar, cell_text, is_numeric
+from baozufang_cli.report import Report, Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+MAX_UNWRAPPED = 32  # text columns up to this many cells wide are never wrapped or truncated
+FLAG_STYLES = {"overdue": "red", "shortfall": "red", "upcoming": "yellow", "late": "magenta", "done": "green"}
+
+
+def _box():  # type: ignore[no-untyped-def]
+    from rich.box import Box
+
+    # rich's SIMPLE box with ASCII rules: box-drawing characters are ambiguous-width in CJK terminals
+    return Box("    \n    \n -- \n    \n -- \n -- \n    \n    \n")
+
+
+def render_table(report: Report, console: Console) -> None:
+    from rich.text import Text
+
+    for i, line in enumerate(report.header_lines()):
+        console.print(Text(line, style="bold" if i == 0 else "dim"))
+    for table in report.tables:
+        console.print()
+        if table.title != report.title:
+            console.print(Text(table.title, style="bold"))
+        console.print(_rich_table(table))
+        for note in table.notes:
+            console.print(Text(note))
+
+
+def _rich_table(table: Table):  # type: ignore[no-untyped-def]
+    from rich.cells import cell_len
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
+    body = [_cells(table, row) for row in table.rows]
+    total = _cells(table, table.total) if table.total is not None else None
+    for index, column in enumerate(table.columns):
+        # names are never squeezed to "观山湖…": short text columns keep their full width
+        widest = max((cell_len(cells[index]) for cells in [*body, *([total] if total else [])]), default=0)
+        numeric = is_numeric(column)
+        rich_table.add_column(
+            column.header,
+            justify="right" if numeric else "left",
+            no_wrap=numeric or widest <= MAX_UNWRAPPED,
+            min_width=min(widest, MAX_UNWRAPPED),
+        )
+    for i, cells in enumerate(body):
+        styles = [FLAG_STYLES[f] for f in sorted(table.flags.get(i, ())) if f in FLAG_STYLES]
+        rich_table.add_row(*cells, style=styles[0] if styles else None)
+    if total is not None:
+        rich_table.add_section()
+        rich_table.add_row(*total, style="bold")
+    if not table.rows and table.total is None:
+        rich_table.caption = "（无数据）"
+    return rich_table
+
+
+def _cells(table: Table, row: dict[str, Any]) -> list[str]:
+    cells = []
+    for column in table.columns:
+        value = row.get(column.key)
+        text = cell_text(column, value)
+        if column.bar:
+            text = f"{text} {bar(value)}"
+        cells.append(text)
+    return cells

@@ -1,0 +1,63 @@
+"""The shape every report returns and every renderer reads.
+
+A report is one or more ``Table``s (columns + rows of plain values) plus ``data``, the
+JSON payload whose keys are a contract (see README). Renderers know tables, not the domain:
+adding a format is one function, adding a report never touches a renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+ColumnKind = Literal["text", "int", "float", "money", "pct", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the row key (and JSON key)
+    header: str  # Chinese header shown to users
+    kind: ColumnKind = "text"
+    bar: bool = False  # terminal only: draw a small progress bar after a percentage
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any] | None = None  # the 合计 row, rendered last
+    # row index → flags such as "overdue", "shortfall", "upcoming"; renderers map flags to styles
+    flags: dict[int, set[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # summary lines printed under the table
+
+    def select(self, keys: list[str]) -> Table:
+        """The same table with only ``keys`` as columns, in that order."""
+        by_key = {c.key: c for c in self.columns}
+        return Table(self.title, [by_key[k] for k in keys], self.rows, self.total, self.flags, self.notes)
+
+
+@dataclass
+class Report:
+    title: str  # e.g. 项目进度汇总
+    as_of: date
+    ledger: str  # the ledger's name (the plan)
+    tables: list[Table]
+    data: dict[str, Any]  # the JSON payload (keys fixed by the README)
+    subtitle: list[str] = field(default_factory=list)  # filters and other context lines
+
+    @property
+    def primary(self) -> Table:
+        """The table CSV writes (the last one: earlier tables are context, like city targets)."""
+        return self.tables[-1]
+
+    def header_lines(self) -> list[str]:
+        return [f"{self.title}  统计截至 {self.as_of.isoformat()}", f"台账：{self.ledger}", *self.subtitle]
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """part / whole rounded for display and JSON; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return round(part / whole, 4)

@@ -1,0 +1,1 @@
+"""Pure report computations: ledger + as-of date + filters → ``Report``. No I/O, no clock."""

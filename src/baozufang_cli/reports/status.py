@@ -1,0 +1,96 @@
+"""``bzf status``: projects, units, started and delivered units rolled up by district, year or type."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import date
+from typing import Any, Literal
+
+from baozufang_cli.ledger import Ledger
+from baozufang_cli.report import Column, Report, Table, ratio
+from baozufang_cli.reports.filters import Filters
+
+By = Literal["district", "year", "type"]
+COUNTS = ("projects", "units", "started_projects", "started_units", "delivered_projects", "delivered_units")
+
+
+def _zero() -> dict[str, Any]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    row["started_pct"] = ratio(row["started_units"], row["units"])
+    row["delivered_pct"] = ratio(row["delivered_units"], row["units"])
+    return row
+
+
+def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Filters | None = None) -> Report:
+    filters = filters or Filters()
+    registry = ledger.registry
+    groups: dict[Hashable, dict[str, Any]] = {}
+    # every district (or supply type) in the registry gets a row, so a zero is visible
+    if by == "district":
+        for name in registry.districts:
+            if not filters.districts or name in filters.districts:
+                groups[name] = _zero()
+    elif by == "type":
+        for type_key in registry.supply_types:
+            if not filters.types or type_key in filters.types:
+                groups[type_key] = _zero()
+
+    total = _zero()
+    for project in ledger.valid_projects():
+        if not filters.matches(project):
+            continue
+        group: Hashable = {
+            "district": project.district,
+            "year": project.plan_year,
+            "type": project.supply_type,
+        }[by]
+        row = groups.setdefault(group, _zero())
+        started = ledger.is_started(project, as_of)
+        delivered = ledger.is_delivered(project, as_of)
+        for counts in (row, total):
+            counts["projects"] += 1
+            counts["units"] += project.units
+            counts["started_projects"] += started
+            counts["started_units"] += project.units if started else 0
+            counts["delivered_projects"] += delivered
+            counts["delivered_units"] += project.units if delivered else 0
+
+    if by == "district":
+        keys = sorted(groups, key=lambda k: registry.district_order[str(k)])
+        rows = [{"district": k, **_finish(groups[k])} for k in keys]
+        group_column = Column("district", "区县")
+    elif by == "year":
+        keys = sorted(groups, key=lambda k: int(str(k)))
+        rows = [{"year": k, **_finish(groups[k])} for k in keys]
+        group_column = Column("year", "计划年度", "int")
+    else:
+        keys = sorted(groups, key=lambda k: registry.type_order[str(k)])
+        rows = [
+            {"supply_type": k, "supply_type_label": registry.supply_types[str(k)].label, **_finish(groups[k])}
+            for k in keys
+        ]
+        group_column = Column("supply_type_label", "筹集方式")
+
+    columns = [
+        group_column,
+        Column("projects", "项目数", "int"),
+        Column("units", "套数", "int"),
+        Column("started_units", "已启动套数", "int"),
+        Column("delivered_units", "已交付套数", "int"),
+        Column("started_pct", "启动率", "pct"),
+        Column("delivered_pct", "交付率", "pct", bar=True),
+    ]
+    total = _finish(total)
+    label_key = group_column.key
+    table = Table("项目进度汇总", columns, rows, total={label_key: "合计", **total})
+    return Report(
+        title="项目进度汇总",
+        as_of=as_of,
+        ledger=ledger.name,
+        tables=[table],
+        data={"as_of": as_of.isoformat(), "by": by, "rows": rows, "total": total},
+        subtitle=filters.describe(registry),
+    )

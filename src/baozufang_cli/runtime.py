@@ -1,0 +1,176 @@
+"""Glue between the CLI and the layers: open the ledger, resolve filters, emit a report, exit codes.
+
+Nothing here computes a report; every function is a few lines that the thin commands share.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from baozufang_cli.diagnostics import Diagnostic, ExitCode
+from baozufang_cli.options import Format, parse_date
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.report import Report
+    from baozufang_cli.reports.filters import Filters
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_SHOWN_ERRORS = 20
+
+
+PIPE_WIDTH = 200  # a table piped to a file or `less` is not squeezed to 80 columns
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def fail(message: str, code: ExitCode = ExitCode.USAGE) -> typer.Exit:
+    """Print one clear line on stderr and return the Exit to raise."""
+    typer.echo(f"bzf：{message}", err=True)
+    return typer.Exit(int(code))
+
+
+def guard(command: F) -> F:
+    """No Python traceback ever reaches a user: unexpected errors become one line and exit 70."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # `bzf status | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except Exception as error:
+            if os.environ.get("BZF_DEBUG"):
+                raise
+            raise fail(
+                f"内部错误（{type(error).__name__}: {error}）。这是 bzf 的缺陷，请附上命令报告；设置 BZF_DEBUG=1 可查看详情",
+                ExitCode.INTERNAL,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def as_of_date(text: str | None) -> date:
+    """The as-of date: the option, or today (the only place bzf reads the clock)."""
+    return parse_date(text) if text else date.today()
+
+
+def ledger_root(data: Path | None) -> Path:
+    if data is not None:
+        if not data.is_dir():
+            raise fail(f"台账目录不存在：{data}")
+        return data
+    for candidate in (Path("data"), Path(".")):
+        if (candidate / "targets.yaml").is_file() or (candidate / "projects").is_dir():
+            return candidate
+    raise fail("当前目录下没有台账（未找到 ./data）：请用 --data 指定台账目录，或设置环境变量 BZF_DATA")
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], limit: int | None = None) -> None:
+    shown = diagnostics if limit is None else diagnostics[:limit]
+    for diagnostic in shown:
+        typer.echo(diagnostic.format(), err=True)
+    if limit is not None and len(diagnostics) > limit:
+        typer.echo(f"……另有 {len(diagnostics) - limit} 个问题，运行 bzf check 查看全部", err=True)
+
+
+def open_ledger(data: Path | None, no_cache: bool = False) -> Ledger:
+    """Load the ledger for a report; a ledger that cannot be used ends the command with exit 1."""
+    from baozufang_cli.loader import LedgerUnusable, NoLedger, load_ledger
+
+    root = ledger_root(data)
+    try:
+        return load_ledger(root, use_cache=not no_cache)
+    except NoLedger:
+        raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）") from None
+    except LedgerUnusable as unusable:
+        print_diagnostics([d for d in unusable.diagnostics if d.is_error], MAX_SHOWN_ERRORS)
+        raise fail("targets.yaml 或 criteria.yaml 有错误，无法生成报表", ExitCode.LEDGER_ERRORS) from None
+
+
+def resolve_filters(
+    ledger: Ledger, districts: list[str] | None, years: list[str] | None, types: list[str] | None
+) -> Filters:
+    from baozufang_cli.ledger import LookupError_
+    from baozufang_cli.reports.filters import Filters
+
+    registry = ledger.registry
+    try:
+        district_set = frozenset(registry.district_filter(d) for d in districts or [])
+        type_set = frozenset(registry.supply_type_filter(t) for t in types or [])
+    except LookupError_ as error:
+        raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
+    year_set: set[int] = set()
+    for text in years or []:
+        for part in text.split(","):
+            if not part.strip().isdigit():
+                raise fail(f"年度应为四位数字：{part}")
+            year_set.add(int(part))
+    return Filters(district_set, frozenset(year_set), type_set)
+
+
+def warn_excluded(ledger: Ledger, report: Report) -> bool:
+    """Reports count only error-free files; say loudly when some were left out. True when any were."""
+    excluded = sorted({d.path for d in ledger.errors})
+    if not excluded:
+        return False
+    report.subtitle.append(f"注意：{len(excluded)} 个文件有错误，未计入（运行 bzf check 查看）")
+    print_diagnostics(ledger.errors, MAX_SHOWN_ERRORS)
+    return True
+
+
+def emit(report: Report, fmt: Format, output: Path | None) -> None:
+    """Render ``report`` in ``fmt`` to ``output`` (or the terminal)."""
+    from baozufang_cli.render import data as data_render
+
+    if fmt is Format.xlsx:
+        raise fail("此命令暂不支持 xlsx 输出")
+    if fmt is Format.table:
+        from baozufang_cli.render.table import render_table
+
+        if output is None:
+            render_table(report, console())
+            return
+        from rich.console import Console
+
+        with output.open("w", encoding="utf-8") as handle:
+            render_table(report, Console(file=handle, width=120, color_system=None))
+        return
+    if fmt is Format.json:
+        text = data_render.render_json(report)
+    elif fmt is Format.csv:
+        text = data_render.render_csv(report.primary)
+    else:
+        text = data_render.render_md(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        # a file for Excel gets a BOM so Chinese opens correctly; stdout stays clean for pipes
+        output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
+
+
+def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> None:
+    """Emit a report over the valid projects and exit 1 when files with errors were left out."""
+    partial = warn_excluded(ledger, report)
+    emit(report, fmt, output)
+    if partial:
+        raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
