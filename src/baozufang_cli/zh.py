@@ -7,6 +7,7 @@ future Typer moves things, bzf keeps working in English rather than failing to s
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import IO, Any
 
@@ -53,17 +54,19 @@ def translate(message: str) -> str:
 
 
 def install() -> None:
-    try:
+    # a Typer release that moved its internals leaves bzf in English rather than broken
+    with contextlib.suppress(Exception):
         _install()
-    except Exception:  # pragma: no cover - a Typer release that moved its internals
-        pass
 
 
 def _install() -> None:
     import typer.core
     from typer._click import core, exceptions, formatting, utils
 
-    typer.core._ = lambda text: WORDS.get(text, text)  # type: ignore[attr-defined]
+    def gettext(message: str) -> str:
+        return WORDS.get(message, message)
+
+    typer.core._ = gettext
 
     original_get_help_option = core.Command.get_help_option
 
