@@ -105,10 +105,6 @@ class _Constructor(SafeConstructor):
             )
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem(
-                    "yaml-alias", "不支持 YAML 合并键 <<", *_pos(key_node), hint="请把内容直接写在此处"
-                )
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise YamlProblem("yaml-syntax", "键必须是简单值", *_pos(key_node))
@@ -158,7 +154,6 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
 _INT_TEXT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_TEXT = re.compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
@@ -215,10 +210,6 @@ def _build(root: Node) -> Any:
                     target.append(child)
             continue
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                raise YamlProblem(
-                    "yaml-alias", "不支持 YAML 合并键 <<", *_pos(key_node), hint="请把内容直接写在此处"
-                )
             if type(key_node) is not ScalarNode:
                 raise YamlProblem("yaml-syntax", "键必须是简单值", *_pos(key_node))
             key = _scalar(key_node)
