@@ -355,7 +355,10 @@ def main() -> None:
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BZF_", "COLUMNS", "FORCE_COLOR"))}
+    # children run as a user's shell would: no bzf settings, and byte-compiled modules are kept
+    # (this sandbox sets PYTHONDONTWRITEBYTECODE, which would recompile bzf on every start)
+    dropped = ("BZF_", "COLUMNS", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     env["XDG_CACHE_HOME"] = str(args.out / "user-cache")
     runner = Runner(args.repeat, env, lambda message: print(message, file=sys.stderr, flush=True))
     header = machine()

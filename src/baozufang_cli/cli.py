@@ -6,9 +6,14 @@ Only typer is imported at start-up; every command imports what it needs when it 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
+import os
 import pkgutil
-from typing import Annotated
+import sys
+import threading
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -54,5 +59,37 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
-    app()
+def main() -> NoReturn:
+    """The console script: run the app, then end the process without tearing down the heap.
+
+    A warm ``bzf status`` over 10,000 projects holds ~1.5 million objects. Freeing them one by
+    one and dismantling every module at exit took ~0.15 s, a fifth of the command. Instead
+    output is flushed, ``atexit`` handlers run, and the process ends with ``os._exit`` (mypy
+    does the same); the operating system reclaims the memory at once. With other threads
+    still running, bzf exits the ordinary way so their work is not cut short.
+    """
+    try:
+        app()
+        status = 0
+    except SystemExit as done:
+        status = _exit_status(done.code)
+    _leave(status)
+
+
+def _exit_status(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # sys.exit("message") semantics
+    return 1
+
+
+def _leave(status: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # `bzf status | head`: the reader has gone
+            stream.flush()
+    if threading.active_count() > 1:
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    os._exit(status)

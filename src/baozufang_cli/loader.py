@@ -494,6 +494,13 @@ def _scan_folder(
         _scan_folder(entry.path, rel, real_root, found, diagnostics)
 
 
+# The latest loaded ledger stays referenced until the process ends, so that ``cli.main`` can
+# leave with ``os._exit`` and let the OS reclaim it at once instead of Python freeing a
+# million objects one by one (~0.1 s at 10,000 projects) when the command returns. Only the
+# latest: a long-lived process (the tests) does not accumulate ledgers.
+_kept: list[Ledger] = []
+
+
 def _paused_gc() -> Callable[[], None]:
     """Pause the collector for bulk loading; the returned function ends the pause.
 
@@ -556,6 +563,7 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         ledger = Ledger(root, targets, criteria, registry, loaded)
         diagnostics += locate_in_files(root, check_ledger(ledger))
         ledger.set_diagnostics(sorted(diagnostics, key=sort_key))
+        _kept[:] = [ledger]
         return ledger
     finally:
         resume_gc()

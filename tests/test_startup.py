@@ -1,0 +1,51 @@
+"""Start-up: the real console entry point (a fresh process) and what it imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_ledger
+
+HEAVY = ("pydantic", "rich", "openpyxl", "ruamel", "yaml", "baozufang_cli.models", "baozufang_cli.reports")
+
+
+def bzf(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "baozufang_cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_import_nothing_heavy(flag: str) -> None:
+    result = bzf(flag, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0
+    imported = {
+        line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert "typer" in imported
+    heavy = sorted(name for name in imported if name.startswith(HEAVY))
+    assert heavy == []
+
+
+def test_the_entry_point_flushes_output_and_keeps_exit_codes(tmp_path: Path) -> None:
+    assert bzf("--version").stdout.strip().startswith("bzf ")
+    root = make_ledger(tmp_path / "ledger", "typical")
+    result = bzf("status", "--data", root, "--as-of", "2024-06-30", "-f", "json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["total"]["projects"] == 5
+    (root / "projects" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    result = bzf("check", "--data", root)
+    assert result.returncode == 1
+    assert "yaml-syntax" in result.stdout and "1 个错误" in result.stderr
+    assert bzf("status", "--no-such-option").returncode == 2
