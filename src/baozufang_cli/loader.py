@@ -545,13 +545,17 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         results: list[FileResult | None] = [cache.get(rel, stat, path) for path, rel, stat in files]
         missing = [i for i, result in enumerate(results) if result is None]
         file_registry = registry if config_ok else None
-        for done, i in enumerate(missing, 1):
-            path, rel, stat = files[i]
-            result, raw = _load_project(path, rel, file_registry, stat)
-            cache.put(rel, stat, result, raw)
-            results[i] = result
+        try:
+            for done, i in enumerate(missing, 1):
+                path, rel, stat = files[i]
+                result, raw = _load_project(path, rel, file_registry, stat)
+                cache.put(rel, stat, result, raw)
+                results[i] = result
+                if progress is not None:
+                    progress(done, len(missing))
+        finally:
             if progress is not None:
-                progress(done, len(missing))
+                progress(len(missing), len(missing))  # the bar always ends, even on an error
         cache.save()
         loaded = [result for result in results if result is not None]
 
