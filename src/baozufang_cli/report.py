@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-ColumnKind = Literal["text", "int", "float", "money", "pct", "date", "bool"]
+# "year" is an int shown as a label: no thousands separator (2024, not 2,024), left-aligned;
+# "number" is an int or float shown with at most one decimal (a median of days: 12 or 12.5)
+ColumnKind = Literal["text", "int", "year", "number", "float", "money", "pct", "date", "bool"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,13 @@ class Column:
     header: str  # Chinese header shown to users
     kind: ColumnKind = "text"
     bar: bool = False  # terminal only: draw a small progress bar after a percentage
+    # a heading shared by adjacent columns (启动 | 目标 完成 缺口 …): the terminal shows it once
+    # above the first of them, CSV and Markdown prefix it to each header (启动目标)
+    group: str = ""
+
+    @property
+    def full_header(self) -> str:
+        return self.group + self.header
 
 
 @dataclass
@@ -28,7 +37,8 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]]
     total: dict[str, Any] | None = None  # the 合计 row, rendered last
-    # row index → flags such as "overdue", "shortfall", "upcoming"; renderers map flags to styles
+    # row index → flags such as "overdue", "shortfall", "upcoming", "late", "subtotal", "muted";
+    # renderers map flags to styles (a row with "subtotal" is a 小计 inside the body)
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
 
