@@ -38,9 +38,10 @@ def register(app: typer.Typer) -> None:
                 "-C",
                 help=(
                     "列（JSON 键，逗号分隔或多次指定，按给出的顺序；all 为全部列）。"
-                    f"默认：{','.join(DEFAULT_KEYS)}。可选：{','.join(COLUMN_KEYS)}"
+                    f"默认：{', '.join(DEFAULT_KEYS)}。可选：{', '.join(COLUMN_KEYS)}"
                 ),
                 show_default=False,
+                metavar="KEYS",
             ),
         ] = None,
         district: DistrictOpt = None,

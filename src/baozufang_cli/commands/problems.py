@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--state",
                 "-s",
+                metavar="STATE",
                 help="列出哪些问题：all 未办结+近期办结、open 未办结、overdue 逾期、closed 近期办结",
             ),
         ] = State.all,
@@ -59,6 +60,7 @@ def register(app: typer.Typer) -> None:
                 "--dept",
                 help="责任部门：全称或其中唯一的一段文字（住建 → 市住建局）；可多次指定",
                 show_default=False,
+                metavar="NAME",
             ),
         ] = None,
         category: Annotated[
@@ -68,6 +70,7 @@ def register(app: typer.Typer) -> None:
                 "-c",
                 help="问题类别：房源筹集、建设手续、资金来源、组织实施（以 criteria.yaml 为准）；可多次指定",
                 show_default=False,
+                metavar="NAME",
             ),
         ] = None,
         district: DistrictOpt = None,
