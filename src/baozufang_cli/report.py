@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any, Literal
 
 # "year" is an int shown as a label: no thousands separator (2024, not 2,024), left-aligned;
-# "number" is an int or float shown with at most one decimal (a median of days: 12 or 12.5)
-ColumnKind = Literal["text", "int", "year", "number", "float", "money", "pct", "date", "bool"]
+# "number" is an int or float shown with at most one decimal (a median of days: 12 or 12.5);
+# "code" is text that is never wrapped (project ids, phone numbers)
+ColumnKind = Literal["text", "code", "int", "year", "number", "float", "money", "pct", "date", "bool"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class Column:
     # a heading shared by adjacent columns (启动 | 目标 完成 缺口 …): the terminal shows it once
     # above the first of them, CSV and Markdown prefix it to each header (启动目标)
     group: str = ""
+    # terminal only: when a table is wider than the terminal, optional columns are left out,
+    # the highest number first (0 = always shown); CSV, JSON and Markdown keep every column
+    optional: int = 0
 
     @property
     def full_header(self) -> str:

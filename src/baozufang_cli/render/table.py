@@ -41,58 +41,98 @@ def render_table(report: Report, console: Console) -> None:
         console.print()
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
-        rich_table, minimum = _rich_table(table, console.width)
-        if minimum <= console.width:
-            console.print(rich_table)
+        layout = _Layout(table)
+        omitted = layout.fit(console.width)
+        if layout.minimum(console.width) <= console.width:
+            console.print(layout.rich_table(console.width))
         else:
-            # rich would silently drop columns that do not fit: print every column at its natural
-            # width (one line per row, for `less -S` or a wider window) and say so
-            rich_table, natural = _rich_table(table)
-            lines = console.render(rich_table, console.options.update_width(natural))
+            # rich would silently drop the columns that do not fit: print every column at its
+            # natural width (one line per row, for `less -S` or a wider window) and say so
+            lines = console.render(
+                layout.rich_table(None), console.options.update_width(layout.natural_width)
+            )
             console.print(Segments(lines), crop=False)
             console.print(Text("表格宽于终端：可少选几列，或用 -f csv / -o 文件 导出", style="dim"))
+        if omitted:
+            console.print(
+                Text(
+                    f"终端宽度不足，未显示：{'、'.join(omitted)}（-f csv 或 -o 文件可看全部列）", style="dim"
+                )
+            )
         for note in table.notes:
             console.print(Text(note))
 
 
-def _rich_table(table: Table, width: int | None = None):  # type: ignore[no-untyped-def]
-    """The rich table and the narrowest width it can take without losing a column."""
-    from rich.cells import cell_len
-    from rich.table import Table as RichTable
+class _Layout:
+    """A table's cells measured once, and the columns that fit a terminal width."""
 
-    rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
-    body = [_cells(table, row) for row in table.rows]
-    total = _cells(table, table.total) if table.total is not None else None
-    headers = _headers(table)
-    natural = []
-    for index in range(len(table.columns)):
-        widest = max((cell_len(cells[index]) for cells in [*body, *([total] if total else [])]), default=0)
-        natural.append(max(widest, *(cell_len(line) for line in headers[index].split("\n"))))
-    gaps = COLUMN_GAP * (len(headers) - 1)
-    # a table wider than the terminal wraps its text columns rather than truncating cells to "…"
-    squeeze = width is not None and sum(natural) + gaps > width
-    minimum = gaps
-    for index, column in enumerate(table.columns):
+    def __init__(self, table: Table) -> None:
+        from rich.cells import cell_len
+
+        self.table = table
+        self.columns = list(table.columns)
+        self.body = [_cells(table, row) for row in table.rows]
+        self.total = _cells(table, table.total) if table.total is not None else None
+        self.natural: list[int] = []
+        for index in range(len(self.columns)):
+            cells = [row[index] for row in [*self.body, *([self.total] if self.total else [])]]
+            header_width = max(cell_len(self.columns[index].header), cell_len(self.columns[index].group))
+            self.natural.append(max([header_width, *(cell_len(cell) for cell in cells)]))
+        self.shown = list(range(len(self.columns)))
+
+    @property
+    def natural_width(self) -> int:
+        return sum(self.natural[i] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
+
+    def _least(self, index: int, width: int | None) -> tuple[bool, int]:
+        """Whether column ``index`` wraps, and the narrowest it may get."""
+        # a table wider than the terminal wraps its text columns rather than truncating cells to "…";
         # names are never squeezed to "观山湖…" when the table fits: short text keeps its full width
-        wraps = column.kind == "text" and (squeeze or natural[index] > MAX_UNWRAPPED)
-        least = min(natural[index], MIN_WRAPPED if squeeze else MAX_UNWRAPPED) if wraps else natural[index]
-        minimum += least
-        rich_table.add_column(
-            headers[index],
-            justify="right" if is_numeric(column) else "left",
-            no_wrap=not wraps,
-            overflow="fold" if wraps else "ellipsis",  # CJK text has no spaces: fold, never "…"
-            min_width=least,
-        )
-    for i, cells in enumerate(body):
-        styles = [FLAG_STYLES[f] for f in sorted(table.flags.get(i, ())) if f in FLAG_STYLES]
-        rich_table.add_row(*cells, style=" ".join(styles) if styles else None)
-    if total is not None:
-        rich_table.add_section()
-        rich_table.add_row(*total, style="bold")
-    if not table.rows and table.total is None:
-        rich_table.caption = "（无数据）"
-    return rich_table, minimum
+        squeeze = width is not None and self.natural_width > width
+        natural = self.natural[index]
+        wraps = self.columns[index].kind == "text" and (squeeze or natural > MAX_UNWRAPPED)
+        return wraps, (min(natural, MIN_WRAPPED if squeeze else MAX_UNWRAPPED) if wraps else natural)
+
+    def minimum(self, width: int | None) -> int:
+        """The narrowest the shown columns can be laid out without losing one."""
+        return sum(self._least(i, width)[1] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
+
+    def fit(self, width: int) -> list[str]:
+        """Leave out optional columns, highest ``optional`` first, until the table fits ``width``."""
+        omitted = []
+        for index in sorted(
+            (i for i, c in enumerate(self.columns) if c.optional), key=lambda i: -self.columns[i].optional
+        ):
+            if self.minimum(width) <= width:
+                break
+            self.shown.remove(index)
+            omitted.append(self.columns[index].full_header)
+        return omitted
+
+    def rich_table(self, width: int | None):  # type: ignore[no-untyped-def]
+        from rich.table import Table as RichTable
+
+        rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
+        # a group names itself above its first *shown* column
+        headers = _headers(self.table.select([self.columns[i].key for i in self.shown]))
+        for position, index in enumerate(self.shown):
+            wraps, least = self._least(index, width)
+            rich_table.add_column(
+                headers[position],
+                justify="right" if is_numeric(self.columns[index]) else "left",
+                no_wrap=not wraps,
+                overflow="fold" if wraps else "ellipsis",  # CJK text has no spaces: fold, never "…"
+                min_width=least,
+            )
+        for i, cells in enumerate(self.body):
+            styles = [FLAG_STYLES[f] for f in sorted(self.table.flags.get(i, ())) if f in FLAG_STYLES]
+            rich_table.add_row(*(cells[j] for j in self.shown), style=" ".join(styles) if styles else None)
+        if self.total is not None:
+            rich_table.add_section()
+            rich_table.add_row(*(self.total[j] for j in self.shown), style="bold")
+        if not self.table.rows and self.table.total is None:
+            rich_table.caption = "（无数据）"
+        return rich_table
 
 
 def _headers(table: Table) -> list[str]:

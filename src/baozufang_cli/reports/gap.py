@@ -257,7 +257,7 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
         if not year_targets:
             notes.append(f"{year} 年没有区县目标")
     if untargeted:
-        names = "、".join(dict.fromkeys(r["district"] for r in untargeted))
+        names = "、".join(sorted({r["district"] for r in untargeted}, key=order.__getitem__))
         notes.append(f"没有目标的区县（{names}）目标显示为 -，不计入合计")
 
     unplanned = _unplanned(progresses)

@@ -9,6 +9,7 @@ Module-level imports stay light (no pydantic): the command lists the column keys
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +24,11 @@ if TYPE_CHECKING:
 
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", "int"),
-    Column("id", "项目编号"),
+    Column("id", "项目编号", "code"),
     Column("name", "项目名称"),
     Column("district", "所在区县"),
     Column("address", "地址"),
-    Column("supply_type", "筹集方式代码"),
+    Column("supply_type", "筹集方式代码", "code"),
     Column("supply_type_label", "筹集方式"),
     Column("tags", "房源类别"),
     Column("owner", "建设主体"),
@@ -62,7 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("overdue_problems", "逾期问题", "int"),
     Column("responsible_unit", "责任单位"),
     Column("responsible_person", "责任人"),
-    Column("contact", "联系电话"),
+    Column("contact", "联系电话", "code"),
     Column("updated", "更新日期", "date"),
     Column("note", "备注"),
 )
@@ -72,6 +73,13 @@ DEFAULT_KEYS: tuple[str, ...] = (
     "start_planned", "start_actual", "delivered_planned", "delivered_actual",
     "stage", "next_milestone", "next_planned", "status", "overdue", "open_problems", "responsible_unit",
 )  # fmt: skip
+
+
+# in the default view, the terminal leaves these out first when the table does not fit
+DEFAULT_OPTIONAL = {
+    "start_planned": 6, "start_actual": 5, "delivered_planned": 4, "delivered_actual": 3,
+    "plan_year": 2, "supply_type_label": 1,
+}  # fmt: skip
 
 
 def resolve_columns(texts: list[str] | None) -> list[str]:
@@ -153,6 +161,8 @@ def ledger_report(
 
     filters = filters or Filters()
     keys = columns or list(DEFAULT_KEYS)
+    # columns the user chose are all shown; the default view may drop some on a narrow terminal
+    optional = DEFAULT_OPTIONAL if keys == list(DEFAULT_KEYS) else {}
     registry = ledger.registry
     order = registry.district_order
     projects = sorted(
@@ -163,7 +173,7 @@ def ledger_report(
         full_rows.append({"seq": seq, **project_row(project_progress(registry, project, as_of), ledger)})
     rows = [{key: row[key] for key in keys} for row in full_rows]
     flags = {i: {"overdue"} for i, row in enumerate(full_rows) if row["overdue"]}
-    by_key = {c.key: c for c in COLUMNS}
+    by_key = {c.key: replace(c, optional=optional.get(c.key, 0)) for c in COLUMNS}
     units = sum(p.units for p in projects)
     counts = {
         status: sum(r["status"] == status for r in full_rows) for status in (NOT_STARTED, STARTED, DELIVERED)

@@ -56,10 +56,10 @@ def _row(ledger: Ledger, progress: ProjectProgress, state: MilestoneState, statu
 
 COLUMNS = [
     Column("status", "状态"),
-    Column("project_id", "项目编号"),
+    Column("project_id", "项目编号", "code"),
     Column("project_name", "项目名称"),
     Column("district", "区县"),
-    Column("supply_type_short", "筹集方式"),
+    Column("supply_type_short", "筹集方式", optional=1),
     Column("milestone", "节点"),
     Column("planned", "计划日期", "date"),
     Column("actual", "实际日期", "date"),

@@ -103,10 +103,10 @@ SUMMARY_COLUMNS = [
 ]
 LIST_COLUMNS = [
     Column("state_label", "状态"),
-    Column("project_id", "项目编号"),
-    Column("project_name", "项目名称"),
+    Column("project_id", "项目编号", "code"),
+    Column("project_name", "项目名称", optional=1),
     Column("district", "区县"),
-    Column("problem_id", "问题编号"),
+    Column("problem_id", "问题编号", "code", optional=2),
     Column("text", "问题"),
     Column("category", "类别"),
     Column("department", "责任部门"),
