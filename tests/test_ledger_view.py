@@ -151,3 +151,14 @@ def test_rendered_output_is_pinned(
     result = run("ledger", "--data", deadlines, "--as-of", "2024-06-30", *args)
     assert result.exit_code == 0, result.stderr
     assert_golden(request, name, result.stdout)
+
+
+@pytest.mark.parametrize("command", ["gap", "overdue", "problems", "ledger"])
+def test_files_with_errors_are_left_out_loudly(ledger, command: str) -> None:  # type: ignore[no-untyped-def]
+    root = ledger("base", "deadlines")
+    (root / "projects" / "N-1.yaml").write_text("id: N-1\nname: x\n", encoding="utf-8")
+    result = run(command, "--data", root, "--as-of", "2024-06-30")
+    assert result.exit_code == 1
+    assert "missing-key" in result.stderr
+    assert "1 个文件有错误，未计入" in result.stdout
+    assert "N-1" not in result.stdout.split("未计入")[1]  # the broken project is in no row
