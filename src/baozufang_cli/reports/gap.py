@@ -21,7 +21,7 @@ with target ``-``) and are not part of the 合计, which compares targets with t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -149,6 +149,70 @@ def _district_table_row(district: str, year: int, by_metric: Mapping[Any, dict[s
     return row
 
 
+@dataclass
+class _YearSection:
+    """One target year of the district table."""
+
+    year: int
+    rows: list[dict[str, Any]] = field(default_factory=list)  # JSON rows: target × metric
+    untargeted: list[dict[str, Any]] = field(default_factory=list)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    table_rows: list[tuple[dict[str, Any], set[str]]] = field(default_factory=list)  # (row, flags)
+
+
+def _year_section(
+    year: int,
+    ledger: Ledger,
+    by_district: dict[str, list[ProjectProgress]],
+    filters: Filters,
+    as_of: date,
+    subtotal: bool,
+) -> _YearSection:
+    order = ledger.registry.district_order
+    section = _YearSection(year)
+    year_targets = sorted(
+        (
+            t
+            for t in ledger.targets.district_targets
+            if t.year == year and (not filters.districts or t.district in filters.districts)
+        ),
+        key=lambda t: order[t.district],
+    )
+    total_tally = {metric: _Tally() for metric in METRICS}
+    total_target = dict.fromkeys(METRICS, 0)
+    for target in year_targets:
+        by_metric = {}
+        for metric in METRICS:
+            tally = _tally_year(by_district.get(target.district, []), year, metric, as_of)
+            goal: int = getattr(target, metric)
+            by_metric[metric] = _measure(goal, tally)
+            section.rows.append(
+                {"district": target.district, "year": year, "metric": metric, **by_metric[metric]}
+            )
+            total_tally[metric].actual += tally.actual
+            total_tally[metric].projected += tally.projected
+            total_target[metric] += goal
+        flags = {"shortfall"} if any(m["shortfall"] for m in by_metric.values()) else set()
+        section.table_rows.append((_district_table_row(target.district, year, by_metric), flags))
+    targeted = {t.district for t in year_targets}
+    for district in sorted(set(by_district) - targeted, key=order.__getitem__):
+        by_metric = {
+            metric: _measure(None, _tally_year(by_district[district], year, metric, as_of))
+            for metric in METRICS
+        }
+        for metric, measured in by_metric.items():
+            section.untargeted.append(
+                {"district": district, "year": year, "metric": metric,
+                 "actual": measured["actual"], "projected": measured["projected"]}
+            )  # fmt: skip
+        section.table_rows.append((_district_table_row(district, year, by_metric), {"muted"}))
+    measures = {metric: _measure(total_target[metric], total_tally[metric]) for metric in METRICS}
+    section.totals = [{"year": year, "metric": metric, **measures[metric]} for metric in METRICS]
+    if subtotal:
+        section.table_rows.append((_district_table_row(f"{year}年合计", year, measures), {"subtotal"}))
+    return section
+
+
 def _district_columns(with_year: bool) -> list[Column]:
     columns = [Column("year", "年度", "year")] if with_year else []
     columns.append(Column("district", "区县"))
@@ -200,62 +264,22 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
             if t.year in years
         ]
 
-    rows: list[dict[str, Any]] = []  # JSON: one per district target and metric
-    untargeted: list[dict[str, Any]] = []
-    totals: list[dict[str, Any]] = []
+    order = registry.district_order
+    sections = [
+        _year_section(year, ledger, by_district, filters, as_of, subtotal=len(years) > 1) for year in years
+    ]
+    rows = [row for section in sections for row in section.rows]
+    untargeted = [row for section in sections for row in section.untargeted]
+    totals = [row for section in sections for row in section.totals]
     table_rows: list[dict[str, Any]] = []
     flags: dict[int, set[str]] = {}
-    order = registry.district_order
-    for year in years:
-        year_targets = sorted(
-            (t for t in targets.district_targets if t.year == year),
-            key=lambda t: order[t.district],
-        )
-        year_targets = [t for t in year_targets if not filters.districts or t.district in filters.districts]
-        targeted = {t.district for t in year_targets}
-        year_total = {metric: _Tally() for metric in METRICS}
-        target_total = dict.fromkeys(METRICS, 0)
-        for target in year_targets:
-            by_metric = {}
-            for metric in METRICS:
-                tally = _tally_year(by_district.get(target.district, []), year, metric, as_of)
-                goal = getattr(target, metric)
-                by_metric[metric] = _measure(goal, tally)
-                rows.append(
-                    {"district": target.district, "year": year, "metric": metric, **by_metric[metric]}
-                )
-                year_total[metric].actual += tally.actual
-                year_total[metric].projected += tally.projected
-                target_total[metric] += goal
-            if any(m["shortfall"] for m in by_metric.values()):
-                flags[len(table_rows)] = {"shortfall"}
-            table_rows.append(_district_table_row(target.district, year, by_metric))
-        for district in sorted(set(by_district) - targeted, key=order.__getitem__):
-            by_metric = {
-                metric: _measure(None, _tally_year(by_district[district], year, metric, as_of))
-                for metric in METRICS
-            }
-            for metric in METRICS:
-                measured = by_metric[metric]
-                untargeted.append(
-                    {
-                        "district": district,
-                        "year": year,
-                        "metric": metric,
-                        "actual": measured["actual"],
-                        "projected": measured["projected"],
-                    }
-                )
-            flags[len(table_rows)] = {"muted"}
-            table_rows.append(_district_table_row(district, year, by_metric))
-        year_measures = {metric: _measure(target_total[metric], year_total[metric]) for metric in METRICS}
-        for metric in METRICS:
-            totals.append({"year": year, "metric": metric, **year_measures[metric]})
-        if len(years) > 1:
-            flags[len(table_rows)] = {"subtotal"}
-            table_rows.append(_district_table_row(f"{year}年合计", year, year_measures))
-        if not year_targets:
-            notes.append(f"{year} 年没有区县目标")
+    for section in sections:
+        for row, row_flags in section.table_rows:
+            if row_flags:
+                flags[len(table_rows)] = row_flags
+            table_rows.append(row)
+        if not section.rows:
+            notes.append(f"{section.year} 年没有区县目标")
     if untargeted:
         names = "、".join(sorted({r["district"] for r in untargeted}, key=order.__getitem__))
         notes.append(f"没有目标的区县（{names}）目标显示为 -，不计入合计")
