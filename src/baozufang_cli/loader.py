@@ -397,9 +397,15 @@ def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     found: list[tuple[Path, str]] = []
     diagnostics: list[Diagnostic] = []
     if not base.is_dir():
-        return found, [
-            Diagnostic(PROJECTS_DIR, "missing-file", "缺少 projects 文件夹", hint="项目文件放在 projects/ 下")
-        ]
+        # an empty ledger (git keeps no empty folders) is valid: warn, do not fail
+        warning = Diagnostic(
+            PROJECTS_DIR,
+            "no-projects",
+            "还没有 projects 文件夹",
+            severity="warning",
+            hint="项目文件放在 projects/ 下",
+        )
+        return found, [warning]
     real_root = root.resolve()
     for folder, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
