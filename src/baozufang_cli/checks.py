@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.checks_money import check_money, check_operations_as_of, check_settings
+from baozufang_cli.checks_money import check_money, check_settings
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import LookupError_, Registry, closest
 from baozufang_cli.models import Project
@@ -368,4 +368,4 @@ def check_as_of(ledger: Ledger, as_of: date) -> list[Diagnostic]:
                         loc=("problems", i, "closed"),
                     )
                 )
-    return out + check_operations_as_of(ledger, as_of)
+    return out

@@ -3,21 +3,16 @@
 The schema already bounds every amount (no negatives, nothing absurd); these rules compare
 amounts with each other, with the unit count and with the thresholds in ``criteria.yaml``.
 ``check_money`` runs per file from ``checks.check_project`` (canonical names already set);
-``check_operations_as_of`` depends on the as-of date and runs with ``bzf check``.
+``check_settings`` from ``checks.check_config``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import TYPE_CHECKING
 
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import Registry
 from baozufang_cli.models import Project
-
-if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
 
 _Add = Callable[..., None]  # add(code, message, loc, hint="", severity="error")
 
@@ -103,6 +98,14 @@ def _check_operations(project: Project, registry: Registry, add: _Add) -> None:
         )
     supply_type = registry.supply_types[project.supply_type]
     delivered = project.milestone(supply_type.delivered_milestone)
+    if operations.leased_units and (delivered is None or delivered.actual is None):
+        add(
+            "leased-before-delivery",
+            f"没有{supply_type.delivered_milestone}的实际日期，却填写了已出租 {operations.leased_units} {project.unit_kind}",
+            ("operations", "leased_units"),
+            f"请补填{supply_type.delivered_milestone}的实际日期；未交付项目的出租数不计入 bzf operations",
+            severity="warning",
+        )
     if operations.opened and delivered and delivered.actual and operations.opened < delivered.actual:
         add(
             "opened-before-delivery",
@@ -111,28 +114,6 @@ def _check_operations(project: Project, registry: Registry, add: _Add) -> None:
             "请核对两个日期",
             severity="warning",
         )
-
-
-def check_operations_as_of(ledger: Ledger, as_of: date) -> list[Diagnostic]:
-    """Tenants in a project that is not delivered as of D are left out of the reports: say so."""
-    out: list[Diagnostic] = []
-    for project in ledger.projects:
-        operations = project.operations
-        if operations is None or not operations.leased_units or ledger.has_errors(project):
-            continue
-        if not ledger.is_delivered(project, as_of):
-            milestone = ledger.registry.type_of(project).delivered_milestone
-            out.append(
-                Diagnostic(
-                    ledger.path(project),
-                    "leased-before-delivery",
-                    f"截至 {as_of} 尚未{milestone}，却填写了已出租 {operations.leased_units} {project.unit_kind}",
-                    "warning",
-                    hint=f"请补填{milestone}的实际日期；未交付项目的出租数不计入 bzf operations",
-                    loc=("operations", "leased_units"),
-                )
-            )
-    return out
 
 
 def check_settings(registry: Registry) -> list[Diagnostic]:
