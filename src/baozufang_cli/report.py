@@ -46,11 +46,12 @@ class Report:
     tables: list[Table]
     data: dict[str, Any]  # the JSON payload (keys fixed by the README)
     subtitle: list[str] = field(default_factory=list)  # filters and other context lines
+    primary_index: int = -1  # which table CSV writes; a report whose main table comes first says 0
 
     @property
     def primary(self) -> Table:
-        """The table CSV writes (the last one: earlier tables are context, like city targets)."""
-        return self.tables[-1]
+        """The table CSV writes (by default the last one: earlier tables are context, like city targets)."""
+        return self.tables[self.primary_index]
 
     def header_lines(self) -> list[str]:
         return [f"{self.title}  统计截至 {self.as_of.isoformat()}", f"台账：{self.ledger}", *self.subtitle]

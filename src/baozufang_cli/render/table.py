@@ -11,7 +11,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MAX_UNWRAPPED = 32  # text columns up to this many cells wide are never wrapped or truncated
-FLAG_STYLES = {"overdue": "red", "shortfall": "red", "upcoming": "yellow", "late": "magenta", "done": "green"}
+FLAG_STYLES = {
+    "overdue": "red",
+    "shortfall": "red",
+    "upcoming": "yellow",
+    "warning": "yellow",
+    "late": "magenta",
+    "done": "green",
+}
 
 
 def _box():  # type: ignore[no-untyped-def]
