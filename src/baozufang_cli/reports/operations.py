@@ -214,6 +214,7 @@ def _project_table(rows: list[dict[str, Any]]) -> Table:
     columns = [
         Column("id", "项目编号"),
         Column("name", "项目名称"),
+        Column("district", "区县"),
         Column("units", "套数", "int"),
         Column("leased_units", "已出租", "int"),
         Column("occupancy_pct", "出租率", "pct"),
