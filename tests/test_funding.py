@@ -204,7 +204,16 @@ def test_rendered_output_is_pinned(
 
 def test_money_has_two_decimals_in_tables(money_ledger: Path) -> None:
     out = run("funding", "--data", money_ledger, "--as-of", AS_OF, "-f", "md").stdout
-    assert "| 南明区 | 2 | 11,200.50 | 1,000.00 | 3,200.50 | 8,000.00 | 1,000.25 | 31.2% | 2,200.25 |" in out
+    assert "| 南明区 | 2 | 11,200.50 | 1,000.00 | 8,000.00 | 1,000.25 | 31.2% | 2,200.25 |" in out
+
+
+def test_columns_hidden_on_screen_stay_in_csv(money_ledger: Path) -> None:
+    table = run("funding", "--data", money_ledger, "--as-of", AS_OF).stdout
+    csv = run("funding", "--data", money_ledger, "--as-of", AS_OF, "-f", "csv").stdout
+    assert "计划资金" not in table.split("按资金来源")[0]  # 计划资金 = 总投资 − 资金缺口 on screen
+    assert (
+        csv.splitlines()[0] == "区县,项目数,总投资,累计完成投资,计划资金,资金缺口,到位资金,到位率,未到位资金"
+    )
 
 
 def test_a_ledger_without_funding_reports_zeros(ledger) -> None:  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ def render_table(report: Report, console: Console) -> None:
         console.print()
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
-        console.print(_rich_table(table))
+        console.print(_rich_table(table.for_screen()))
         for note in table.notes:
             console.print(Text(note))
 

@@ -25,7 +25,7 @@ CENTRAL_SUBSIDY = "中央补助资金"
 AMOUNTS = ("total_wan", "completed_wan", "planned_wan", "received_wan", "funding_gap_wan", "arrival_gap_wan")
 SOURCE_AMOUNTS = ("planned_wan", "received_wan", "arrival_gap_wan")
 CENT = 0.005
-MAX_LISTED_IDS = 10
+MAX_LISTED_IDS = 5  # a note longer than a terminal line wraps badly
 
 
 def money(amount: float) -> float:
@@ -142,7 +142,8 @@ def funding_report(
 AMOUNT_COLUMNS = [
     Column("total_wan", "总投资", "money"),
     Column("completed_wan", "累计完成投资", "money"),
-    Column("planned_wan", "计划资金", "money"),
+    # on screen 计划资金 (= 总投资 − 资金缺口) gives way so long district names fit 120 columns
+    Column("planned_wan", "计划资金", "money", screen=False),
     Column("funding_gap_wan", "资金缺口", "money"),
     Column("received_wan", "到位资金", "money"),
     Column("received_pct", "到位率", "pct"),
@@ -170,7 +171,7 @@ def _summary_table(
     notes = []
     if unfunded:
         shown = "、".join(unfunded[:MAX_LISTED_IDS]) + ("等" if len(unfunded) > MAX_LISTED_IDS else "")
-        notes.append(f"{len(unfunded)} 个项目未填写资金信息，未计入金额：{shown}")
+        notes.append(f"{len(unfunded)} 个项目未填写资金信息，未计入：{shown}")
     if by == "source":
         source_total = {"kind": "合计", "projects": None, **{k: total[k] for k in SOURCE_AMOUNTS}}
         source_total["received_pct"] = total["received_pct"]
@@ -228,7 +229,7 @@ def _completed_ahead(ledger: Ledger, projects: list[Project]) -> tuple[Table, li
     columns = [
         Column("id", "项目编号"),
         Column("name", "项目名称"),
-        Column("district", "区县"),
+        Column("district", "区县", screen=False),
         Column("completed_wan", "累计完成投资", "money"),
         Column("received_wan", "到位资金", "money"),
         Column("ahead_wan", "完成超到位", "money"),

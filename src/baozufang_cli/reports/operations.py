@@ -113,18 +113,14 @@ def _finish(sums: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-FLAG_TEXT = {"rent-high": "租金偏高", "rent-ceiling": "租金未低于上限"}
+FLAG_TEXT = {"rent-high": "租金偏高", "rent-ceiling": "租金达上限"}
 
 
 def _flag_text(row: dict[str, Any]) -> str:
+    """Short enough for a terminal column; the days and missing fields have columns of their own in CSV."""
     parts = [FLAG_TEXT[f] for f in row["flags"] if f in FLAG_TEXT]
     if "operations-missing" in row["flags"]:
-        if len(row["missing_fields"]) == len(CORE_FIELDS):
-            parts.append(f"交付 {row['days_since_delivery']} 天无运营数据")
-        else:
-            parts.append(
-                f"交付 {row['days_since_delivery']} 天仍缺{'、'.join(CORE_FIELDS[k] for k in row['missing_fields'])}"
-            )
+        parts.append("无运营数据" if len(row["missing_fields"]) == len(CORE_FIELDS) else "运营数据不全")
     return "；".join(parts)
 
 
@@ -178,9 +174,9 @@ def operations_report(
         },
         subtitle=[
             *filters.describe(registry),
-            "只统计截至统计日已建成交付的项目；租金单位：元/㎡·月",
-            f"标记：租金达市场租金的 {settings.rent_flag_ratio:.0%}（偏高）或 {settings.rent_ceiling_ratio:.0%}（未低于上限）；"
-            f"交付超过 {grace} 天仍缺运营数据",
+            "只统计截至统计日已建成交付的项目；租金：元/㎡·月；租金比 = 租金 ÷ 同地段市场租金",
+            f"标记：租金比达 {settings.rent_flag_ratio:.0%} 为租金偏高、达 {settings.rent_ceiling_ratio:.0%} 为达上限；"
+            f"交付超过 {grace} 天仍缺运营数据为缺数据",
         ],
     )
 
@@ -193,10 +189,10 @@ def _district_table(rows: list[dict[str, Any]], total: dict[str, Any]) -> Table:
         Column("leased_units", "已出租", "int"),
         Column("occupancy_pct", "出租率", "pct"),
         Column("avg_rent_yuan_m2", "平均租金", "float"),
-        Column("rent_ratio", "租金/市场", "pct"),
+        Column("rent_ratio", "租金比", "pct"),
         Column("small_units_pct", "≤70㎡占比", "pct"),
         Column("rent_flagged_projects", "租金偏高", "int"),
-        Column("missing_data_projects", "缺运营数据", "int"),
+        Column("missing_data_projects", "缺数据", "int"),
     ]
     flags = {
         i: {"warning"} for i, r in enumerate(rows) if r["rent_flagged_projects"] or r["missing_data_projects"]
@@ -214,16 +210,24 @@ def _project_table(rows: list[dict[str, Any]]) -> Table:
     columns = [
         Column("id", "项目编号"),
         Column("name", "项目名称"),
-        Column("district", "区县"),
+        # rows are sorted by district and the summary above names them: on screen the column gives way
+        Column("district", "区县", screen=False),
+        Column("delivered_on", "交付日期", screen=False),
+        Column("days_since_delivery", "交付天数", "int", screen=False),
         Column("units", "套数", "int"),
         Column("leased_units", "已出租", "int"),
         Column("occupancy_pct", "出租率", "pct"),
         Column("rent_yuan_m2", "租金", "float"),
-        Column("rent_ratio", "租金/市场", "pct"),
+        Column("market_rent_yuan_m2", "市场租金", "float", screen=False),
+        Column("rent_ratio", "租金比", "pct"),
         Column("small_units_pct", "≤70㎡占比", "pct"),
         Column("notice", "提示"),
+        Column("missing_text", "缺少", screen=False),
     ]
-    table_rows = [{**r, "notice": _flag_text(r)} for r in rows]
+    table_rows = [
+        {**r, "notice": _flag_text(r), "missing_text": "、".join(CORE_FIELDS[k] for k in r["missing_fields"])}
+        for r in rows
+    ]
     flags: dict[int, set[str]] = {}
     for i, row in enumerate(rows):
         if "rent-ceiling" in row["flags"] or "operations-missing" in row["flags"]:
