@@ -294,3 +294,12 @@ def test_sample_listings_validate_and_look_real() -> None:
     operations = cli_json("operations", SAMPLE, "--as-of", "2026-11-27")
     assert operations["total"]["delivered_projects"] >= 20
     assert 0.5 < operations["total"]["occupancy_pct"] < 1 and 0.5 < operations["total"]["rent_ratio"] < 1
+
+
+def test_help_lists_the_money_commands_in_full() -> None:
+    out = run("--help").stdout
+    for command in ("funding", "operations", "listings"):
+        line = next(line for line in out.splitlines() if line.strip().startswith(command))
+        assert "..." not in line and any("\u4e00" <= ch <= "\u9fff" for ch in line)
+    assert "[0<=x<=3650]" in run("operations", "--help").stdout
+    assert run("operations", "--grace-days", "-1").exit_code == 2

@@ -32,8 +32,9 @@ class By(str, Enum):
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="资金筹措与到位：总投资、计划与到位资金、资金缺口、中央补助资金",
         help="资金筹措与到位：总投资、各来源计划与到位资金、资金缺口、未到位资金，"
-        "完成投资超过到位资金的项目，各区县中央补助资金申请（金额单位：万元）"
+        "完成投资超过到位资金的项目，各区县中央补助资金申请（金额单位：万元）",
     )
     @guard
     def funding(

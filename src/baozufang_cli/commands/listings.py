@@ -24,8 +24,9 @@ ORDER = 64
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="可租房源：已交付且有空置的项目，供租赁平台发布（json/csv）",
         help="可租房源：截至统计日已建成交付、仍有空置套(间)的项目，供租赁平台发布"
-        "（--format json 或 csv；JSON 结构见 --schema）"
+        "（--format json 或 csv；JSON 结构见 --schema）",
     )
     @guard
     def listings(

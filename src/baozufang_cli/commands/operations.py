@@ -24,8 +24,9 @@ ORDER = 62
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="运营情况：出租率、租金与市场租金之比、≤70㎡占比，标记缺数据的项目",
         help="运营情况：已交付项目的出租率、租金与市场租金之比、≤70㎡户型占比，按区县和项目列出；"
-        "标记租金偏高和交付后迟迟没有运营数据的项目"
+        "标记租金偏高和交付后迟迟没有运营数据的项目",
     )
     @guard
     def operations(

@@ -95,7 +95,8 @@ def listings_report(ledger: Ledger, as_of: date, filters: Filters | None = None)
     table.notes.append(f"共 {len(rows)} 个项目有空置房源，合计 {vacant:,} 套(间)")
     if unreported:
         table.notes.append(
-            f"{len(unreported)} 个已交付项目未填写已出租套数，空置情况不明，未列出：{'、'.join(unreported)}"
+            f"{len(unreported)} 个已交付项目未填写已出租套数，空置情况不明，未列出：{'、'.join(unreported[:5])}"
+            + ("等" if len(unreported) > 5 else "")
         )
     return Report(
         title="可租房源",
