@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from baozufang_cli.reports.listings import schema_text
+from baozufang_cli.ledger import FileResult, Ledger
+from baozufang_cli.models import Milestone, Operations, Project
+from baozufang_cli.reports.listings import listings_report, schema_text
+from baozufang_cli.reports.operations import operations_report
 from tests.conftest import SAMPLE, assert_golden, make_ledger, run
+from tests.test_status import CRITERIA, REGISTRY, TARGETS
 
 AS_OF = "2024-06-30"
 
@@ -303,3 +310,60 @@ def test_help_lists_the_money_commands_in_full() -> None:
         assert "..." not in line and any("\u4e00" <= ch <= "\u9fff" for ch in line)
     assert "[0<=x<=3650]" in run("operations", "--help").stdout
     assert run("operations", "--grace-days", "-1").exit_code == 2
+
+
+# ---------------------------------------------------------------- invariants over random ledgers
+
+
+@st.composite
+def delivered_ledgers(draw: st.DrawFn) -> Ledger:
+    files = []
+    for i in range(draw(st.integers(0, 15))):
+        supply_type = draw(st.sampled_from(CRITERIA.supply_types))
+        units = draw(st.integers(1, 3000))
+        delivered = draw(st.none() | st.dates(date(2023, 1, 1), date(2025, 1, 1)))
+        milestones = [Milestone(name=supply_type.start_milestone, actual=date(2022, 6, 1))]
+        if delivered is not None:
+            milestones.append(Milestone(name=supply_type.delivered_milestone, actual=delivered))
+        operations = None
+        if draw(st.booleans()):
+            operations = Operations(
+                leased_units=draw(st.none() | st.integers(0, units)),
+                rent_yuan_m2=draw(st.none() | st.integers(1, 60).map(float)),
+                market_rent_yuan_m2=draw(st.none() | st.integers(1, 60).map(float)),
+            )
+        project = Project(
+            id=f"P-{i}",
+            name=f"项目{i}",
+            district=draw(st.sampled_from([d.name for d in TARGETS.districts])),
+            supply_type=supply_type.key,
+            units=units,
+            small_units=draw(st.none() | st.integers(0, units)),
+            plan_year=2023,
+            milestones=milestones,
+            operations=operations,
+        )
+        files.append(FileResult(f"projects/P-{i}.yaml", project))
+    return Ledger(Path("."), TARGETS, CRITERIA, REGISTRY, files)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(delivered_ledgers(), st.dates(date(2023, 1, 1), date(2025, 6, 30)))
+def test_districts_add_up_and_rates_stay_in_range(ledger: Ledger, as_of: date) -> None:
+    data = operations_report(ledger, as_of).data
+    for key in ("delivered_projects", "delivered_units", "reported_units", "leased_units", "small_units",
+                "rent_flagged_projects", "missing_data_projects"):  # fmt: skip
+        assert sum(r[key] for r in data["districts"]) == data["total"][key]
+    assert data["total"]["delivered_projects"] == len(data["projects"])
+    for row in [*data["districts"], data["total"], *data["projects"]]:
+        for key in ("occupancy_pct", "small_units_pct"):
+            assert row[key] is None or 0 <= row[key] <= 1
+    for project in data["projects"]:
+        assert project["days_since_delivery"] >= 0
+        assert ("operations-missing" in project["flags"]) == bool(
+            project["missing_fields"] and project["days_since_delivery"] > data["grace_days"]
+        )
+    listed = listings_report(ledger, as_of).data["listings"]
+    assert sum(x["vacant_units"] for x in listed) == sum(
+        p["vacant_units"] for p in data["projects"] if p["vacant_units"]
+    )
