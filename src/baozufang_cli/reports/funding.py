@@ -103,7 +103,7 @@ def funding_report(
                 for name, amount in amounts.items():
                     counts[name] += amount
         for kind in dict.fromkeys(s.kind for s in project.funding.sources):
-            sources[kind]["projects"] += 1
+            sources.setdefault(kind, _zero_source())["projects"] += 1
         for source in project.funding.sources:
             entry = sources[source.kind]
             entry["planned_wan"] += source.planned_wan
