@@ -11,7 +11,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MAX_UNWRAPPED = 32  # text columns up to this many cells wide are never wrapped or truncated
-FLAG_STYLES = {"overdue": "red", "shortfall": "red", "upcoming": "yellow", "late": "magenta", "done": "green"}
+FLAG_STYLES = {
+    "overdue": "red",
+    "shortfall": "red",
+    "upcoming": "yellow",
+    "warning": "yellow",
+    "late": "magenta",
+    "done": "green",
+}
 
 
 def _box():  # type: ignore[no-untyped-def]
@@ -30,7 +37,7 @@ def render_table(report: Report, console: Console) -> None:
         console.print()
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
-        console.print(_rich_table(table))
+        console.print(_rich_table(table.for_screen()))
         for note in table.notes:
             console.print(Text(note))
 
