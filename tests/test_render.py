@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -80,3 +83,48 @@ def test_long_text_wraps_instead_of_being_cut() -> None:
     lines = text.splitlines()
     body = lines[next(i for i, line in enumerate(lines) if line.startswith("---")) + 1 :]
     assert "".join(line.split()[0] for line in body if line.strip()) == long  # first column, folded
+
+
+CJK = "保障性租赁住房人才公寓改建项目"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=CJK, min_size=1, max_size=6), st.text(alphabet=CJK, min_size=1, max_size=30)
+        ),
+        min_size=2,
+        max_size=8,
+    ),
+    st.integers(40, 140),
+)
+def test_squeezed_tables_lose_no_character(columns_and_texts: list[tuple[str, str]], width: int) -> None:
+    """Rich's own collapse ignores column floors and then crops what it overfilled: every character
+    of every cell must still be printed, and no line may be wider than the terminal."""
+    columns = [Column(f"c{i}", header) for i, (header, _) in enumerate(columns_and_texts)]
+    columns.append(Column("d", "日期", "date"))
+    row: dict[str, object] = {f"c{i}": text for i, (_, text) in enumerate(columns_and_texts)}
+    row["d"] = date(2024, 6, 30)
+    text = terminal(report(Table("表", columns, [row])), width)
+    assert Counter("".join(h + t for h, t in columns_and_texts)) <= Counter(text)  # headers too
+    if "表格宽于终端" not in text:
+        assert max(cell_len(line) for line in text.splitlines()) <= width
+
+
+def test_a_long_header_over_short_cells_does_not_make_rich_crop_the_last_column() -> None:
+    # rich equalises the widest foldable columns (甲 乙 丙) down to 9 cells, below their floor of 10,
+    # while 丁 keeps the width of its header; clamped back to 10 they overfill the line, which
+    # rich then crops at the terminal edge (the bug this layout avoids)
+    texts = {
+        "a": "保障性租赁住房人才公寓改建项目"[:14],
+        "b": "人才公寓改建项",
+        "c": "保障性租赁住",
+        "d": "新建",
+    }
+    columns = [Column("a", "甲"), Column("b", "乙"), Column("c", "丙"), Column("d", "筹集方式")]
+    for width in range(40, 75):
+        text = terminal(report(Table("表", columns, [texts])), width)
+        assert Counter("".join(texts.values()) + "甲乙丙筹集方式") <= Counter(text), width
+        if "表格宽于终端" not in text:
+            assert max(cell_len(line) for line in text.splitlines()) <= width

@@ -29,8 +29,9 @@ ORDER = 30
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="目标缺口：区县与全市目标的启动、交付完成数、缺口和预计缺口",
         help="目标缺口：全市目标与各区县年度目标的启动建设、建成交付完成数、缺口、完成率，"
-        "以及按现有计划能否完成（预计缺口）"
+        "以及按现有计划能否完成（预计缺口）",
     )
     @guard
     def gap(

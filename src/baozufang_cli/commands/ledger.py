@@ -20,12 +20,13 @@ from baozufang_cli.options import (
 from baozufang_cli.reports.ledger_view import COLUMN_KEYS, DEFAULT_KEYS
 from baozufang_cli.runtime import as_of_date, fail, finish, guard, open_ledger, resolve_filters
 
-ORDER = 60
+ORDER = 55
 
 
 def register(app: typer.Typer) -> None:
     @app.command(
-        help="项目台账：每个项目一行（按区县、项目编号排序），含计划与实际启动/交付日期、当前节点、下一节点、状态、逾期、未办结问题"
+        short_help="项目台账：每个项目一行，含启动/交付日期、当前与下一节点、状态",
+        help="项目台账：每个项目一行（按区县、项目编号排序），含计划与实际启动/交付日期、当前节点、下一节点、状态、逾期、未办结问题",
     )
     @guard
     def ledger(

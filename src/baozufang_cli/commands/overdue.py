@@ -23,7 +23,10 @@ ORDER = 40
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(help="逾期节点：计划日期已过而未完成的节点，按逾期天数从多到少列出，附各区县逾期个数")
+    @app.command(
+        short_help="逾期节点：计划日期已过仍未完成的节点，按逾期天数排序",
+        help="逾期节点：计划日期已过而未完成的节点，按逾期天数从多到少列出，附各区县逾期个数",
+    )
     @guard
     def overdue(
         data: DataOpt = None,

@@ -32,7 +32,8 @@ class State(str, Enum):
 
 def register(app: typer.Typer) -> None:
     @app.command(
-        help="问题清单：未办结、逾期和近期办结的问题，按责任部门汇总未办结、逾期、本月办结和办结天数"
+        short_help="问题清单：未办结、逾期和近期办结的问题，按责任部门汇总",
+        help="问题清单：未办结、逾期和近期办结的问题，按责任部门汇总未办结、逾期、本月办结和办结天数",
     )
     @guard
     def problems(

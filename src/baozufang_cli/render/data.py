@@ -58,6 +58,7 @@ def _md_row(table: Table, row: dict[str, Any], bold: bool) -> str:
 
 
 def render_md_table(table: Table) -> str:
+    table = table.for_screen()
     lines = [f"### {table.title}", ""]
     lines.append("| " + " | ".join(_md_cell(c.full_header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if is_numeric(c) else "---" for c in table.columns) + "|")

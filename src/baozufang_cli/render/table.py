@@ -10,13 +10,13 @@ from baozufang_cli.report import Report, Table
 if TYPE_CHECKING:
     from rich.console import Console
 
-MAX_UNWRAPPED = 32  # text columns up to this many cells wide are not wrapped when the table fits
-MIN_WRAPPED = 8  # a table too wide for the terminal wraps text columns, but not below this width
+MIN_TEXT_WIDTH = 10  # text columns fold below their natural width only down to this many cells
 COLUMN_GAP = 3  # padding + rule between two columns of the box below
 FLAG_STYLES = {
     "overdue": "red",
     "shortfall": "red",
     "upcoming": "yellow",
+    "warning": "yellow",
     "late": "magenta",
     "done": "green",
     "subtotal": "bold",
@@ -41,9 +41,9 @@ def render_table(report: Report, console: Console) -> None:
         console.print()
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
-        layout = _Layout(table)
+        layout = _Layout(table.for_screen())
         omitted = layout.fit(console.width)
-        if layout.minimum(console.width) <= console.width:
+        if layout.minimum() <= console.width:
             console.print(layout.rich_table(console.width))
         else:
             # rich would silently drop the columns that do not fit: print every column at its
@@ -54,11 +54,7 @@ def render_table(report: Report, console: Console) -> None:
             console.print(Segments(lines), crop=False)
             console.print(Text("表格宽于终端：可少选几列，或用 -f csv / -o 文件 导出", style="dim"))
         if omitted:
-            console.print(
-                Text(
-                    f"终端宽度不足，未显示：{'、'.join(omitted)}（-f csv 或 -o 文件可看全部列）", style="dim"
-                )
-            )
+            console.print(Text(f"未显示：{'、'.join(omitted)}（终端不够宽；-f csv 可看全部列）", style="dim"))
         for note in table.notes:
             console.print(Text(note))
 
@@ -73,29 +69,32 @@ class _Layout:
         self.columns = list(table.columns)
         self.body = [_cells(table, row) for row in table.rows]
         self.total = _cells(table, table.total) if table.total is not None else None
-        self.natural: list[int] = []
+        self.natural: list[int] = []  # the widest cell or header of each column
+        self.widest: list[int] = []  # the widest cell (header left out: a header may fold)
         for index in range(len(self.columns)):
             cells = [row[index] for row in [*self.body, *([self.total] if self.total else [])]]
             header_width = max(cell_len(self.columns[index].header), cell_len(self.columns[index].group))
-            self.natural.append(max([header_width, *(cell_len(cell) for cell in cells)]))
+            self.widest.append(max([0, *(cell_len(cell) for cell in cells)]))
+            self.natural.append(max(header_width, self.widest[-1]))
         self.shown = list(range(len(self.columns)))
 
     @property
     def natural_width(self) -> int:
         return sum(self.natural[i] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
 
-    def _least(self, index: int, width: int | None) -> tuple[bool, int]:
-        """Whether column ``index`` wraps, and the narrowest it may get."""
-        # a table wider than the terminal wraps its text columns rather than truncating cells to "…";
-        # names are never squeezed to "观山湖…" when the table fits: short text keeps its full width
-        squeeze = width is not None and self.natural_width > width
-        natural = self.natural[index]
-        wraps = self.columns[index].kind == "text" and (squeeze or natural > MAX_UNWRAPPED)
-        return wraps, (min(natural, MIN_WRAPPED if squeeze else MAX_UNWRAPPED) if wraps else natural)
+    def _least(self, index: int) -> tuple[bool, int]:
+        """Whether column ``index`` may fold, and the narrowest it may get."""
+        column = self.columns[index]
+        if column.kind != "text":
+            # numbers are never squeezed or cut ("1,2…" would be a wrong number on screen), nor are
+            # dates, years and codes such as project ids
+            return False, self.natural[index]
+        # text gives way first: a long name folds onto a second line rather than pushing numbers out
+        return True, min(self.natural[index], MIN_TEXT_WIDTH)
 
-    def minimum(self, width: int | None) -> int:
+    def minimum(self) -> int:
         """The narrowest the shown columns can be laid out without losing one."""
-        return sum(self._least(i, width)[1] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
+        return sum(self._least(i)[1] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
 
     def fit(self, width: int) -> list[str]:
         """Leave out optional columns, highest ``optional`` first, until the table fits ``width``."""
@@ -103,11 +102,30 @@ class _Layout:
         for index in sorted(
             (i for i, c in enumerate(self.columns) if c.optional), key=lambda i: -self.columns[i].optional
         ):
-            if self.minimum(width) <= width:
+            if self.minimum() <= width:
                 break
             self.shown.remove(index)
             omitted.append(self.columns[index].full_header)
         return omitted
+
+    def widths(self, width: int | None) -> dict[int, int]:
+        """Column widths within ``width``: the widest foldable columns give way first, each down to
+        its floor (rich's own collapse ignores the floors and then crops the lines it overfilled)."""
+        widths = {i: self.natural[i] for i in self.shown}
+        if width is None:
+            return widths
+        excess = sum(widths.values()) + COLUMN_GAP * (len(self.shown) - 1) - width
+        floors = {i: least for i in self.shown for wraps, least in [self._least(i)] if wraps}
+        while excess > 0:
+            reducible = [i for i in floors if widths[i] > floors[i]]
+            if not reducible:
+                break
+            widest = max(widths[i] for i in reducible)
+            for i in reducible:  # one cell from each of the widest, left to right
+                if widths[i] == widest and excess > 0:
+                    widths[i] -= 1
+                    excess -= 1
+        return widths
 
     def rich_table(self, width: int | None):  # type: ignore[no-untyped-def]
         from rich.table import Table as RichTable
@@ -115,14 +133,15 @@ class _Layout:
         rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
         # a group names itself above its first *shown* column
         headers = _headers(self.table.select([self.columns[i].key for i in self.shown]))
+        widths = self.widths(width)
         for position, index in enumerate(self.shown):
-            wraps, least = self._least(index, width)
+            wraps = self._least(index)[0]
             rich_table.add_column(
                 headers[position],
                 justify="right" if is_numeric(self.columns[index]) else "left",
                 no_wrap=not wraps,
                 overflow="fold" if wraps else "ellipsis",  # CJK text has no spaces: fold, never "…"
-                min_width=least,
+                width=widths[index],
             )
         for i, cells in enumerate(self.body):
             styles = [FLAG_STYLES[f] for f in sorted(self.table.flags.get(i, ())) if f in FLAG_STYLES]

@@ -77,8 +77,8 @@ DEFAULT_KEYS: tuple[str, ...] = (
 
 # in the default view, the terminal leaves these out first when the table does not fit
 DEFAULT_OPTIONAL = {
-    "start_planned": 6, "start_actual": 5, "delivered_planned": 4, "delivered_actual": 3,
-    "plan_year": 2, "supply_type_label": 1,
+    "start_planned": 7, "start_actual": 6, "delivered_planned": 5, "delivered_actual": 4,
+    "plan_year": 3, "supply_type_label": 2, "district": 1,  # rows are sorted by district anyway
 }  # fmt: skip
 
 
