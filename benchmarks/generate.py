@@ -138,11 +138,12 @@ class ProjectWriter:
             ]
         stage = PROGRESS[min(reached, len(PROGRESS) - 1)].format(rng.randint(3, 30))
         lines += ["", "# 形象进度（每月更新）", f"progress: {stage}"]
-        lines += self._milestones(supply, start, reached)
+        milestone_lines, delivered = self._milestones(supply, start, reached)
+        lines += milestone_lines
         lines += self._problems(start)
         lines += self._funding(units)
-        if reached == len(supply["milestones"]):
-            lines += self._operations(units, start)
+        if delivered is not None:  # operations only once the last milestone is done
+            lines += self._operations(units, delivered)
         lines.append(f"updated: {LEDGER_DAY - timedelta(days=rng.randint(0, 90))}")
         if rng.random() < 0.5:
             lines.append(
@@ -155,7 +156,8 @@ class ProjectWriter:
         folder = f"{district['name']}/{year}"
         return folder, project_id, "\n".join(lines) + "\n"
 
-    def _milestones(self, supply: dict[str, Any], start: date, reached: int) -> list[str]:
+    def _milestones(self, supply: dict[str, Any], start: date, reached: int) -> tuple[list[str], date | None]:
+        """The milestone lines, and the actual date of the last milestone when every one is done."""
         rng = self.rng
         out = ["", "# 倒排工期节点：计划日期按标准工期倒排，实际日期按完成时间填写", "milestones:"]
         planned = start
@@ -180,7 +182,7 @@ class ProjectWriter:
             out.append(f"    actual: {done}" if done else "    actual: null")
             if rng.random() < 0.6:
                 out.append(f"    note: {_pick(rng, MILESTONE_NOTES)}")
-        return out
+        return out, (actual if reached == len(supply["milestones"]) else None)
 
     def _problems(self, start: date) -> list[str]:
         rng = self.rng
@@ -230,7 +232,7 @@ class ProjectWriter:
             ]
         return out
 
-    def _operations(self, units: int, start: date) -> list[str]:
+    def _operations(self, units: int, delivered: date) -> list[str]:
         rng = self.rng
         market = round(rng.uniform(18, 35), 1)
         return [
@@ -239,7 +241,7 @@ class ProjectWriter:
             f"  rent_yuan_m2: {round(market * rng.uniform(0.6, 0.9), 1)}",
             f"  market_rent_yuan_m2: {market}",
             f"  leased_units: {rng.randint(0, units)}",
-            f"  opened: {min(start + timedelta(days=rng.randint(400, 900)), LEDGER_DAY)}",
+            f"  opened: {min(delivered + timedelta(days=rng.randint(7, 90)), LEDGER_DAY)}",
             "  admission: 新市民、青年人",
             f"  contact: {_phone(rng)}",
         ]

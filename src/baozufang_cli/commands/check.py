@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         ] = CheckFormat.text,
         no_cache: NoCacheOpt = False,
     ) -> None:
-        from baozufang_cli import progress
+        from baozufang_cli import progressbar
         from baozufang_cli.checks import check_as_of
         from baozufang_cli.diagnostics import sort_key
         from baozufang_cli.loader import LedgerUnusable, NoLedger, load_ledger, locate_in_files
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         day = as_of_date(as_of)
         root = ledger_root(data)
         try:
-            ledger = load_ledger(root, use_cache=not no_cache, progress=progress.for_stderr())
+            ledger = load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
             diagnostics = sorted(
                 ledger.diagnostics + locate_in_files(root, check_as_of(ledger, day)), key=sort_key
             )
