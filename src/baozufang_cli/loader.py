@@ -455,19 +455,23 @@ def _scan_folder(
             listing = list(entries)
     except OSError:  # an unreadable folder is skipped, as os.walk does
         return
-    folders: list[os.DirEntry[str]] = []
-    files: list[os.DirEntry[str]] = []
+    folders: list[tuple[str, os.DirEntry[str]]] = []
+    files: list[tuple[str, os.DirEntry[str]]] = []
     for entry in listing:
+        name = entry.name
+        if name[0] == ".":
+            continue
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
-        (folders if is_dir else files).append(entry)
+        if is_dir:
+            folders.append((name, entry))
+        elif name.endswith(PROJECT_SUFFIXES):
+            files.append((name, entry))
 
-    for entry in sorted(files, key=lambda e: e.name):
-        name = entry.name
-        if name.startswith(".") or not name.endswith(PROJECT_SUFFIXES):
-            continue
+    files.sort()  # names are unique within a folder: the entries are never compared
+    for name, entry in files:
         rel = f"{rel_folder}/{name}"
         if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root):
             diagnostics.append(
@@ -486,10 +490,8 @@ def _scan_folder(
             stat = None  # reading it will say why
         found.append((entry.path, rel, stat))
 
-    for entry in sorted(folders, key=lambda e: e.name):
-        name = entry.name
-        if name.startswith("."):
-            continue
+    folders.sort()
+    for name, entry in folders:
         rel = f"{rel_folder}/{name}"
         if name.endswith(PROJECT_SUFFIXES):
             diagnostics.append(
