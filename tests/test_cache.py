@@ -97,7 +97,10 @@ def edit(root: Path, rng: random.Random) -> None:
     elif kind == 4:
         target.unlink()
     elif kind == 5:
-        shutil.copy(target, root / "projects" / target.name)  # duplicate id in two folders
+        folder = root / "projects" / ("dup" if target.parent == root / "projects" else "")
+        folder.mkdir(exist_ok=True)
+        if not (folder / target.name).exists():
+            shutil.copy(target, folder / target.name)  # duplicate id in two folders
     elif kind == 6:
         target.write_text(text.replace("district: ", "district: 火星", 1), encoding="utf-8")
     elif kind == 7:
