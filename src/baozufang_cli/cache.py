@@ -91,12 +91,6 @@ def cache_dirs(root: Path) -> list[Path]:
     return [root / CACHE_DIR, user / ledger_id]
 
 
-def is_racy(stat: os.stat_result) -> bool:
-    """Changed so recently that a later change could leave size and times as they are."""
-    newest = max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9
-    return time.time() - newest < RACY_SECONDS
-
-
 def content_hash(content: bytes) -> bytes:
     return hashlib.blake2b(content, digest_size=16).digest()
 
@@ -168,32 +162,20 @@ class ProjectCache:
         """Remember ``result`` for ``rel``; ``stat`` was taken before ``content`` was read."""
         if not self.enabled or stat is None or content is None:
             return  # a file that could not be read is read again next time
+        newest = max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9
+        racy = time.time() - newest < RACY_SECONDS
         try:
             project = None if result.project is None else self._encode(result.project)
         except Unsupported:
-            return
-        diagnostics = tuple(d.to_cache() for d in result.diagnostics)
-        self.put_encoded(rel, stat, project, diagnostics, content_hash(content) if is_racy(stat) else None)
-
-    def put_encoded(
-        self,
-        rel: str,
-        stat: os.stat_result,
-        project: tuple[Any, ...] | None,
-        diagnostics: tuple[tuple[Any, ...], ...],
-        hashed: bytes | None,
-    ) -> None:
-        """``put`` for a result already encoded (by a worker process); ``hashed`` when ``is_racy``."""
-        if not self.enabled:
             return
         self._new[rel] = (
             stat.st_size,
             stat.st_mtime_ns,
             stat.st_ctime_ns,
             stat.st_ino,
-            hashed,
+            content_hash(content) if racy else None,
             project,
-            diagnostics,
+            tuple(d.to_cache() for d in result.diagnostics),
         )
         self._dirty = True
 

@@ -544,7 +544,6 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
     """
     if not root.is_dir() or not is_ledger(root):
         raise NoLedger(root)
-    from baozufang_cli.bulk import parse_missing
     from baozufang_cli.cache import ProjectCache
 
     resume_gc = _paused_gc()
@@ -562,7 +561,18 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         cache = ProjectCache.open(root, enabled=use_cache and config_ok)
         results: list[FileResult | None] = [cache.get(rel, stat, path) for path, rel, stat in files]
         missing = [i for i, result in enumerate(results) if result is None]
-        parse_missing(files, missing, registry if config_ok else None, cache, results, progress)
+        file_registry = registry if config_ok else None
+        try:
+            for done, i in enumerate(missing, 1):
+                path, rel, stat = files[i]
+                result, raw = _load_project(path, rel, file_registry, stat)
+                cache.put(rel, stat, result, raw)
+                results[i] = result
+                if progress is not None:
+                    progress(done, len(missing))
+        finally:
+            if progress is not None:
+                progress(len(missing), len(missing))  # the bar always ends, even on an error
         cache.save()
         loaded = [result for result in results if result is not None]
 
