@@ -14,6 +14,7 @@ The history built by the ``history_repo`` fixture (the ledger is the folder ``le
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import pytest
 
 from baozufang_cli import gitrepo
 from baozufang_cli.history import field_label, flatten
-from tests.conftest import assert_golden, make_ledger, run, run_json
+from tests.conftest import REPO, assert_golden, make_ledger, run, run_json
 
 A1 = """id: A-1
 name: 观山湖甲公寓
@@ -325,3 +326,26 @@ def test_json_contract(history_repo: tuple[Path, list[str]]) -> None:
     log = run_json("log", "A-1", "--data", ledger)
     assert set(log) >= {"id", "name", "repository", "ledger", "entries"}
     assert set(log["entries"][0]) >= {"change", "path", "changes", "errors"} | origin
+
+
+README_REPOSITORY = "/srv/台账仓库"  # the repository path shown in the README examples
+
+
+def readme_block(command: str) -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"```text\n$ {command}\n") + len(f"```text\n$ {command}\n")
+    return text[start : text.index("```", start)].splitlines()
+
+
+@pytest.mark.parametrize("command", ["bzf diff HEAD~3 HEAD --data ledger", "bzf log A-1 --data ledger"])
+def test_readme_examples_are_real(
+    history_repo: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    ledger, _ = history_repo
+    monkeypatch.chdir(ledger.parent)
+    result = run(*shlex.split(command)[1:])
+    assert result.exit_code == 0, result.stderr
+    actual = result.stdout.replace(str(ledger.parent.resolve()), README_REPOSITORY)
+    assert [line.rstrip() for line in actual.splitlines()] == [
+        line.rstrip() for line in readme_block(command)
+    ]

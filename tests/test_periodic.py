@@ -27,7 +27,7 @@ from baozufang_cli.reports.gap import gap_report
 from baozufang_cli.reports.overdue import overdue_report
 from baozufang_cli.reports.periodic import periodic_report
 from baozufang_cli.reports.problems import problems_report
-from tests.conftest import SAMPLE, assert_golden, run, run_json
+from tests.conftest import REPO, SAMPLE, assert_golden, run, run_json
 from tests.strategies import DAY0, ledgers
 
 
@@ -50,6 +50,13 @@ def test_json_sections_are_the_contract(deadlines: Path) -> None:
     assert set(data["ranking"][0]) >= {"rank", "district", "delivered_target", "delivered_actual",
                                        "delivered_pct", "started_target", "started_actual", "started_pct"}  # fmt: skip
     assert report(deadlines, "week", "--as-of", "2024-06-30")["ranking"] is None  # no ranking for a week
+
+
+def test_summary_sentence_by_hand(deadlines: Path) -> None:
+    assert report(deadlines, "week", "--period", "2024-W26")["summary"] == (
+        "本期启动 0 个项目 0 套，交付 1 个项目 1,000 套，完成节点 1 个；滞后项目 5 个（逾期节点 5 个，本期新增 0 个）；"
+        "问题本期新增 0 个、办结 0 个，未办结 2 个（逾期 1 个）"
+    )
 
 
 def test_progress_in_the_week_by_hand(deadlines: Path) -> None:
@@ -267,3 +274,30 @@ def test_period_of_the_as_of_day_is_reported_up_to_that_day(deadlines: Path) -> 
     data = report(deadlines, "month", "--as-of", "2024-02-29")
     assert data["period"]["end"] == "2024-02-29" and data["next_period"]["label"] == "2024-03"
     assert parse_period(data["period"]["label"]).end == date(2024, 2, 29)
+
+
+def test_readme_weekly_report_excerpt_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's weekly report is an excerpt: each part between "……" lines is real output, in order."""
+    command = "bzf report week --as-of 2024-06-30 -f md"
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"```markdown\n$ {command}\n") + len(f"```markdown\n$ {command}\n")
+    excerpt = text[start : text.index("```", start)].splitlines()
+    monkeypatch.chdir(REPO)
+    result = run(*command.split()[1:])
+    assert result.exit_code == 0, result.stderr
+    output = result.stdout.splitlines()
+    parts: list[list[str]] = [[]]
+    for line in excerpt:
+        if line == "……":
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    position = 0
+    for part in parts:
+        found = next(
+            (i for i in range(position, len(output) - len(part) + 1) if output[i : i + len(part)] == part),
+            None,
+        )
+        assert found is not None, f"not in the output (in this order): {part[:3]}"
+        position = found + len(part)
+    assert len(parts) > 1 and parts[0][0].startswith("## 贵阳市保障性租赁住房周调度报告（2024年第26周）")

@@ -22,10 +22,13 @@ def register(app: typer.Typer) -> None:
     @guard
     def diff(
         rev_a: Annotated[
-            str | None, typer.Argument(help="较早的版本：提交号、分支、标签、HEAD~1 等", show_default=False)
+            str | None,
+            typer.Argument(
+                help="较早的版本：提交号、分支、标签、HEAD~1 等", show_default=False, metavar="REV_A"
+            ),
         ] = None,
         rev_b: Annotated[
-            str | None, typer.Argument(help="较新的版本；省略时为工作区", show_default=False)
+            str | None, typer.Argument(help="较新的版本；省略时为工作区", show_default=False, metavar="REV_B")
         ] = None,
         since: Annotated[
             str | None,

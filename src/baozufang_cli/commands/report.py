@@ -20,7 +20,7 @@ from baozufang_cli.options import (
 )
 from baozufang_cli.runtime import fail, finish, guard, open_ledger, resolve_filters, today
 
-ORDER = 60
+ORDER = 70
 
 
 class Kind(str, Enum):

@@ -199,6 +199,18 @@ def _overdue_section(
     return data, [table]
 
 
+def _summary(progress: dict[str, Any], overdue: dict[str, Any], problems: dict[str, Any]) -> str:
+    """One sentence for the minutes: what moved in the period, what lags, what is open."""
+    return (
+        f"本期启动 {progress['started_projects']} 个项目 {progress['started_units']:,} 套，"
+        f"交付 {progress['delivered_projects']} 个项目 {progress['delivered_units']:,} 套，"
+        f"完成节点 {progress['milestones']} 个；滞后项目 {overdue['project_count']} 个"
+        f"（逾期节点 {overdue['count']} 个，本期新增 {overdue['new_count']} 个）；"
+        f"问题本期新增 {problems['opened']} 个、办结 {problems['closed']} 个，"
+        f"未办结 {problems['open']} 个（逾期 {problems['overdue']} 个）"
+    )
+
+
 def periodic_report(ledger: Ledger, period: Period, as_of: date, filters: Filters | None = None) -> Report:
     """The report of ``period`` as of ``as_of`` (which must lie inside the period)."""
     if not period.contains(as_of):
@@ -219,10 +231,12 @@ def periodic_report(ledger: Ledger, period: Period, as_of: date, filters: Filter
         tables += ranking_tables
     meeting = MEETINGS[period.kind]
     running = "（本期尚未结束，统计至统计日）" if as_of < period.end else ""
+    summary = _summary(progress["total"], overdue, problems["total"])
     subtitle = [
         f"本期：{period.chinese}，{period.span}{running}",
         f"下期：{upcoming.chinese}，{upcoming.span}",
         *filters.describe(ledger.registry),
+        f"概况：{summary}",
     ]
     primary = next(i for i, t in enumerate(tables) if t.section == SECTIONS[PRIMARY])
     return Report(
@@ -233,6 +247,7 @@ def periodic_report(ledger: Ledger, period: Period, as_of: date, filters: Filter
         data={
             "kind": period.kind,
             "meeting": meeting,
+            "summary": summary,
             "as_of": as_of.isoformat(),
             "period": period_data(period),
             "next_period": period_data(upcoming),
