@@ -108,7 +108,7 @@ def next_section(
         Column("due", "到期日期", "date"),
         Column("kind_label", "类型"),
         Column("project_id", "项目编号", "code"),
-        Column("project_name", "项目名称"),
+        Column("project_name", "项目名称", optional=2),
         Column("district", "区县", optional=1),
         Column("item", "节点或问题"),
         Column("responsible", "责任单位"),
@@ -163,7 +163,7 @@ def ranking_section(
         Column("started_target", "目标", "int", group="启动"),
         Column("started_actual", "完成", "int", group="启动"),
         Column("started_pct", "完成率", "pct", group="启动"),
-        Column("period_delivered_units", "交付", "int", group="本期"),
-        Column("period_started_units", "启动", "int", group="本期"),
+        Column("period_delivered_units", "交付", "int", group="本期", optional=1),
+        Column("period_started_units", "启动", "int", group="本期", optional=1),
     ], rows, section=section, notes=notes)  # fmt: skip
     return rows, [table]
