@@ -177,6 +177,8 @@ def test_a_file_broken_at_one_version_is_compared_by_its_raw_content(
 ) -> None:
     ledger, commits = history_repo
     data = diff(ledger, commits[2], commits[3])
+    # compared as written: only units changed (a default such as unit_kind 套 is not a change)
+    assert [c for c in changes_of(data) if c[0] == "C-1"] == [("C-1", "units")]
     assert changes_of(data)[("C-1", "units")] == (1200, "十", "张三", False)
     assert data["invalid"][0]["errors"][0]["line"] == 5
     back = diff(ledger, commits[3], commits[2])  # the other way round: broken on the older side

@@ -16,7 +16,7 @@ the bytes and ``reports/changes.py`` turns the result into tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -71,8 +71,10 @@ class ProjectVersion:
 
     path: str  # ledger-relative
     key: str  # the project id; the file name when the id cannot be read
-    fields: dict[str, Any]
+    fields: dict[str, Any]  # the validated project (canonical names, defaults) or, failing that, the raw file
     errors: list[Diagnostic] = field(default_factory=list)
+    raw_fields: dict[str, Any] = field(default_factory=dict)  # the file as written
+    schema_valid: bool = True  # ``fields`` come from the validated project
 
     @property
     def name(self) -> Any:
@@ -88,11 +90,14 @@ def parse_project(raw: bytes, rel: str, registry: Registry | None) -> ProjectVer
     result = project_result(data, text, diagnostics, rel, registry)
     errors = [d for d in result.diagnostics if d.is_error]
     stem = PurePosixPath(rel).stem
-    if result.project is not None:
-        return ProjectVersion(rel, result.project.id, flatten(result.project.model_dump(mode="json")), errors)
     raw_fields = flatten(data) if isinstance(data, dict) else {}
+    if result.project is not None:
+        fields = flatten(result.project.model_dump(mode="json"))
+        return ProjectVersion(rel, result.project.id, fields, errors, raw_fields)
     key = raw_fields.get("id")
-    return ProjectVersion(rel, key if isinstance(key, str) and key else stem, raw_fields, errors)
+    return ProjectVersion(
+        rel, key if isinstance(key, str) and key else stem, raw_fields, errors, raw_fields, False
+    )
 
 
 def _is_empty(value: Any) -> bool:
@@ -135,9 +140,14 @@ class FieldChange:
 
 
 def field_changes(old: ProjectVersion | None, new: ProjectVersion | None) -> list[FieldChange]:
-    """Every flattened field that differs, in the order of the file format; the file path too."""
-    before = old.fields if old else {}
-    after = new.fields if new else {}
+    """Every flattened field that differs, in the order of the file format; the file path too.
+
+    Two valid versions are compared by meaning (canonical names, defaults filled in); when either
+    fails the schema both are compared as written, so a default never shows up as a change.
+    """
+    by_meaning = (old is None or old.schema_valid) and (new is None or new.schema_valid)
+    before = (old.fields if by_meaning else old.raw_fields) if old else {}
+    after = (new.fields if by_meaning else new.raw_fields) if new else {}
     paths = sorted(dict.fromkeys([*before, *after]), key=_field_rank)  # stable: file order within a field
     changes = [
         FieldChange(p, before.get(p), after.get(p)) for p in paths if not _same(before.get(p), after.get(p))
@@ -221,7 +231,7 @@ class _Parser:
             self.seen[cache_key] = parse_project(raw, rel, registry)
         version = self.seen[cache_key]
         if key is not None:  # bzf log: every file named <id>.yaml is that project, whatever its id says
-            version = ProjectVersion(version.path, key, version.fields, version.errors)
+            version = replace(version, key=key)
         return version
 
 
