@@ -67,3 +67,4 @@ TypeOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存，重新读取全部文件")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="预演：显示将要做的修改，不写入文件")]
