@@ -20,127 +20,45 @@ The API every writer uses (``bzf set``/``problem``/``fmt``/``new`` and the Excel
 * **Atomic writes.** Temp file in the same folder → flush → fsync → ``os.replace``; on any
   exception the temp file is removed and the original is untouched.
 
-ruamel.yaml is imported inside functions (start-up speed; ruff TID253).
+The YAML text layer (ruamel set-up, layouts, encodings, splicing) is ``roundtrip.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
-import re
 import stat
 import tempfile
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli import yamlread
 from baozufang_cli.diagnostics import Diagnostic
+from baozufang_cli.roundtrip import dump, encode, means, round_trip, splice, split_text
 
 if TYPE_CHECKING:
-    from ruamel.yaml import YAML
-
     from baozufang_cli.ledger import FileResult, Registry
-
-WIDTH = 1_000_000  # never wrap: wrapped lines leave trailing spaces and move unrelated text
 
 
 class EditRefused(Exception):
     """An edit that was not written (exit code 3). ``diagnostics`` locate the reason."""
 
-    def __init__(self, message: str, hint: str = "", diagnostics: list[Diagnostic] | None = None) -> None:
+    UNREADABLE = "unreadable"  # the file could not be read or parsed: nothing was changed
+    INVALID = "invalid"  # the edited result would add an error
+    CHANGED = "changed"  # the file changed on disk after it was read
+    EXISTS = "exists"  # a new file would overwrite one
+
+    def __init__(
+        self, message: str, hint: str = "", diagnostics: list[Diagnostic] | None = None, reason: str = INVALID
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.diagnostics = diagnostics or []
+        self.reason = reason
 
 
-# ------------------------------------------------------------------ layout and the YAML object
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a file is laid out, so a rewrite keeps it (bzf fmt uses the canonical default)."""
-
-    mapping: int = 2  # indentation of a nested mapping
-    offset: int = 2  # indentation of "- " under its key
-    newline: str = "\n"
-    bom: bool = False
-
-    @property
-    def sequence(self) -> int:
-        return self.offset + 2
-
-
-CANONICAL = Layout()
-_KEY_LINE = re.compile(r"^( *)[^\s#\-][^:#]*:(?:\s|$)")
-_DASH_LINE = re.compile(r"^( *)- ")
-
-
-def guess_layout(text: str, newline: str = "\n", bom: bool = False) -> Layout:
-    """The indentation a hand-written file uses (first nested key, first list item)."""
-    mapping = offset = None
-    previous_indent: int | None = None
-    previous_opens = False  # the previous key line ended with ":" (a nested block follows)
-    for line in text.split("\n"):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        dash = _DASH_LINE.match(line)
-        key = _KEY_LINE.match(line)
-        indent = len(line) - len(line.lstrip(" "))
-        if previous_opens and previous_indent is not None and indent >= previous_indent:
-            if dash and offset is None:
-                offset = indent - previous_indent
-            elif key and not dash and mapping is None and indent > previous_indent:
-                mapping = indent - previous_indent
-        content = line.split(" #", 1)[0].rstrip()
-        previous_opens = bool(key) and not dash and content.endswith(":")
-        previous_indent = indent
-        if mapping is not None and offset is not None:
-            break
-    return Layout(mapping or 2, offset if offset is not None else 2, newline, bom)
-
-
-def round_trip(layout: Layout = CANONICAL) -> YAML:
-    """ruamel.yaml in round-trip mode, configured so a no-op load+dump changes nothing."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=layout.mapping, sequence=layout.sequence, offset=layout.offset)
-    yaml.width = WIDTH
-    yaml.representer.add_representer(type(None), _represent_null)
-    return yaml
-
-
-def _represent_null(representer: Any, _: None) -> Any:
-    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
-
-
-def dump(data: Any, layout: Layout = CANONICAL) -> str:
-    from io import StringIO
-
-    out = StringIO()
-    round_trip(layout).dump(data, out)
-    return out.getvalue()
-
-
-def split_text(raw: bytes) -> tuple[str, Layout]:
-    """Bytes → (text with "\\n" newlines, layout). Raises ``YamlProblem`` for other encodings."""
-    from baozufang_cli.loader import decode
-
-    text = decode(raw)
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return text.replace("\r\n", "\n"), guess_layout(text.replace("\r\n", "\n"), newline, bom)
-
-
-def encode(text: str, layout: Layout) -> bytes:
-    if layout.newline != "\n":
-        text = text.replace("\n", layout.newline)
-    return (b"\xef\xbb\xbf" if layout.bom else b"") + text.encode("utf-8")
+# ------------------------------------------------------------------ parsing
 
 
 def parse(text: str, rel: str) -> Any:
@@ -159,85 +77,11 @@ def parse(text: str, rel: str) -> Any:
     try:
         return round_trip().load(text)
     except (YAMLError, ValueError) as error:  # e.g. an impossible date that libyaml left as text
-        raise EditRefused(f"{rel} 无法解析，未修改：{error}", "先修正文件（运行 bzf check 查看）") from None
-
-
-# ------------------------------------------------------------------ meaning of a text
-
-
-def plain(value: Any) -> Any:
-    """ruamel data → what the read path (``yamlread.load``) yields for the same text."""
-    if isinstance(value, dict):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, date):  # the read path leaves dates as text for the models to parse
-        return value.isoformat()
-    for kind in (int, float, str):
-        if isinstance(value, kind):
-            return kind(value)
-    return value
-
-
-def means(text: str, data: Any) -> bool:
-    try:
-        return yamlread.load(text) == plain(data)
-    except yamlread.YamlProblem:
-        return False
-
-
-# ------------------------------------------------------------------ minimal diffs
-
-
-def splice(original: list[str], base: list[str], edited: list[str]) -> list[str]:
-    """Apply the change ``base → edited`` to ``original``, a differently formatted ``base``.
-
-    ``base`` is ruamel's dump of the unchanged document, ``edited`` its dump after the edit.
-    Lines the edit did not touch are taken from ``original``; a changed region whose edge
-    falls inside a stretch that ``original`` formats differently is widened to that stretch.
-    """
-    if base == original:
-        return edited
-    cuts: dict[int, int] = {}  # base line index → the original index at the same place
-    conflicts: set[int] = set()
-    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, base, original, autojunk=False).get_opcodes():
-        pairs = [(a1 + k, b1 + k) for k in range(a2 - a1 + 1)] if tag == "equal" else [(a1, b1), (a2, b2)]
-        for a, b in pairs:
-            if cuts.setdefault(a, b) != b:
-                conflicts.add(a)  # lines only the original has sit here: the place is ambiguous
-    for a in conflicts:
-        del cuts[a]
-    cuts[0], cuts[len(base)] = 0, len(original)
-
-    changes = [
-        (i1, i2, j1, j2)
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, base, edited, autojunk=False).get_opcodes()
-        if tag != "equal"
-    ]
-    hunks: list[tuple[int, int, int, int]] = []  # (base start, base end, edited start, edited end)
-    k = 0
-    while k < len(changes):
-        i1, i2, j1, j2 = changes[k]
-        while i1 not in cuts:  # stops at the previous hunk's end at the latest: that is a cut
-            i1, j1 = i1 - 1, j1 - 1
-        while i2 not in cuts:
-            if k + 1 < len(changes) and changes[k + 1][0] == i2:  # reached the next change: absorb it
-                k += 1
-                i2, j2 = changes[k][1], changes[k][3]
-            else:
-                i2, j2 = i2 + 1, j2 + 1
-        hunks.append((i1, i2, j1, j2))
-        k += 1
-    out: list[str] = []
-    position = 0
-    for i1, i2, j1, j2 in hunks:
-        out += original[cuts[position] : cuts[i1]]
-        out += edited[j1:j2]
-        position = i2
-    out += original[cuts[position] :]
-    return out
+        raise EditRefused(
+            f"{rel} 无法解析，未修改：{error}",
+            "先修正文件（运行 bzf check 查看）",
+            reason=EditRefused.UNREADABLE,
+        ) from None
 
 
 # ------------------------------------------------------------------ validation
@@ -278,31 +122,38 @@ def refuse_new_errors(before: FileResult | None, after: FileResult) -> None:
 class Document:
     """One YAML file opened for editing. ``data`` is the round-trip tree to change in place."""
 
-    def __init__(self, path: Path, rel: str, raw: bytes, stamp: tuple[int, int]) -> None:
+    def __init__(
+        self, path: Path, rel: str, raw: bytes, stamp: tuple[int, int], fix_encoding: bool = False
+    ) -> None:
         self.path = path
         self.rel = rel
         self._raw = raw
         self._stamp = stamp
         try:
-            self.text, self.layout = split_text(raw)
+            self.text, self.layout, self.reencoded = split_text(raw, fix_encoding)
         except yamlread.YamlProblem as problem:
             diagnostic = Diagnostic(
                 rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
             )
-            raise EditRefused(f"{rel} 无法读取，未修改", problem.hint, [diagnostic]) from None
+            raise EditRefused(
+                f"{rel} 无法读取，未修改", problem.hint, [diagnostic], EditRefused.UNREADABLE
+            ) from None
         self.data: Any = parse(self.text, rel)
         self._base = dump(self.data, self.layout)  # the unchanged dump, for splicing
 
     @classmethod
-    def read(cls, path: Path, rel: str | None = None) -> Document:
+    def read(cls, path: Path, rel: str | None = None, *, fix_encoding: bool = False) -> Document:
+        """Open ``path`` for editing (``fix_encoding``: accept UTF-16/GB18030, to be saved as UTF-8)."""
         real = path.resolve()  # a symlinked project file is edited where it really lives
         try:
             with real.open("rb") as handle:
                 raw = handle.read()
                 status = os.fstat(handle.fileno())
         except OSError as error:
-            raise EditRefused(f"无法读取 {rel or path}：{error.strerror or error}") from None
-        return cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns))
+            raise EditRefused(
+                f"无法读取 {rel or path}：{error.strerror or error}", reason=EditRefused.UNREADABLE
+            ) from None
+        return cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
 
     def render(self) -> str:
         """The text to write: the edit spliced into the original lines (see ``splice``)."""
@@ -329,7 +180,7 @@ class Document:
         only); ``text`` replaces ``render()`` with a text prepared by the caller (bzf fmt).
         """
         text = self.render() if text is None else text
-        if text == self.text:
+        if text == self.text and not self.reencoded:
             return text
         if not means(text, self.data):
             raise EditRefused(f"{self.rel}：写出的内容与修改不符，未写入", "这是 bzf 的缺陷，请报告")
@@ -341,14 +192,19 @@ class Document:
     def save(self, registry: Registry | None, *, text: str | None = None, check: bool = True) -> bool:
         """Validate and write atomically; False when there was nothing to change."""
         text = self.prepare(registry, text=text, check=check)
-        if text == self.text:
+        if text == self.text and not self.reencoded:
             return False
         raw = encode(text, self.layout)
         if self.changed_on_disk():
-            raise EditRefused(f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入", "请重新运行命令")
+            raise EditRefused(
+                f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入",
+                "请重新运行命令",
+                reason=EditRefused.CHANGED,
+            )
         atomic_write(self.path, raw)
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
+        self.reencoded = False
         self._base = dump(self.data, self.layout)
         return True
 
@@ -358,12 +214,16 @@ def write_new_file(path: Path, rel: str, text: str, registry: Registry | None) -
     result = validate_text(text, rel, registry)
     refuse_new_errors(None, result)
     if path.exists() or path.is_symlink():
-        raise EditRefused(f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目")
+        raise EditRefused(
+            f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         atomic_write(path, text.encode("utf-8"), new=True)
     except FileExistsError:
-        raise EditRefused(f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目") from None
+        raise EditRefused(
+            f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
+        ) from None
 
 
 # ------------------------------------------------------------------ atomic writes

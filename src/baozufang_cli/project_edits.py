@@ -3,9 +3,8 @@
 * ``set_field``: a field by dotted path (``units``, ``operations.leased_units``,
   ``problems.P1.due``, ``funding.sources.中央补助资金.received_wan``); the value is parsed by
   the model field's type; missing mappings are created; new keys go where the schema puts them.
-* ``set_milestone``: a milestone's planned/actual date; a missing milestone is inserted at its
-  place in the supply type's standard sequence.
-* ``add_problem`` / ``close_problem``: the problem list.
+* the building blocks ``project_items`` (milestones, problems) shares: ``set_key`` puts a key
+  where the schema orders it, keeping comments; ``parse_value`` reads command-line text by type.
 
 Names are resolved like the reports resolve them (``Registry``: district, supply type and
 milestone aliases). Problems with the command line are ``EditError`` (exit code 2); whether the
@@ -19,7 +18,6 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel
@@ -163,7 +161,7 @@ def parse_value(text: str, annotation: Any, what: str) -> Any:
 # ------------------------------------------------------------------ mappings in schema order
 
 
-def _new_map(flow: bool = False) -> Any:
+def new_map(flow: bool = False) -> Any:
     from ruamel.yaml.comments import CommentedMap
 
     mapping = CommentedMap()
@@ -172,7 +170,7 @@ def _new_map(flow: bool = False) -> Any:
     return mapping
 
 
-def _new_seq() -> Any:
+def new_seq() -> Any:
     from ruamel.yaml.comments import CommentedSeq
 
     return CommentedSeq()
@@ -220,7 +218,7 @@ def _keep_comment_lines_below(mapping: Any, previous: str, key: str) -> None:
     mapping.ca.items[key] = [None, None, CommentToken("\n" + rest, token.start_mark, None), None]
 
 
-def _same_style_as(items: Any) -> bool:
+def flow_like_siblings(items: Any) -> bool:
     """New list items are written in flow style when their siblings are (or the list is new)."""
     for item in items:
         style = getattr(item, "fa", None)
@@ -229,10 +227,10 @@ def _same_style_as(items: Any) -> bool:
     return True
 
 
-def _list_at(mapping: Any, model: type[BaseModel], key: str) -> Any:
+def list_at(mapping: Any, model: type[BaseModel], key: str) -> Any:
     items = mapping.get(key)
     if items is None:
-        items = _new_seq()
+        items = new_seq()
         set_key(mapping, model, key, items)
     elif not isinstance(items, list):
         raise EditError(f"{label(model, key)}应为列表，请先修正文件")
@@ -261,9 +259,7 @@ def _select_item(items: Any, selector: str, item_model: Any, data: Any, registry
     keys = [k for k in ("id", "name", "kind") if k in item_model.model_fields]
     if item_model is Milestone:
         supply_type = project_supply_type(data, registry)
-        found = _find_milestone(
-            items, registry, supply_type, _milestone_name(registry, supply_type, selector)
-        )
+        found = find_milestone(items, registry, supply_type, milestone_name(registry, supply_type, selector))
         if found is not None:
             return found
     for index, item in enumerate(items):
@@ -349,7 +345,7 @@ def _container(data: Any, slot: Slot, create: bool) -> Any:
         if child is None:
             if not create:
                 return None
-            child = _new_map()
+            child = new_map()
             set_key(node, model, step, child)
         elif not isinstance(child, dict | list):
             raise EditError(f"{label(model, step)}应为键值对，请先修正文件")
@@ -377,7 +373,7 @@ def set_field(data: Any, registry: Registry, path: str, text: str | None) -> lis
     elif slot.model is Problem and slot.key == "category":
         value = problem_category(registry, value)
     elif slot.model is Milestone and slot.key == "name":
-        value = _milestone_name(registry, project_supply_type(data, registry), value)
+        value = milestone_name(registry, project_supply_type(data, registry), value)
     container = _container(data, slot, create=True)
     before = container.get(slot.key)
     if before == value and type(before) is type(value):
@@ -393,75 +389,14 @@ def _resolve(lookup: typing.Callable[[str], str], value: str) -> str:
         raise EditError(error.message, error.hint) from None
 
 
-def _milestone_name(registry: Registry, supply_type: str, name: str) -> str:
+def milestone_name(registry: Registry, supply_type: str, name: str) -> str:
     return _resolve(lambda n: registry.milestone(supply_type, n), name)
 
 
-# ------------------------------------------------------------------ milestones
+# ------------------------------------------------------------------ milestones and problem categories
 
 
-def is_milestone(data: Any, registry: Registry, name: str) -> bool:
-    try:
-        registry.milestone(project_supply_type(data, registry), name)
-    except (LookupError_, EditError):
-        return False
-    return True
-
-
-def unknown_field_or_milestone(data: Any, registry: Registry, name: str) -> EditError:
-    """The error for a name that is neither a field nor a milestone, naming the closest of both."""
-    fields = Project.model_fields
-    candidates = [*fields, *(info.title for info in fields.values() if info.title)]
-    try:
-        supply_type = registry.supply_types[project_supply_type(data, registry)]
-        candidates += [spec.name for spec in supply_type.milestones]
-    except EditError:
-        pass
-    guess = closest(name, candidates)
-    hint = f"是否为 {guess}？" if guess else "字段名见 README 的项目文件格式，节点名见 criteria.yaml"
-    return EditError(f"没有字段或节点 {name}", hint)
-
-
-def set_milestone(
-    data: Any,
-    registry: Registry,
-    name: str,
-    *,
-    planned: date | None = None,
-    actual: date | None = None,
-    clear_actual: bool = False,
-) -> list[Change]:
-    supply_type = project_supply_type(data, registry)
-    canonical = _milestone_name(registry, supply_type, name)
-    order = registry.milestone_order(supply_type)
-    items = data.get("milestones")
-    index = _find_milestone(items, registry, supply_type, canonical)
-    if index is None and planned is None and actual is None:
-        return []  # clearing the actual date of a milestone that is not listed: nothing to do
-    items = _list_at(data, Project, "milestones")
-    changes: list[Change] = []
-    if index is None:
-        item = _new_map(flow=_same_style_as(items))
-        item["name"] = canonical
-        index = 0
-        for i, existing in enumerate(items):
-            existing_name = _canonical_or_none(existing, registry, supply_type)
-            if existing_name is not None and order[existing_name] < order[canonical]:
-                index = i + 1
-        items.insert(index, item)
-        changes.append(Change("新增节点", None, canonical))
-    item = items[index]
-    for key, value in (("planned", planned), ("actual", actual)):
-        if value is not None and item.get(key) != value:
-            changes.append(Change(f"{canonical} {label(Milestone, key)}", item.get(key), value))
-            set_key(item, Milestone, key, value)
-    if clear_actual and item.get("actual") is not None:
-        changes.append(Change(f"{canonical} {label(Milestone, 'actual')}", item["actual"], None))
-        item["actual"] = None
-    return changes
-
-
-def _canonical_or_none(item: Any, registry: Registry, supply_type: str) -> str | None:
+def canonical_milestone(item: Any, registry: Registry, supply_type: str) -> str | None:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         return None
     try:
@@ -470,16 +405,13 @@ def _canonical_or_none(item: Any, registry: Registry, supply_type: str) -> str |
         return None
 
 
-def _find_milestone(items: Any, registry: Registry, supply_type: str, canonical: str) -> int | None:
+def find_milestone(items: Any, registry: Registry, supply_type: str, canonical: str) -> int | None:
     if not isinstance(items, list):
         return None
     for i, item in enumerate(items):
-        if _canonical_or_none(item, registry, supply_type) == canonical:
+        if canonical_milestone(item, registry, supply_type) == canonical:
             return i
     return None
-
-
-# ------------------------------------------------------------------ problems
 
 
 def problem_category(registry: Registry, text: str) -> str:
@@ -490,97 +422,3 @@ def problem_category(registry: Registry, text: str) -> str:
     if len(matches) == 1:
         return matches[0]
     raise EditError(f'未知问题类别 "{text}"', f"可选：{'、'.join(categories)}")
-
-
-def next_problem_id(existing: set[str]) -> str:
-    numbers = [int(m.group(1)) for i in existing if (m := re.fullmatch(r"[Pp](\d+)", i))]
-    number = max(numbers, default=0) + 1
-    while f"P{number}" in existing:
-        number += 1
-    return f"P{number}"
-
-
-def add_problem(
-    data: Any,
-    registry: Registry,
-    *,
-    text: str,
-    category: str,
-    department: str,
-    raised: date,
-    due: date | None = None,
-    problem_id: str | None = None,
-) -> tuple[str, list[Change]]:
-    category = problem_category(registry, category)
-    items = _list_at(data, Project, "problems")
-    existing = {str(item.get("id")) for item in items if isinstance(item, dict)}
-    problem_id = problem_id or next_problem_id(existing)
-    if problem_id in existing:
-        raise EditError(f"问题编号 {problem_id} 已存在", "不指定 --id 时自动编号")
-    item = _new_map(flow=_same_style_as(items))
-    values: dict[str, Any] = {
-        "id": problem_id,
-        "text": text,
-        "category": category,
-        "department": department,
-        "raised": raised,
-        "due": due,
-    }
-    for key, value in values.items():
-        if value is not None:
-            item[key] = value
-    items.append(item)
-    return problem_id, [Change(f"新增问题 {problem_id}", None, f"{text}（{category}，{department}）")]
-
-
-def close_problem(
-    data: Any, problem_id: str, closed: date, resolution: str | None, project_id: str
-) -> list[Change]:
-    items = data.get("problems")
-    found = [item for item in items or [] if isinstance(item, dict) and str(item.get("id")) == problem_id]
-    if not found:
-        ids = [str(item.get("id")) for item in items or [] if isinstance(item, dict)]
-        hint = f"现有问题：{'、'.join(ids)}" if ids else "该项目没有问题清单"
-        raise EditError(f"没有问题 {problem_id}", hint)
-    item = found[0]
-    if item.get("closed") is not None:
-        raise EditError(
-            f"问题 {problem_id} 已于 {item['closed']} 办结",
-            f"如需更正，用 bzf set {project_id} problems.{problem_id}.closed 日期",
-        )
-    changes = [Change(f"问题 {problem_id} {label(Problem, 'closed')}", None, closed)]
-    set_key(item, Problem, "closed", closed)
-    if resolution:
-        changes.append(
-            Change(f"问题 {problem_id} {label(Problem, 'resolution')}", item.get("resolution"), resolution)
-        )
-        set_key(item, Problem, "resolution", resolution)
-    return changes
-
-
-# ------------------------------------------------------------------ finding a project's file
-
-
-def find_project_file(root: Path, project_id: str) -> tuple[Path, str]:
-    """The file of project ``project_id`` anywhere under projects/ (by file name, then by content)."""
-    from baozufang_cli.loader import discover
-
-    files, _ = discover(root)
-    matches = [(path, rel) for path, rel in files if path.stem == project_id]
-    if not matches:
-        from baozufang_cli.loader import LedgerUnusable, load_ledger
-
-        try:
-            ledger = load_ledger(root)
-        except LedgerUnusable:
-            ledger = None
-        if ledger is not None:
-            matches = [(root / ledger.path(p), ledger.path(p)) for p in ledger.projects if p.id == project_id]
-    if len(matches) > 1:
-        raise EditError(
-            f"项目编号 {project_id} 重复：{'、'.join(rel for _, rel in matches)}", "先修正重复的编号"
-        )
-    if not matches:
-        guess = closest(project_id, [path.stem for path, _ in files])
-        raise EditError(f"找不到项目 {project_id}", f"是否为 {guess}？" if guess else "项目编号即文件名")
-    return matches[0]

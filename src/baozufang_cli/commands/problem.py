@@ -47,7 +47,8 @@ def add(
     dry_run: DryRunOpt = False,
 ) -> None:
     from baozufang_cli.edit import Document, EditRefused
-    from baozufang_cli.project_edits import EditError, add_problem, find_project_file, parse_date_text
+    from baozufang_cli.project_edits import EditError, parse_date_text
+    from baozufang_cli.project_items import add_problem, find_project_file
 
     root, registry = open_registry(data)
     try:
@@ -85,7 +86,8 @@ def close(
     dry_run: DryRunOpt = False,
 ) -> None:
     from baozufang_cli.edit import Document, EditRefused
-    from baozufang_cli.project_edits import EditError, close_problem, find_project_file, parse_date_text
+    from baozufang_cli.project_edits import EditError, parse_date_text
+    from baozufang_cli.project_items import close_problem, find_project_file
 
     root, registry = open_registry(data)
     try:

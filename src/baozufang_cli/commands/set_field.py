@@ -58,13 +58,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from baozufang_cli.edit import Document, EditRefused
         from baozufang_cli.models import Project
-        from baozufang_cli.project_edits import (
-            EditError,
-            field_key,
+        from baozufang_cli.project_edits import EditError, field_key, parse_date_text, set_field
+        from baozufang_cli.project_items import (
             find_project_file,
             is_milestone,
-            parse_date_text,
-            set_field,
             set_milestone,
             unknown_field_or_milestone,
         )
