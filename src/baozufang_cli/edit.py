@@ -70,7 +70,10 @@ def parse(text: str, rel: str) -> Any:
             rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
         )
         raise EditRefused(
-            f"{rel} 无法解析，未修改", "先修正文件（运行 bzf check 查看）", [diagnostic]
+            f"{rel} 无法解析，未修改",
+            "先修正文件（运行 bzf check 查看）",
+            [diagnostic],
+            EditRefused.UNREADABLE,
         ) from None
     from ruamel.yaml.error import YAMLError
 

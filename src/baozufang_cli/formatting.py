@@ -13,6 +13,7 @@ dates: ``Document.save`` parses the result again before writing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,10 +64,11 @@ def as_date(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else value
-    except ValueError:
-        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return value
     other = _OTHER_DATE.fullmatch(text)
     if other:
         try:

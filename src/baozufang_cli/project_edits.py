@@ -178,10 +178,17 @@ def new_seq() -> Any:
 
 def set_key(mapping: Any, model: type[BaseModel], key: str, value: Any) -> None:
     """Replace ``mapping[key]`` (keeping its comment and quoting style) or insert it in schema order."""
+    from ruamel.yaml.comments import CommentedSeq
     from ruamel.yaml.scalarstring import ScalarString
 
+    old = mapping.get(key)
+    if isinstance(value, list) and not isinstance(value, CommentedSeq):
+        items = new_seq()
+        items.extend(value)
+        if not isinstance(old, CommentedSeq) or old.fa.flow_style():
+            items.fa.set_flow_style()  # a list of words reads best on one line: [人才租赁住房, 青年]
+        value = items
     if key in mapping:
-        old = mapping[key]
         if isinstance(old, ScalarString) and isinstance(value, str):
             value = type(old)(value)  # a quoted value stays quoted the same way
         mapping[key] = value
