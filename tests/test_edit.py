@@ -101,7 +101,7 @@ def test_crlf_and_bom_are_kept(tmp_path: Path, registry: Registry) -> None:
     written = path.read_bytes()
     assert written.startswith(b"\xef\xbb\xbf")
     assert written.count(b"\r\n") == raw.count(b"\r\n") and b"\n" not in written.replace(b"\r\n", b"")
-    assert written == raw.replace("units: 1200 ".encode(), "units: 820  ".encode())
+    assert written == raw.replace(b"units: 1200 ", b"units: 820  ")
 
 
 def test_an_edit_that_adds_an_error_is_refused_with_its_location(tmp_path: Path, registry: Registry) -> None:

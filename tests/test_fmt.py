@@ -121,7 +121,10 @@ def test_fix_encoding_converts_to_utf8(root: Path, encoding: str) -> None:
     path = put(root, "projects/A-1.yaml", valid.encode(encoding))
     result = run("fmt", "--check", "--data", root)
     assert result.exit_code == 1 and "encoding:" in result.stderr and "--fix-encoding" in result.stderr
-    assert run("fmt", "--check", "--fix-encoding", "--data", root).stdout == "projects/A-1.yaml（转换为 UTF-8）\n"
+    assert (
+        run("fmt", "--check", "--fix-encoding", "--data", root).stdout
+        == "projects/A-1.yaml（转换为 UTF-8）\n"
+    )
     result = run("fmt", "--fix-encoding", "--data", root)
     assert result.exit_code == 0
     assert path.read_bytes() == valid.encode("utf-8")
@@ -144,4 +147,7 @@ def test_targets_and_criteria_are_ordered_by_their_own_schema(tmp_path: Path) ->
     path = tmp_path / "targets.yaml"
     path.write_text("districts:\n- {name: 观山湖区, code: '520115'}\nplan: 计划  # 名称\n", encoding="utf-8")
     assert run("fmt", path).exit_code == 0
-    assert path.read_text(encoding="utf-8") == "plan: 计划  # 名称\ndistricts:\n  - {name: 观山湖区, code: '520115'}\n"
+    assert (
+        path.read_text(encoding="utf-8")
+        == "plan: 计划  # 名称\ndistricts:\n  - {name: 观山湖区, code: '520115'}\n"
+    )

@@ -107,7 +107,10 @@ def test_init_keeps_an_existing_gitignore(tmp_path: Path) -> None:
 
 
 def test_the_repository_offers_pre_commit_hooks() -> None:
-    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hooks = {
+        hook["id"]: hook
+        for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    }
     assert set(hooks) == {"bzf-check", "bzf-fmt"}
     assert hooks["bzf-check"]["entry"] == "bzf check" and hooks["bzf-check"]["pass_filenames"] is False
     assert hooks["bzf-fmt"]["entry"] == "bzf fmt --check" and hooks["bzf-fmt"]["pass_filenames"] is True

@@ -91,7 +91,9 @@ def test_every_sample_supply_type_is_covered() -> None:
 
 @pytest.mark.parametrize("supply_type", sorted(EXPECTED))
 def test_backward_schedule_matches_hand_computed_dates(root: Path, supply_type: str) -> None:
-    code, stdout, _ = new(root, "-t", supply_type, "--deliver-by", "2024-12-31", "--as-of", "2023-01-01", "-n")
+    code, stdout, _ = new(
+        root, "-t", supply_type, "--deliver-by", "2024-12-31", "--as-of", "2023-01-01", "-n"
+    )
     assert code == 0
     milestones = yaml.load(stdout, Loader=yaml.BaseLoader)["milestones"]  # BaseLoader: dates stay text
     assert [(m["name"], m["planned"], m["actual"]) for m in milestones] == [
@@ -139,11 +141,15 @@ def test_the_written_file_is_valid_formatted_and_commented(root: Path) -> None:
         root, "-t", "新建", "--deliver-by", "2024-12-31", "--as-of", "2024-06-30", "--tag", "人才租赁住房"
     )
     assert code == 0
-    assert stdout.startswith("已创建 projects/观山湖/520115-2024-001.yaml（观山湖区 · 新建 · 800 套 · 2024 年度计划）")
+    assert stdout.startswith(
+        "已创建 projects/观山湖/520115-2024-001.yaml（观山湖区 · 新建 · 800 套 · 2024 年度计划）"
+    )
     path = root / "projects" / "观山湖" / "520115-2024-001.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# yaml-language-server: $schema=../../schema/project.schema.json"
-    assert (path.parent / "../../schema/project.schema.json").resolve() == (root / "schema/project.schema.json").resolve()
+    assert (path.parent / "../../schema/project.schema.json").resolve() == (
+        root / "schema/project.schema.json"
+    ).resolve()
     body = [line for line in lines if not line.startswith("#")]
     assert all(re.search(r"  # \S", line) for line in body), "every line explains itself"
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
@@ -209,10 +215,10 @@ def test_dry_run_prints_the_file_and_writes_nothing(root: Path) -> None:
 
 
 def test_the_plan_year_defaults_to_the_start_year_but_not_the_past(root: Path) -> None:
-    # conversion delivered 2026-06-30 starts (改造开工) on 2025-12-17 (days 15 + 30 + 180 back)
-    code, stdout, _ = new(root, "-t", "conversion", "--deliver-by", "2026-06-30", "--as-of", "2024-06-30", "-n")
+    # conversion delivered 2026-06-30 starts (改造开工) on 2025-11-17 (15 + 30 + 180 days back)
+    _, stdout, _ = new(root, "-t", "conversion", "--deliver-by", "2026-06-30", "--as-of", "2024-06-30", "-n")
     assert "plan_year: 2025" in stdout
-    code, stdout, _ = new(root, "-t", "conversion", "--deliver-by", "2026-06-30", "--as-of", "2026-01-05", "-n")
+    _, stdout, _ = new(root, "-t", "conversion", "--deliver-by", "2026-06-30", "--as-of", "2026-01-05", "-n")
     assert "plan_year: 2026" in stdout
 
 

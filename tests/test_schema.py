@@ -19,7 +19,9 @@ SCHEMAS = {name: json.loads(text) for name, text in schema_texts().items()}
 def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = SCHEMAS[name]
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def load(path: Path) -> Any:
@@ -28,7 +30,9 @@ def load(path: Path) -> Any:
 
 
 def project_files() -> list[Path]:
-    return sorted((SAMPLE / "projects").rglob("*.yaml")) + sorted((DATA / "typical" / "projects").rglob("*.yaml"))
+    return sorted((SAMPLE / "projects").rglob("*.yaml")) + sorted(
+        (DATA / "typical" / "projects").rglob("*.yaml")
+    )
 
 
 @pytest.mark.parametrize(

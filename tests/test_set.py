@@ -141,7 +141,9 @@ def test_clear_sets_null(root: Path) -> None:
         (("units",), "缺少要设置的值"),
     ],
 )
-def test_bad_command_lines_exit_2_with_a_chinese_reason(root: Path, args: tuple[str, ...], needle: str) -> None:
+def test_bad_command_lines_exit_2_with_a_chinese_reason(
+    root: Path, args: tuple[str, ...], needle: str
+) -> None:
     assert needle in refused(root, G2, 2, "set", "G-2", *args)
 
 
@@ -160,7 +162,9 @@ def test_dry_run_shows_the_diff_and_writes_nothing(root: Path) -> None:
     before = read(root, G2)
     result = run("set", "G-2", "units", "820", "--dry-run", "--data", root)
     assert result.exit_code == 0
-    assert f"--- a/{G2}" in result.stdout and "-units: 500" in result.stdout and "+units: 820" in result.stdout
+    assert (
+        f"--- a/{G2}" in result.stdout and "-units: 500" in result.stdout and "+units: 820" in result.stdout
+    )
     assert read(root, G2) == before
 
 
