@@ -210,18 +210,22 @@ def _keep_comment_lines_below(mapping: Any, previous: str, key: str) -> None:
     from ruamel.yaml.tokens import CommentToken
 
     slots = mapping.ca.items.get(previous)
-    if not slots or len(slots) < 3 or slots[2] is None or isinstance(mapping[previous], dict | list):
-        return
+    value = mapping[previous]
+    flow = getattr(getattr(value, "fa", None), "flow_style", lambda: False)()
+    if not slots or len(slots) < 3 or slots[2] is None or (isinstance(value, dict | list) and not flow):
+        return  # after a block collection the comments live on its last item: leave them
     token = slots[2]
-    value = token.value
-    cut = value.find("\n")
-    if cut < 0 or cut == len(value) - 1:
+    text = token.value
+    cut = text.find("\n")
+    if cut < 0 or cut == len(text) - 1:
         return
-    head, rest = value[: cut + 1], value[cut + 1 :]
+    head, rest = text[: cut + 1], text[cut + 1 :]
     if head.strip():
         token.value = head
     else:
         slots[2] = None
+        if flow and value.ca.comment and value.ca.comment[0] is token:  # a flow collection shares the token
+            value.ca.comment[0] = None
     mapping.ca.items[key] = [None, None, CommentToken("\n" + rest, token.start_mark, None), None]
 
 

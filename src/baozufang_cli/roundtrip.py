@@ -177,7 +177,11 @@ def splice(original: list[str], base: list[str], edited: list[str]) -> list[str]
     cuts: dict[int, int] = {}  # base line index → the original index at the same place
     conflicts: set[int] = set()
     for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, base, original, autojunk=False).get_opcodes():
-        pairs = [(a1 + k, b1 + k) for k in range(a2 - a1 + 1)] if tag == "equal" else [(a1, b1), (a2, b2)]
+        if tag == "equal" or (tag == "replace" and a2 - a1 == b2 - b1):
+            # a same-sized replacement is the same lines written differently (`~` for `null`): line by line
+            pairs = [(a1 + k, b1 + k) for k in range(a2 - a1 + 1)]
+        else:
+            pairs = [(a1, b1), (a2, b2)]
         for a, b in pairs:
             if cuts.setdefault(a, b) != b:
                 conflicts.add(a)  # lines only the original has sit here: the place is ambiguous
