@@ -191,10 +191,21 @@ def test_a_district_without_a_code_uses_an_english_alias_or_asks_for_an_id(root:
     assert id_prefix(District(name="贵安新区", aliases=["贵安"], kind="管委会")) is None
     result = run("new", "-d", "贵安", "-t", "new_build", "--name", "x", "--units", "5", "--deliver-by", "2025-12-31", "--data", root)  # fmt: skip
     assert result.exit_code == 2
-    assert "贵安新区没有行政区划代码" in result.stderr and "--id" in result.stderr
+    assert "贵安新区还没有项目，也没有行政区划代码或英文别名" in result.stderr and "--id" in result.stderr
     result = run("new", "-d", "贵安", "-t", "new_build", "--name", "x", "--units", "5", "--deliver-by", "2025-12-31", "--id", "GA-2025-001", "--data", root)  # fmt: skip
     assert result.exit_code == 0
     assert (root / "projects" / "贵安" / "GA-2025-001.yaml").is_file()
+
+
+def test_ids_follow_the_prefix_the_district_already_uses(tmp_path: Path) -> None:
+    root = make_ledger(tmp_path / "sample", SAMPLE)  # the sample's 观山湖 ids are GSH-YYYY-NNN
+    result = run("new", "-d", "观山湖区", "-t", "new_build", "--name", "乙", "--units", "5", "--deliver-by", "2027-12-31", "--plan-year", "2026", "--data", root)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("已创建 projects/观山湖/GSH-2026-002.yaml")
+    # 贵安新区 has no code, but its projects show the prefix
+    result = run("new", "-d", "贵安", "-t", "new_build", "--name", "丙", "--units", "5", "--deliver-by", "2027-12-31", "--plan-year", "2022", "--data", root)  # fmt: skip
+    assert result.stdout.startswith("已创建 projects/贵安/GA-2022-003.yaml")
+    assert run("check", "--data", root).exit_code == 0
 
 
 def test_an_id_in_use_or_malformed_is_refused(root: Path) -> None:

@@ -249,3 +249,19 @@ def test_loader_and_in_memory_ledger_agree() -> None:
     assert [p.id for p in loaded.projects] == ["G-1", "G-2", "GA-1", "N-1", "N-2"]
     assert loaded.projects[3].supply_type == "conversion"  # alias 改建 canonicalised
     assert loaded.projects[1].milestones[1].name == "交付使用"  # alias 交付 canonicalised
+
+
+def test_sample_ledger_is_broad_enough_to_show_every_report() -> None:
+    ledger = load_ledger(SAMPLE, use_cache=False)
+    assert not ledger.errors
+    projects = ledger.valid_projects()
+    assert len(projects) >= 55
+    assert {p.district for p in projects} == set(ledger.registry.districts)  # every district
+    assert {p.supply_type for p in projects} == set(ledger.registry.supply_types)  # every supply type
+    assert {p.plan_year for p in projects} >= {2022, 2023, 2024, 2025}
+    as_of = date(2026, 11, 27)
+    delivered = [p for p in projects if ledger.is_delivered(p, as_of)]
+    assert 0 < len(delivered) < len(projects)  # some done, some not
+    assert any(p.problems for p in projects) and any(p.funding for p in projects)
+    for path in sorted((SAMPLE / "projects").rglob("*.yaml")):
+        assert "示例数据" in path.read_text(encoding="utf-8").splitlines()[0]  # illustrative, not official

@@ -12,7 +12,9 @@ from typing import Annotated
 
 import typer
 
-from baozufang_cli import __version__, commands
+from baozufang_cli import __version__, commands, zh
+
+zh.install()
 
 app = typer.Typer(
     name="bzf",

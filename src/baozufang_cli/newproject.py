@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -69,8 +71,22 @@ def default_plan_year(schedule: list[PlannedMilestone], supply_type: SupplyType,
 _ASCII_ID = re.compile(ID_PATTERN)
 
 
-def id_prefix(district: District) -> str | None:
-    """The district's GB/T 2260 code, else an alias usable in an id (letters, digits, - and _)."""
+_ID_SHAPE = re.compile(r"(.+?)-(\d{4})-(\d{3,})")
+
+
+def id_prefix(district: District, projects: Iterable[tuple[str, str]] = ()) -> str | None:
+    """The prefix of the district's ids: the one its projects already use (``NM`` in
+    ``NM-2024-001``), else its GB/T 2260 code, else an alias usable in an id.
+
+    ``projects`` are (id, official district name) pairs of the ledger.
+    """
+    in_use = Counter(
+        match.group(1)
+        for project_id, name in projects
+        if name == district.name and (match := _ID_SHAPE.fullmatch(project_id))
+    )
+    if in_use:
+        return in_use.most_common(1)[0][0]
     if district.code:
         return district.code
     return next((alias for alias in district.aliases if _ASCII_ID.match(alias)), None)
@@ -213,6 +229,7 @@ def plan_project(
     registry: Registry,
     root: Path,
     existing: set[str],
+    projects: Iterable[tuple[str, str]] = (),
     *,
     district: str,
     supply_type: str,
@@ -227,7 +244,8 @@ def plan_project(
 ) -> tuple[NewProject, Path]:
     """Resolve the command line into a new project and its file (relative to ``root``).
 
-    ``existing`` holds the ids in use. Raises ``EditError`` with a Chinese reason.
+    ``existing`` holds the ids in use (file names and ids), ``projects`` the (id, district) pairs
+    whose ids show the ledger's own prefix per district. Raises ``EditError`` with a Chinese reason.
     """
     from baozufang_cli.project_edits import EditError
 
@@ -243,10 +261,10 @@ def plan_project(
     schedule = backward_schedule(spec, deliver_by)
     year = plan_year if plan_year is not None else default_plan_year(schedule, spec, as_of)
     if project_id is None:
-        prefix = id_prefix(district_info)
+        prefix = id_prefix(district_info, projects)
         if prefix is None:
             raise EditError(
-                f"{district_info.name}没有行政区划代码，也没有可用作编号的英文别名，无法自动生成项目编号",
+                f"{district_info.name}还没有项目，也没有行政区划代码或英文别名，无法自动生成项目编号",
                 f"请用 --id 指定，例如 --id GA-{year}-001",
             )
         project_id = next_project_id(prefix, year, existing)

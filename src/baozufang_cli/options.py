@@ -10,6 +10,13 @@ from typing import Annotated
 import typer
 
 
+def check_date(text: str | None) -> str | None:
+    """Option callback: a bad date is a usage error at parse time (exit 2), like any bad option."""
+    if text is not None:
+        parse_date(text)
+    return text
+
+
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -33,19 +40,33 @@ DataOpt = Annotated[
         help="台账目录（含 targets.yaml、criteria.yaml、projects/）；默认 ./data，或环境变量 BZF_DATA",
         show_default=False,
         file_okay=False,
+        metavar="DIR",
     ),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="统计截至日期 YYYY-MM-DD，默认今天", show_default=False, metavar="DATE"),
+    typer.Option(
+        "--as-of",
+        help="统计截至日期 YYYY-MM-DD，默认今天",
+        show_default=False,
+        metavar="DATE",
+        callback=check_date,
+    ),
 ]
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="输出格式：table 表格、json、csv、md（Markdown）、xlsx（须配 -o）"),
+    typer.Option(
+        "--format",
+        "-f",
+        help="输出格式：table 表格、json、csv、md（Markdown）、xlsx（须配 -o）",
+        metavar="FORMAT",
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="写入文件而不是屏幕", show_default=False, dir_okay=False),
+    typer.Option(
+        "--output", "-o", help="写入文件而不是屏幕", show_default=False, dir_okay=False, metavar="FILE"
+    ),
 ]
 DistrictOpt = Annotated[
     list[str] | None,
@@ -54,17 +75,32 @@ DistrictOpt = Annotated[
         "-d",
         help="区县：官方名称、别名或唯一前缀（观山湖 → 观山湖区）；可多次指定",
         show_default=False,
+        metavar="NAME",
     ),
 ]
 YearOpt = Annotated[
     list[str] | None,
-    typer.Option("--year", "-y", help="计划年度，可多次指定", show_default=False),
+    typer.Option("--year", "-y", help="计划年度，可多次指定或用逗号分隔", show_default=False, metavar="YEAR"),
 ]
 TypeOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--type", "-t", help="筹集方式：代码、名称或别名（new_build / 新建）；可多次指定", show_default=False
+        "--type",
+        "-t",
+        help="筹集方式：代码、名称或别名（new_build / 新建）；可多次指定",
+        show_default=False,
+        metavar="TYPE",
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存，重新读取全部文件")]
+TargetYearOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--year",
+        "-y",
+        help="目标年度（不是计划年度）：可多次指定或用逗号分隔，all 为全部有目标的年度；默认统计截至日所在年度",
+        show_default=False,
+        metavar="YEAR",
+    ),
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="预演：显示将要做的修改，不写入文件")]

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-ColumnKind = Literal["text", "int", "float", "money", "pct", "date", "bool"]
+# "year" is an int shown as a label: no thousands separator (2024, not 2,024), left-aligned;
+# "number" is an int or float shown with at most one decimal (a median of days: 12 or 12.5);
+# "code" is text that is never wrapped (project ids, phone numbers)
+ColumnKind = Literal["text", "code", "int", "year", "number", "float", "money", "pct", "date", "bool"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,17 @@ class Column:
     header: str  # Chinese header shown to users
     kind: ColumnKind = "text"
     bar: bool = False  # terminal only: draw a small progress bar after a percentage
+    screen: bool = True  # False: left out of terminal and Markdown tables (too wide); CSV and Excel keep it
+    # a heading shared by adjacent columns (启动 | 目标 完成 缺口 …): the terminal shows it once
+    # above the first of them, CSV and Markdown prefix it to each header (启动目标)
+    group: str = ""
+    # terminal only: when a table is wider than the terminal, optional columns are left out,
+    # the highest number first (0 = always shown); CSV, JSON and Markdown keep every column
+    optional: int = 0
+
+    @property
+    def full_header(self) -> str:
+        return self.group + self.header
 
 
 @dataclass
@@ -28,9 +42,14 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]]
     total: dict[str, Any] | None = None  # the 合计 row, rendered last
-    # row index → flags such as "overdue", "shortfall", "upcoming"; renderers map flags to styles
+    # row index → flags such as "overdue", "shortfall", "upcoming", "late", "subtotal", "muted";
+    # renderers map flags to styles (a row with "subtotal" is a 小计 inside the body)
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
+
+    def for_screen(self) -> Table:
+        """The columns a terminal or Markdown table shows."""
+        return self.select([c.key for c in self.columns if c.screen])
 
     def select(self, keys: list[str]) -> Table:
         """The same table with only ``keys`` as columns, in that order."""
@@ -46,11 +65,12 @@ class Report:
     tables: list[Table]
     data: dict[str, Any]  # the JSON payload (keys fixed by the README)
     subtitle: list[str] = field(default_factory=list)  # filters and other context lines
+    primary_index: int = -1  # which table CSV writes; a report whose main table comes first says 0
 
     @property
     def primary(self) -> Table:
-        """The table CSV writes (the last one: earlier tables are context, like city targets)."""
-        return self.tables[-1]
+        """The table CSV writes (by default the last one: earlier tables are context, like city targets)."""
+        return self.tables[self.primary_index]
 
     def header_lines(self) -> list[str]:
         return [f"{self.title}  统计截至 {self.as_of.isoformat()}", f"台账：{self.ledger}", *self.subtitle]

@@ -53,6 +53,7 @@ MODEL_TITLES = {
     "FundingSource": "资金来源",
     "Funding": "资金（万元）",
     "Operations": "运营情况",
+    "Settings": "参数",
 }
 
 

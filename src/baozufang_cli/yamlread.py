@@ -98,10 +98,6 @@ class _Constructor(SafeConstructor):
             )
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem(
-                    "yaml-alias", "不支持 YAML 合并键 <<", *_pos(key_node), hint="请把内容直接写在此处"
-                )
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise YamlProblem("yaml-syntax", "键必须是简单值", *_pos(key_node))

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     @app.command(
         help=(
             "新建项目文件（一项目一方案）：节点取该筹集方式的标准序列，计划日期按标准工期从交付日期倒排（倒排工期）；"
-            "项目编号自动生成（区县代码-计划年度-序号），文件写入 projects/区县/"
+            "项目编号自动生成（区县前缀-计划年度-序号，前缀沿用该区县已有编号，否则用行政区划代码），文件写入 projects/区县/"
         )
     )
     @guard
@@ -75,10 +75,12 @@ def register(app: typer.Typer) -> None:
         day = as_of_date(as_of)
         root, registry = open_registry(data)
         try:
+            existing, projects = _ids_in_use(root)
             new, rel_path = plan_project(
                 registry,
                 root,
-                _existing_ids(root),
+                existing,
+                projects,
                 district=district,
                 supply_type=supply_type,
                 name=name,
@@ -125,14 +127,14 @@ def register(app: typer.Typer) -> None:
             )
 
 
-def _existing_ids(root: Path) -> set[str]:
-    """Ids in use: every project file's name and every id written inside a file."""
-    import contextlib
-
+def _ids_in_use(root: Path) -> tuple[set[str], list[tuple[str, str]]]:
+    """Every id in use (file names and the ids inside files), and (id, district) of valid projects."""
     from baozufang_cli.loader import LedgerUnusable, discover, load_ledger
 
     files, _ = discover(root)
     ids = {path.stem for path, _ in files}
-    with contextlib.suppress(LedgerUnusable):
-        ids |= {project.id for project in load_ledger(root).projects}
-    return ids
+    try:
+        projects = load_ledger(root).projects
+    except LedgerUnusable:
+        return ids, []
+    return ids | {p.id for p in projects}, [(p.id, p.district) for p in projects]
