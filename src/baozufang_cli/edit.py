@@ -3,10 +3,14 @@
 The API every writer uses (``bzf set``/``problem``/``fmt``/``new`` and the Excel import)::
 
     doc = Document.read(path, rel)     # parse; remember the bytes, size and mtime that were read
-    doc.data["units"] = 820            # a ruamel CommentedMap: assign ``datetime.date`` for dates
+    set_value(doc.data, registry, "operations.leased_units", 640)   # project_edits: by path, typed
+    doc.data["units"] = 820            # or directly: a ruamel CommentedMap; ``datetime.date`` for dates
     doc.save(registry)                 # validate → refuse if changed on disk → atomic write
 
-    write_new_file(path, rel, text, registry)   # a new project file; never overwrites
+    write_new_file(path, rel, project_text(values), registry)   # a new file (formatting.project_text)
+
+``EditRefused`` (exit code 3) says why nothing was written: ``reason`` is one of
+``unreadable``, ``invalid``, ``changed`` (on disk since read) or ``exists`` (new file).
 
 * **Minimal diffs.** ruamel.yaml re-emits a whole file; ``render`` splices only the lines the
   edit changed into the original text, so ``~``, empty values, quoting, hand alignment and

@@ -105,3 +105,42 @@ def format_file(path: Path, rel: str, *, check: bool, fix_encoding: bool) -> Out
         return Outcome(rel, True, document.reencoded)
     except EditRefused as refused:
         return Outcome(rel, False, refused=refused)
+
+
+def project_text(values: dict[str, Any], header: list[str] | None = None) -> str:
+    """The canonical text of a new project file from plain data (for importers).
+
+    ``values`` is what the file should mean: dates as ``datetime.date`` or ``YYYY-MM-DD``
+    text, nested mappings and lists as dicts and lists. Milestones, problems and funding
+    sources are written one per line (``- {…}``), lists of words as ``[a, b]``; ``header``
+    lines become comments at the top. Write it with ``edit.write_new_file``, which validates.
+    """
+    from ruamel.yaml.comments import CommentedMap
+
+    document = _to_round_trip(values, top=True)
+    if header:
+        assert isinstance(document, CommentedMap)
+        document.yaml_set_start_comment("\n".join(header))
+    canonicalize(document, Project)
+    return dump(document, CANONICAL)
+
+
+FLOW_FIELDS = {"certificate"}  # short records written on one line, like the README's example
+
+
+def _to_round_trip(value: Any, top: bool = False, flow: bool = False) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        mapping = CommentedMap(
+            (key, _to_round_trip(item, flow=top and key in FLOW_FIELDS)) for key, item in value.items()
+        )
+        if flow and not any(isinstance(item, dict | list) for item in value.values()):
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, list):
+        items = CommentedSeq(_to_round_trip(item, flow=True) for item in value)
+        if all(not isinstance(item, dict | list) for item in value):
+            items.fa.set_flow_style()
+        return items
+    return value

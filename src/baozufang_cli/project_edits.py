@@ -290,6 +290,7 @@ class Slot:
     walk: list[tuple[type[BaseModel], str | int]]  # (model of the mapping, key) or (model, list index)
     model: type[BaseModel]
     key: str
+    trail: str  # the path with keys spelled as keys: 「套数」 → units
 
     @property
     def annotation(self) -> Any:
@@ -297,7 +298,8 @@ class Slot:
 
     @property
     def label(self) -> str:
-        return label(self.model, self.key)
+        title = self.model.model_fields[self.key].title
+        return f"「{title}」({self.trail})" if title else self.trail
 
 
 def resolve_path(data: Any, path: str, registry: Registry) -> Slot:
@@ -307,9 +309,11 @@ def resolve_path(data: Any, path: str, registry: Registry) -> Slot:
     model: type[BaseModel] = Project
     node: Any = data
     walk: list[tuple[type[BaseModel], str | int]] = []
+    trail: list[str] = []
     i = 0
     while True:
         key = field_key(model, steps[i])
+        trail.append(key)
         kind = unwrap(model.model_fields[key].annotation)
         item = list_item(kind)
         last = i == len(steps) - 1
@@ -319,7 +323,7 @@ def resolve_path(data: Any, path: str, registry: Registry) -> Slot:
                 raise EditError(f"{label(model, key)}是一组字段，请指定其中一项", f"例如 {path}.{example}")
             if item is not None and is_model(item):
                 raise EditError(f"{label(model, key)}是列表，请指定其中一项", _list_hint(key))
-            return Slot(walk, model, key)
+            return Slot(walk, model, key, ".".join(trail))
         child: Any = node.get(key) if isinstance(node, dict) else None
         if is_model(kind):
             walk.append((model, key))
@@ -328,6 +332,7 @@ def resolve_path(data: Any, path: str, registry: Registry) -> Slot:
         elif item is not None and is_model(item):
             index = _select_item(child, steps[i + 1], item, data, registry)
             walk += [(model, key), (item, index)]
+            trail.append(steps[i + 1])
             model, node = item, child[index]
             i += 2
             if i == len(steps):
@@ -365,18 +370,30 @@ def _container(data: Any, slot: Slot, create: bool) -> Any:
 
 
 def set_field(data: Any, registry: Registry, path: str, text: str | None) -> list[Change]:
-    """Set (``text``) or clear (``None``) the field at ``path``; returns the changes made."""
+    """Set the field at ``path`` from command-line ``text`` (parsed by the field's type), or
+    clear it (``None``). Returns the changes made."""
+    if text is None:
+        return set_value(data, registry, path, None)
+    slot = resolve_path(data, path, registry)
+    return set_value(data, registry, path, parse_value(text, slot.annotation, slot.label))
+
+
+def set_value(data: Any, registry: Registry, path: str, value: Any) -> list[Change]:
+    """Set the field at ``path`` to a typed ``value`` (``datetime.date`` for dates; ``None``
+    clears an existing value). Names are written in their official form. For callers with
+    typed values, such as an import from Excel; ``bzf set`` parses text first (``set_field``)."""
+    from baozufang_cli.roundtrip import plain
+
     slot = resolve_path(data, path, registry)
     if slot.model is Project and slot.key == "id":
         raise EditError("项目编号不能用 bzf set 修改", "项目编号须与文件名一致：改文件名并改 id")
-    if text is None:
-        container = _container(data, slot, create=False)
+    container = _container(data, slot, create=value is not None)
+    if value is None:
         if container is None or container.get(slot.key) is None:
             return []
         before = container[slot.key]
         container[slot.key] = None
         return [Change(slot.label, before, None)]
-    value = parse_value(text, slot.annotation, slot.label)
     if slot.model is Project and slot.key == "district":
         value = _resolve(registry.district_filter, value)
     elif slot.model is Project and slot.key == "supply_type":
@@ -385,9 +402,8 @@ def set_field(data: Any, registry: Registry, path: str, text: str | None) -> lis
         value = problem_category(registry, value)
     elif slot.model is Milestone and slot.key == "name":
         value = milestone_name(registry, project_supply_type(data, registry), value)
-    container = _container(data, slot, create=True)
     before = container.get(slot.key)
-    if before == value and type(before) is type(value):
+    if slot.key in container and type(plain(before)) is type(plain(value)) and plain(before) == plain(value):
         return []
     set_key(container, slot.model, slot.key, value)
     return [Change(slot.label, before, value)]
