@@ -206,3 +206,22 @@ def test_problem_errors(root: Path) -> None:
     assert "没有问题 P9，现有问题：P1" in refused(root, N1, 2, "problem", "close", "N-1", "P9")
     stderr = refused(root, N1, 2, "problem", "add", "N-1", "--text", "x", "-c", "其他", "--department", "y")
     assert '未知问题类别 "其他"' in stderr
+
+
+def test_a_file_changed_by_someone_else_during_the_edit_is_not_overwritten(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from baozufang_cli.edit import Document
+
+    theirs = read(root, G2).replace("units: 500", "units: 510")
+    original_prepare = Document.prepare
+
+    def someone_saves_meanwhile(self: Document, *args: object, **kwargs: object) -> str:
+        (root / G2).write_text(theirs, encoding="utf-8")
+        return original_prepare(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Document, "prepare", someone_saves_meanwhile)
+    result = run("set", "G-2", "plan_year", "2025", "--data", root)
+    assert result.exit_code == 3
+    assert f"bzf：{G2} 在读取后已被修改（可能有人同时在编辑），未写入，请重新运行命令" in result.stderr
+    assert read(root, G2) == theirs

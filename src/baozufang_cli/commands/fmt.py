@@ -11,15 +11,16 @@ from baozufang_cli.diagnostics import ExitCode
 from baozufang_cli.options import DataOpt
 from baozufang_cli.runtime import fail, guard, ledger_root, print_diagnostics
 
-ORDER = 60
+ORDER = 130
 
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="统一项目文件格式（键顺序、日期、缩进），--check 只检查",
         help=(
             "统一项目文件的格式：键按规定顺序、日期写成 YYYY-MM-DD、统一缩进，注释保留；"
             "--check 只检查不修改，有文件需要格式化时退出码为 1（用于 CI 和 pre-commit）"
-        )
+        ),
     )
     @guard
     def fmt(

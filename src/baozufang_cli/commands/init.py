@@ -9,7 +9,7 @@ import typer
 
 from baozufang_cli.runtime import fail, guard
 
-ORDER = 90
+ORDER = 140
 
 DESCRIPTIONS = {
     "targets.yaml": "区县名录与目标（贵阳市默认值，按需修改）",
@@ -24,10 +24,11 @@ DESCRIPTIONS = {
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="新建台账（贵阳市默认配置、git、pre-commit）",
         help=(
             "新建台账：targets.yaml、criteria.yaml（贵阳市默认值）、空的 projects/、schema/、"
             ".gitignore、.pre-commit-config.yaml；目录不在 git 仓库中时执行 git init"
-        )
+        ),
     )
     @guard
     def init(

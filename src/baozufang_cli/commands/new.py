@@ -10,15 +10,16 @@ import typer
 from baozufang_cli.options import AsOfOpt, DataOpt
 from baozufang_cli.runtime import as_of_date, edit_failed, guard, open_registry, refused
 
-ORDER = 40
+ORDER = 100
 
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="新建项目文件：节点计划日期按标准工期从交付日期倒排，自动编号",
         help=(
             "新建项目文件（一项目一方案）：节点取该筹集方式的标准序列，计划日期按标准工期从交付日期倒排（倒排工期）；"
             "项目编号自动生成（区县前缀-计划年度-序号，前缀沿用该区县已有编号，否则用行政区划代码），文件写入 projects/区县/"
-        )
+        ),
     )
     @guard
     def new(

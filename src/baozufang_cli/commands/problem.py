@@ -9,7 +9,7 @@ import typer
 from baozufang_cli.options import AsOfOpt, DataOpt, DryRunOpt
 from baozufang_cli.runtime import as_of_date, edit_failed, guard, open_registry, refused, write_document
 
-ORDER = 55
+ORDER = 120
 
 ProjectArg = Annotated[str, typer.Argument(metavar="项目编号", help="项目编号（即文件名）")]
 
@@ -103,4 +103,4 @@ def close(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(problem_app, name="problem")
+    app.add_typer(problem_app, name="problem", short_help="问题清单：添加（add）、办结（close）问题")

@@ -10,15 +10,16 @@ import typer
 from baozufang_cli.options import DataOpt
 from baozufang_cli.runtime import guard, ledger_root
 
-ORDER = 80
+ORDER = 150
 
 
 def register(app: typer.Typer) -> None:
     @app.command(
+        short_help="生成 JSON Schema，供编辑器悬停提示、边写边查错",
         help=(
             "生成项目文件、targets.yaml、criteria.yaml 的 JSON Schema（字段带中文说明），"
             "VS Code 的 YAML 插件据此悬停提示、边写边查错；默认写入台账的 schema/ 目录"
-        )
+        ),
     )
     @guard
     def schema(

@@ -9,7 +9,7 @@ import typer
 from baozufang_cli.options import AsOfOpt, DataOpt, DryRunOpt
 from baozufang_cli.runtime import as_of_date, edit_failed, guard, open_registry, refused, write_document
 
-ORDER = 50
+ORDER = 110
 
 ProjectArg = Annotated[
     str, typer.Argument(metavar="项目编号", help="项目编号（即文件名），在 projects/ 下任意层级查找")
@@ -19,6 +19,7 @@ ProjectArg = Annotated[
 def register(app: typer.Typer) -> None:
     @app.command(
         "set",
+        short_help="修改项目的一处内容（节点日期、套数、责任单位……），其余原样不变",
         help=(
             "修改一个项目的一处内容，只改这一处，注释、顺序和引号保持不变。"
             "节点日期：bzf set 项目编号 开工 --actual 2024-03-05（--planned 计划日期，--clear-actual 清除实际日期）；"
