@@ -198,6 +198,13 @@ def test_a_file_that_does_not_parse_is_refused_with_its_location(tmp_path: Path)
     assert [(d.code, d.line) for d in refused.value.diagnostics] == [("yaml-syntax", 2)]
 
 
+@pytest.mark.parametrize("text", ["", "# 只有注释\n", "- a\n- b\n"])
+def test_a_file_that_is_not_a_mapping_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(EditRefused) as refused:
+        Document.read(write(tmp_path, text), "projects/A-1.yaml")
+    assert [d.code for d in refused.value.diagnostics] == ["not-a-mapping"]
+
+
 def test_a_new_file_never_overwrites(tmp_path: Path, registry: Registry) -> None:
     text = "id: A-1\nname: 甲\ndistrict: 观山湖区\nsupply_type: new_build\nunits: 10\nplan_year: 2024\n"
     path = tmp_path / "A-1.yaml"

@@ -146,6 +146,9 @@ class Document:
                 f"{rel} 无法读取，未修改", problem.hint, [diagnostic], EditRefused.UNREADABLE
             ) from None
         self.data: Any = parse(self.text, rel)
+        if not isinstance(self.data, dict):  # every ledger file is a mapping; an empty one too is refused
+            diagnostic = Diagnostic(rel, "not-a-mapping", "文件内容应为键值对", line=1, col=1)
+            raise EditRefused(f"{rel} 不是键值对，未修改", "先修正文件", [diagnostic], EditRefused.UNREADABLE)
         self._base = dump(self.data, self.layout)  # the unchanged dump, for splicing
 
     @classmethod
