@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import LookupError_, Registry, closest
 from baozufang_cli.models import Project
+from baozufang_cli.scheme import check_evaluation
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger import Ledger
@@ -312,6 +313,7 @@ def check_config(registry: Registry) -> list[Diagnostic]:
                     loc=("supply_types", i, "start_milestone"),
                 )
             )
+    out += check_evaluation(registry)  # the 监测评价 items (scheme.py)
     return out
 
 

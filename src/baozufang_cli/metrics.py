@@ -1,0 +1,420 @@
+"""Evaluation metrics: what the ledger proves about one district in one month. Pure functions.
+
+Every metric answers for a ``Scope`` (a district, its valid projects, the assessment year and the
+cut-off date) and returns a ``MetricResult``: the value (a 0–1 ratio, ``None`` when there is
+nothing to measure), the numbers behind it, a sentence saying so, and the ``Cause``s — the
+projects, milestones and problems that cost points, each with its responsible unit.
+
+Time window: the cut-off is the month's last day (or the as-of date if earlier); the year is the
+month's calendar year. Targets are annual, so start/delivery rates compare the year to date with
+the whole year's target.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from baozufang_cli.ledger import Ledger, done
+from baozufang_cli.models import AutoScoring, DistrictTarget, Milestone, Project
+from baozufang_cli.scheme import DEFAULT_CERTIFICATE_TYPES
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``2024-06`` → (2024, 6); ValueError otherwise."""
+    match = _MONTH.fullmatch(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(text)
+    return int(match.group(1)), int(match.group(2))
+
+
+@dataclass(frozen=True)
+class Period:
+    month: str  # YYYY-MM
+    year: int
+    start: date  # 1 January of the month's year
+    cutoff: date  # the month's last day, or the as-of date if earlier
+
+    @classmethod
+    def of(cls, month: str, as_of: date) -> Period:
+        year, number = parse_month(month)
+        last = date(year, number, calendar.monthrange(year, number)[1])
+        return cls(f"{year:04d}-{number:02d}", year, date(year, 1, 1), min(last, as_of))
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One project (and milestone or problem) that cost points, and who answers for it."""
+
+    project: str
+    name: str
+    responsible_unit: str | None
+    detail: str  # Chinese, e.g. 开工 计划 2024-03-01，未完成（逾期 121 天）
+    milestone: str | None = None
+    problem: str | None = None
+    department: str | None = None  # the problem's responsible department
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "name": self.name,
+            "responsible_unit": self.responsible_unit,
+            "milestone": self.milestone,
+            "problem": self.problem,
+            "department": self.department,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    value: float | None  # a ratio (start/delivery rates may exceed 1); None: nothing to measure
+    numerator: float
+    denominator: float
+    summary: str  # Chinese: what was counted
+    causes: tuple[Cause, ...] = ()
+
+    @property
+    def failing_projects(self) -> int:
+        return len({cause.project for cause in self.causes})
+
+
+@dataclass
+class Scope:
+    ledger: Ledger
+    district: str
+    period: Period
+    projects: list[Project] = field(default_factory=list)  # the district's valid projects
+
+    @property
+    def in_plan(self) -> list[Project]:
+        """Projects of the plan up to the assessment year (later plan years are not yet due)."""
+        return [p for p in self.projects if p.plan_year <= self.period.year]
+
+    @property
+    def operating(self) -> list[Project]:
+        """Projects delivered (建成交付) by the cut-off."""
+        return [p for p in self.projects if self.ledger.is_delivered(p, self.period.cutoff)]
+
+    def target(self) -> DistrictTarget | None:
+        for target in self.ledger.targets.district_targets:
+            if target.district == self.district and target.year == self.period.year:
+                return target
+        return None
+
+
+def _cause(project: Project, detail: str, **extra: str | None) -> Cause:
+    return Cause(project.id, project.name, project.responsible_unit, detail, **extra)
+
+
+def _late(planned: date, actual: date | None, cutoff: date, verb: str = "完成") -> str:
+    if actual is None or actual > cutoff:
+        days = (cutoff - planned).days
+        return f"计划 {planned}，" + (f"未{verb}（逾期 {days} 天）" if days else f"到期未{verb}")
+    return f"计划 {planned}，{actual} {verb}（晚 {(actual - planned).days} 天）"
+
+
+def _share(part: float, whole: float) -> float | None:
+    # unrounded: rules score on the exact ratio, renderers round
+    return part / whole if whole else None
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _target_rate(scope: Scope, started: bool) -> MetricResult:
+    ledger, period = scope.ledger, scope.period
+    word = "启动建设" if started else "建成交付"
+    milestone_of: Callable[[Project], Milestone | None] = (
+        ledger.start_milestone if started else ledger.delivered_milestone
+    )
+    achieved = 0
+    causes = []
+    for project in scope.projects:
+        milestone = milestone_of(project)
+        if done(milestone, period.cutoff):
+            assert milestone is not None and milestone.actual is not None
+            if milestone.actual >= period.start:
+                achieved += project.units
+        elif milestone is not None and milestone.planned is not None and milestone.planned <= period.cutoff:
+            # planned by now and not done: the units this project owes to the year's target
+            detail = f"{milestone.name}{_late(milestone.planned, milestone.actual, period.cutoff)}，{project.units:,} {project.unit_kind}"
+            causes.append(_cause(project, detail, milestone=milestone.name))
+    target = scope.target()
+    goal = (target.started if started else target.delivered) if target else 0
+    if not goal:
+        summary = f"无 {period.year} 年{word}目标，不适用；当年已{word} {achieved:,} 套"
+        return MetricResult(None, achieved, 0, summary, tuple(causes))
+    summary = f"{period.year} 年已{word} {achieved:,} 套 / 年度目标 {goal:,} 套"
+    return MetricResult(achieved / goal, achieved, goal, summary, tuple(causes))
+
+
+def start_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
+    return _target_rate(scope, started=True)
+
+
+def delivery_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
+    return _target_rate(scope, started=False)
+
+
+# ---------------------------------------------------------------- schedule and problems
+
+
+def milestones_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
+    """Milestones due in the year by the cut-off, plus older ones still open at the start of the year."""
+    period = scope.period
+    due = on_time = 0
+    causes = []
+    for project in scope.projects:
+        for milestone in project.milestones:
+            planned, actual = milestone.planned, milestone.actual
+            if planned is None or planned > period.cutoff:
+                continue
+            if planned < period.start and actual is not None and actual < period.start:
+                continue  # settled in an earlier year
+            due += 1
+            if actual is not None and actual <= planned:
+                on_time += 1
+            else:
+                detail = f"节点 {milestone.name} {_late(planned, actual, period.cutoff)}"
+                causes.append(_cause(project, detail, milestone=milestone.name))
+    summary = f"到期节点 {due} 个，按期完成 {on_time} 个"
+    return MetricResult(_share(on_time, due), on_time, due, summary, tuple(causes))
+
+
+def problems_closed_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
+    """Problems whose deadline fell in the year by the cut-off, plus older ones still open at its start."""
+    period = scope.period
+    due = closed = 0
+    causes = []
+    for project in scope.projects:
+        for problem in project.problems:
+            deadline, closed_on = problem.due, problem.closed
+            if deadline is None or deadline > period.cutoff:
+                continue
+            if deadline < period.start and closed_on is not None and closed_on < period.start:
+                continue
+            due += 1
+            if closed_on is not None and closed_on <= deadline:
+                closed += 1
+            else:
+                late = _late(deadline, closed_on, period.cutoff, "办结").replace("计划", "时限", 1)
+                detail = f"问题 {problem.id}（{problem.category}）{problem.text}：{late}"
+                causes.append(_cause(project, detail, problem=problem.id, department=problem.department))
+    summary = f"到期问题 {due} 个，按期办结 {closed} 个"
+    return MetricResult(_share(closed, due), closed, due, summary, tuple(causes))
+
+
+# ---------------------------------------------------------------- ledger quality
+
+# ledger_complete: key → (label, required only once delivered); a city picks a subset with `fields`
+LEDGER_FIELDS: dict[str, tuple[str, bool]] = {
+    "owner": ("建设主体", False),
+    "responsible_unit": ("责任单位", False),
+    "responsible_person": ("责任人", False),
+    "contact": ("联系电话", False),
+    "address": ("地址", False),
+    "floor_area_m2": ("建筑面积", False),
+    "small_units": ("≤70㎡套数", False),
+    "funding": ("总投资", False),
+    "progress": ("形象进度", False),
+    "updated": ("更新日期", False),
+    "milestone_plan": ("启动、交付节点计划日期", False),
+    "operator": ("运营单位", True),
+    "rent": ("租金", True),
+    "market_rent": ("同地段市场租金", True),
+    "leased_units": ("已出租套数", True),
+}
+
+
+def _filled(ledger: Ledger, project: Project, key: str) -> bool:
+    operations = project.operations
+    if key == "funding":
+        return project.funding is not None
+    if key == "milestone_plan":
+        return _has_schedule(ledger, project)
+    if key == "rent":
+        return operations is not None and operations.rent_yuan_m2 is not None
+    if key == "market_rent":
+        return operations is not None and operations.market_rent_yuan_m2 is not None
+    if key == "leased_units":
+        return operations is not None and operations.leased_units is not None
+    value = getattr(project, key)
+    return value is not None and value != ""
+
+
+def _has_schedule(ledger: Ledger, project: Project) -> bool:
+    start, delivered = ledger.start_milestone(project), ledger.delivered_milestone(project)
+    return bool(start and start.planned and delivered and delivered.planned)
+
+
+def ledger_complete(scope: Scope, auto: AutoScoring) -> MetricResult:
+    keys = auto.fields if auto.fields is not None else list(LEDGER_FIELDS)
+    projects = scope.in_plan
+    complete = 0
+    causes = []
+    for project in projects:
+        delivered = scope.ledger.is_delivered(project, scope.period.cutoff)
+        missing = [
+            LEDGER_FIELDS[key][0]
+            for key in keys
+            if key in LEDGER_FIELDS
+            and (delivered or not LEDGER_FIELDS[key][1])
+            and not _filled(scope.ledger, project, key)
+        ]
+        if missing:
+            causes.append(_cause(project, "台账缺：" + "、".join(missing)))
+        else:
+            complete += 1
+    summary = f"计划内项目 {len(projects)} 个，台账完整 {complete} 个"
+    return MetricResult(_share(complete, len(projects)), complete, len(projects), summary, tuple(causes))
+
+
+def plan_coverage(scope: Scope, auto: AutoScoring) -> MetricResult:
+    projects = scope.in_plan
+    covered = 0
+    causes = []
+    for project in projects:
+        if _has_schedule(scope.ledger, project):
+            covered += 1
+        else:
+            causes.append(_cause(project, "启动或交付节点没有计划日期（未倒排工期）"))
+    summary = f"计划内项目 {len(projects)} 个，已倒排工期 {covered} 个"
+    return MetricResult(_share(covered, len(projects)), covered, len(projects), summary, tuple(causes))
+
+
+def certificate_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
+    """Projects of the listed types that should hold a certificate (认定书) by the cut-off, and do.
+
+    Where the type's sequence puts a certificate milestone (name containing 认定书) before the start
+    milestone, the certificate is due at the start (改建: no works without it); otherwise at delivery.
+    """
+    ledger, cutoff = scope.ledger, scope.period.cutoff
+    types = set(auto.supply_types or DEFAULT_CERTIFICATE_TYPES)
+    needed = held = 0
+    causes = []
+    for project in scope.projects:
+        if project.supply_type not in types:
+            continue
+        due_at_start = _certificate_before_start(ledger, project)
+        if not (ledger.is_started(project, cutoff) if due_at_start else ledger.is_delivered(project, cutoff)):
+            continue
+        needed += 1
+        certificate = project.certificate
+        if certificate is not None and (certificate.date is None or certificate.date <= cutoff):
+            held += 1
+            continue
+        stage = "已启动建设" if due_at_start else "已建成交付"
+        detail = f"{stage}，未取得项目认定书"
+        if certificate is not None:
+            detail = f"{stage}，认定书日期 {certificate.date} 晚于 {cutoff}"
+        causes.append(_cause(project, detail))
+    summary = f"应取得认定书的项目 {needed} 个，已取得 {held} 个"
+    return MetricResult(_share(held, needed), held, needed, summary, tuple(causes))
+
+
+def _certificate_before_start(ledger: Ledger, project: Project) -> bool:
+    supply_type = ledger.registry.type_of(project)
+    names = [spec.name for spec in supply_type.milestones]
+    start = names.index(supply_type.start_milestone) if supply_type.start_milestone in names else 0
+    return any("认定书" in name for name in names[:start])
+
+
+# ---------------------------------------------------------------- operations
+
+
+def small_unit_share(scope: Scope, auto: AutoScoring) -> MetricResult:
+    projects = scope.in_plan
+    small = units = 0
+    causes = []
+    for project in projects:
+        units += project.units
+        if project.small_units is None:  # the ledger proves nothing: counted as no small units
+            causes.append(_cause(project, "未填写≤70㎡套数"))
+            continue
+        small += project.small_units
+        if project.small_units / project.units < auto.threshold:
+            share = project.small_units / project.units * 100
+            causes.append(
+                _cause(project, f"≤70㎡ {project.small_units:,}/{project.units:,} 套（{share:.1f}%）")
+            )
+    summary = f"≤70㎡ {small:,} 套 / 计划内 {units:,} 套"
+    return MetricResult(_share(small, units), small, units, summary, tuple(causes))
+
+
+def rent_below_market(scope: Scope, auto: AutoScoring) -> MetricResult:
+    projects = scope.operating
+    below = 0
+    causes = []
+    for project in projects:
+        operations = project.operations
+        rent = operations.rent_yuan_m2 if operations else None
+        market = operations.market_rent_yuan_m2 if operations else None
+        if rent is None or market is None:
+            causes.append(_cause(project, "未填写租金或同地段市场租金"))
+        elif rent < market:
+            below += 1
+        else:
+            causes.append(_cause(project, f"租金 {rent:g} 元/㎡·月，不低于同地段市场租金 {market:g}"))
+    summary = f"已交付项目 {len(projects)} 个，租金低于市场 {below} 个"
+    return MetricResult(_share(below, len(projects)), below, len(projects), summary, tuple(causes))
+
+
+def occupancy(scope: Scope, auto: AutoScoring) -> MetricResult:
+    """Leased units are the ledger's current figure (the file keeps no history)."""
+    projects = scope.operating
+    leased = units = 0
+    causes = []
+    for project in projects:
+        units += project.units
+        count = project.operations.leased_units if project.operations else None
+        if count is None:
+            causes.append(_cause(project, "未填写已出租套数"))
+            continue
+        leased += count
+        if count / project.units < auto.threshold:
+            causes.append(
+                _cause(
+                    project, f"已出租 {count:,}/{project.units:,} 套（{count / project.units * 100:.1f}%）"
+                )
+            )
+    summary = f"已交付 {units:,} 套，已出租 {leased:,} 套"
+    return MetricResult(_share(leased, units), leased, units, summary, tuple(causes))
+
+
+def admission_set(scope: Scope, auto: AutoScoring) -> MetricResult:
+    projects = scope.operating
+    stated = 0
+    causes = []
+    for project in projects:
+        if project.operations is not None and project.operations.admission:
+            stated += 1
+        else:
+            causes.append(_cause(project, "未填写面向对象（准入条件）"))
+    summary = f"已交付项目 {len(projects)} 个，明确面向对象 {stated} 个"
+    return MetricResult(_share(stated, len(projects)), stated, len(projects), summary, tuple(causes))
+
+
+COMPUTE: dict[str, Callable[[Scope, AutoScoring], MetricResult]] = {
+    "start_rate": start_rate,
+    "delivery_rate": delivery_rate,
+    "milestones_on_time": milestones_on_time,
+    "problems_closed_on_time": problems_closed_on_time,
+    "ledger_complete": ledger_complete,
+    "certificate_rate": certificate_rate,
+    "small_unit_share": small_unit_share,
+    "rent_below_market": rent_below_market,
+    "occupancy": occupancy,
+    "plan_coverage": plan_coverage,
+    "admission_set": admission_set,
+}
+
+
+def compute(scope: Scope, auto: AutoScoring) -> MetricResult:
+    return COMPUTE[auto.metric](scope, auto)
