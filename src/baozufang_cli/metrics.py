@@ -144,12 +144,13 @@ def _target_rate(scope: Scope, started: bool) -> MetricResult:
                 achieved += project.units
         elif milestone is not None and milestone.planned is not None and milestone.planned <= period.cutoff:
             # planned by now and not done: the units this project owes to the year's target
-            detail = f"{milestone.name}{_late(milestone.planned, milestone.actual, period.cutoff)}，{project.units:,} {project.unit_kind}"
+            late = _late(milestone.planned, milestone.actual, period.cutoff)
+            detail = f"{milestone.name} {late}，{project.units:,} {project.unit_kind}"
             causes.append(_cause(project, detail, milestone=milestone.name))
     target = scope.target()
     goal = (target.started if started else target.delivered) if target else 0
     if not goal:
-        summary = f"无 {period.year} 年{word}目标，不适用；当年已{word} {achieved:,} 套"
+        summary = f"无 {period.year} 年{word}目标；当年已{word} {achieved:,} 套"
         return MetricResult(None, achieved, 0, summary, tuple(causes))
     summary = f"{period.year} 年已{word} {achieved:,} 套 / 年度目标 {goal:,} 套"
     return MetricResult(achieved / goal, achieved, goal, summary, tuple(causes))

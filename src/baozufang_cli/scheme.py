@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, get_args
 
 from baozufang_cli.diagnostics import Diagnostic
-from baozufang_cli.ledger import closest
+from baozufang_cli.ledger import LookupError_, closest
 from baozufang_cli.models import AutoScoring, MetricName, RuleName
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def check_evaluation(registry: Registry) -> list[Diagnostic]:
                     f"测评细则各项分值合计 {total:g} 分，不是 {DEFAULT_TOTAL:g} 分",
                     "warning",
                     hint="bzf score 会把总分折算为百分制；若是笔误请调整 points",
-                    loc=("evaluation",),
+                    loc=("evaluation", "@key"),
                 )
             )
     return out
@@ -121,26 +121,28 @@ def _check_auto(registry: Registry, auto: AutoScoring, where: tuple[str | int, .
 
     out: list[Diagnostic] = []
     for j, name in enumerate(auto.supply_types or []):
-        if name not in registry.supply_types:
-            guess = closest(name, registry.supply_types)
+        try:  # names and aliases are accepted, like everywhere else; canonical keys from here on
+            auto.supply_types[j] = registry.supply_type(name)  # type: ignore[index]
+        except LookupError_ as error:
             out.append(
                 Diagnostic(
                     CRITERIA,
                     "unknown-supply-type",
-                    f'未知筹集方式 "{name}"',
-                    hint=f"是否为 {guess}？" if guess else "写筹集方式代码，例如 conversion",
+                    error.message,
+                    hint=error.hint,
                     loc=(*where, "supply_types", j),
                 )
             )
     for j, name in enumerate(auto.fields or []):
         if name not in LEDGER_FIELDS:
             guess = closest(name, LEDGER_FIELDS)
+            choices = "、".join(LEDGER_FIELDS)
             out.append(
                 Diagnostic(
                     CRITERIA,
                     "unknown-field",
                     f'未知的台账字段 "{name}"',
-                    hint=f"是否为 {guess}？" if guess else "可选字段见 README",
+                    hint=f"是否为 {guess}？" if guess else f"可选：{choices}",
                     loc=(*where, "fields", j),
                 )
             )

@@ -51,6 +51,7 @@ def _rich_table(table: Table):  # type: ignore[no-untyped-def]
             justify="right" if numeric else "left",
             no_wrap=numeric or widest <= MAX_UNWRAPPED,
             min_width=min(widest, MAX_UNWRAPPED),
+            overflow="fold",  # a long CJK run that cannot wrap at a space is folded, never cut to "…"
         )
     for i, cells in enumerate(body):
         styles = [FLAG_STYLES[f] for f in sorted(table.flags.get(i, ())) if f in FLAG_STYLES]

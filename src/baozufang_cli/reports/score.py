@@ -277,7 +277,10 @@ def _items_table(scored: list[DistrictScore]) -> Table:
                     "value": _rounded(metric.value) if auto and metric else None,
                     "score": scored_item.score if scored_item.counted else None,
                     "lost": scored_item.lost,
-                    "basis": scored_item.reason,
+                    # the metric's numbers (the rule is the same for every district) or the self-assessment
+                    "basis": metric.summary
+                    if auto and metric and scored_item.applicable
+                    else scored_item.reason,
                     "flags": "、".join(FLAG_LABELS.get(f.code, f.code) for f in scored_item.flags),
                 }
             )
