@@ -16,13 +16,32 @@ tests/data/score, month 2024-06 (hand-computed; see the project files):
 
 from __future__ import annotations
 
+import itertools
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
+from baozufang_cli.assessments import AssessmentFile
+from baozufang_cli.ledger import FileResult, Ledger, Registry
+from baozufang_cli.metrics import Period
+from baozufang_cli.models import (
+    Assessment,
+    Certificate,
+    Claim,
+    Criteria,
+    Milestone,
+    Operations,
+    Project,
+    Targets,
+)
+from baozufang_cli.scoring import score_month
 from tests.conftest import DATA, SAMPLE, assert_golden, run
 
 SCORE = DATA / "score"
@@ -307,3 +326,128 @@ def test_sample_ledger_flags_its_deliberately_missing_evidence() -> None:
     }
     assert ("观山湖区", "dispatch", "missing-evidence") in flags
     assert ("云岩区", "fiscal_finance", "no-evidence") in flags
+
+
+def _independent_sample_rates(month_end: date) -> dict[str, tuple[int, int, int, int]]:
+    """Year-to-date started/delivered units and the year's targets per district, from the raw YAML."""
+    reader = YAML(typ="safe", pure=True)
+    targets = reader.load((SAMPLE / "targets.yaml").read_text(encoding="utf-8"))
+    criteria = reader.load((SAMPLE / "criteria.yaml").read_text(encoding="utf-8"))
+    canonical = {n: d["name"] for d in targets["districts"] for n in [d["name"], *d.get("aliases", [])]}
+    types = {n: t for t in criteria["supply_types"] for n in [t["key"], t["label"], *t.get("aliases", [])]}
+    rows = {d["name"]: [0, 0, 0, 0] for d in targets["districts"]}
+    for target in targets["district_targets"]:
+        if target["year"] == month_end.year:
+            rows[canonical[target["district"]]][2:] = [target["started"], target["delivered"]]
+    for path in (SAMPLE / "projects").rglob("*.yaml"):
+        project = reader.load(path.read_text(encoding="utf-8"))
+        supply_type = types[project["supply_type"]]
+        names = {a: m["name"] for m in supply_type["milestones"] for a in [m["name"], *m.get("aliases", [])]}
+        for column, key in ((0, "start_milestone"), (1, "delivered_milestone")):
+            for milestone in project.get("milestones", []):
+                actual = milestone.get("actual")
+                if names[milestone["name"]] != supply_type[key] or actual is None:
+                    continue
+                if date(month_end.year, 1, 1) <= date.fromisoformat(str(actual)) <= month_end:
+                    rows[canonical[project["district"]]][column] += project["units"]
+    return {k: tuple(v) for k, v in rows.items()}  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("month", "month_end"), [("2023-12", "2023-12-31"), ("2024-06", "2024-06-30")])
+def test_sample_rates_match_an_independent_computation(month: str, month_end: str) -> None:
+    expected = _independent_sample_rates(date.fromisoformat(month_end))
+    data = score_json("--month", month, root=SAMPLE)
+    for district in data["districts"]:
+        by_key = {i["key"]: i for i in district["items"]}
+        started, delivered = by_key["start_rate"], by_key["delivery_rate"]
+        found = (
+            started["numerator"],
+            delivered["numerator"],
+            started["denominator"],
+            delivered["denominator"],
+        )
+        assert found == expected[district["district"]], district["district"]
+        if started["denominator"]:
+            assert started["score"] == round(15 * min(found[0] / found[2], 1), 2)
+
+
+# ---------------------------------------------------------------- invariants over random ledgers
+
+_reader = YAML(typ="safe", pure=True)
+TARGETS = Targets.model_validate(_reader.load((SCORE / "targets.yaml").read_text(encoding="utf-8")))
+CRITERIA = Criteria.model_validate(_reader.load((SCORE / "criteria.yaml").read_text(encoding="utf-8")))
+DAY0 = date(2023, 1, 1)
+days = st.integers(0, 900).map(lambda d: DAY0 + timedelta(days=d))
+
+
+@st.composite
+def random_project(draw: st.DrawFn, index: int) -> Project:
+    supply_type = draw(st.sampled_from(CRITERIA.supply_types))
+    units = draw(st.integers(1, 3000))
+    milestones = []
+    for spec in supply_type.milestones:
+        if draw(st.booleans()):
+            milestones.append(
+                Milestone(name=spec.name, planned=draw(st.none() | days), actual=draw(st.none() | days))
+            )
+    delivered = draw(st.booleans())
+    return Project(
+        id=f"P-{index}",
+        name=f"项目{index}",
+        district=draw(st.sampled_from([d.name for d in TARGETS.districts])),
+        supply_type=supply_type.key,
+        units=units,
+        plan_year=draw(st.integers(2023, 2025)),
+        small_units=draw(st.none() | st.integers(0, units)),
+        certificate=draw(st.none() | st.builds(Certificate, no=st.just("认"), date=st.none() | days)),
+        milestones=milestones,
+        operations=Operations(leased_units=draw(st.integers(0, units))) if delivered else None,
+    )
+
+
+@st.composite
+def random_claims(draw: st.DrawFn) -> dict[str, AssessmentFile]:
+    files = {}
+    for district in TARGETS.districts:
+        if draw(st.booleans()):
+            claims = {
+                item.key: Claim(score=draw(st.integers(0, int(item.points))))
+                for item in CRITERIA.evaluation
+                if item.manual is not None and draw(st.booleans())
+            }
+            files[district.name] = AssessmentFile(
+                f"{district.name}.yaml", "2024-06", district.name, Assessment(items=claims)
+            )
+    return files
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(), max_size=20).flatmap(lambda xs: st.tuples(*[random_project(i) for i in range(len(xs))])),
+       random_claims(), st.sampled_from(["2023-12", "2024-01", "2024-06", "2025-03"]))  # fmt: skip
+def test_scores_stay_within_points_and_add_up(
+    projects: tuple[Project, ...], claims: dict[str, AssessmentFile], month: str
+) -> None:
+    files = [FileResult(f"projects/{p.id}.yaml", p) for p in projects]
+    ledger = Ledger(Path("."), TARGETS, CRITERIA, Registry(TARGETS, CRITERIA), files)
+    scored = score_month(ledger, Period.of(month, date(2025, 12, 31)), claims)
+    assert len(scored) == len(TARGETS.districts)
+    for district in scored:
+        counted = [i for i in district.items if i.counted]
+        for item in district.items:
+            assert item.score is None or 0 <= item.score <= item.item.points
+            assert 0 <= item.lost <= item.item.points
+        assert district.score == pytest.approx(sum(i.score or 0 for i in counted), abs=0.01)
+        assert district.max_points == pytest.approx(sum(i.item.points for i in counted))
+        assert district.score == pytest.approx(district.max_points - sum(i.lost for i in counted), abs=0.01)
+        assert district.total is None or 0 <= district.total <= 100
+    ranked = [d for d in scored if d.rank is not None]
+    for better, worse in itertools.pairwise(ranked):
+        assert better.total is not None and worse.total is not None
+        assert better.total >= worse.total and better.rank <= worse.rank  # type: ignore[operator]
+    # manual items carry exactly what was claimed (no district claims above points here)
+    for district in scored:
+        file = claims.get(district.district)
+        for item in district.items:
+            if item.item.manual is not None:
+                claim = file.assessment.items.get(item.item.key) if file and file.assessment else None
+                assert item.score == (claim.score if claim else 0.0)
