@@ -40,6 +40,7 @@ _CODE_MODULES = (
     "yamlread.py",
     "loader.py",
     "checks.py",
+    "checks_money.py",
     "ledger.py",
     "cache.py",
     "diagnostics.py",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.checks_money import check_money, check_settings
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import LookupError_, Registry, closest
 from baozufang_cli.models import Project
@@ -82,6 +83,7 @@ def check_project(project: Project, rel: str, stem: str, registry: Registry | No
                     f"是否为 {guess}？" if guess else "可选值见 criteria.yaml 的 funding_kinds",
                 )
     _check_milestones(project, registry, add)
+    check_money(project, registry, add)
     return out
 
 
@@ -314,7 +316,7 @@ def check_config(registry: Registry) -> list[Diagnostic]:
                 )
             )
     out += check_evaluation(registry)  # the 监测评价 items (scheme.py)
-    return out
+    return out + check_settings(registry)
 
 
 def check_ledger(ledger: Ledger) -> list[Diagnostic]:

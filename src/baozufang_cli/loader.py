@@ -271,8 +271,10 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
             code, message = "empty-value", f"{_title(loc)}不能为空"
         elif kind in _RANGE_ERRORS:
             code = "out-of-range"
-            limits = "、".join(f"{_BOUNDS[k]} {v}" for k, v in ctx.items() if k in _BOUNDS)
+            limits = "、".join(f"{_BOUNDS[k]} {_number(v)}" for k, v in ctx.items() if k in _BOUNDS)
             message = f"{_title(loc)}超出范围：{_describe(value)}" + (f"（应{limits}）" if limits else "")
+            if loc and str(loc[-1]).endswith("_wan"):
+                hint = _money_hint(value)
         elif kind == "string_pattern_mismatch":
             code, message = "bad-id", f"{_title(loc)}格式不对：{_describe(value)}"
             hint = "只能包含字母、数字、- 和 _，且以字母或数字开头"
@@ -283,6 +285,19 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
             code, message = "bad-value", f"{_title(loc)}：{item['msg']}"
         out.append(Diagnostic(rel, code, message, hint=hint, loc=loc + (("@key",) if at_key else ())))
     return out
+
+
+def _number(value: Any) -> str:
+    """Bounds as people write them: 0 not 0.0, 100000000 not 1e8."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _money_hint(value: Any) -> str:
+    if isinstance(value, int | float) and value < 0:
+        return "金额不能为负数；退回的资金请在 note 中说明"
+    return "金额以万元为单位，是否误按元填写？"
 
 
 _BOUNDS = {

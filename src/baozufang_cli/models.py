@@ -131,6 +131,32 @@ class SupplyType(Model):
     milestones: list[MilestoneSpec] = f("标准节点序列", "按先后顺序；days 为距上一节点的天数", min_length=1)
 
 
+class Settings(Model):
+    """Thresholds a city may tune; each has a default, so the whole section is optional."""
+
+    rent_ceiling_ratio: float = f(
+        "租金上限（市场租金的倍数）",
+        "租金须低于同地段市场租金 × 此值，否则 bzf check 警告 rent-ceiling；默认 1，即低于市场租金",
+        gt=0,
+        le=2,
+        default=1.0,
+    )
+    rent_flag_ratio: float = f(
+        "租金预警线（市场租金的倍数）",
+        "租金达到市场租金 × 此值时 bzf operations 标记；默认 0.9",
+        gt=0,
+        le=2,
+        default=0.9,
+    )
+    operations_grace_days: int = f(
+        "运营数据宽限天数",
+        "交付满此天数仍无运营数据的项目由 bzf operations 标记；默认 90",
+        ge=0,
+        le=3650,
+        default=90,
+    )
+
+
 DEFAULT_PROBLEM_CATEGORIES = ["房源筹集", "建设手续", "资金来源", "组织实施"]
 DEFAULT_FUNDING_KINDS = [
     "中央补助资金",
@@ -194,6 +220,7 @@ class Criteria(Model):
     problem_categories: list[Text] = f(
         "问题类别", "问题清单的类别", default_factory=lambda: list(DEFAULT_PROBLEM_CATEGORIES)
     )
+    settings: Settings = f("参数", "租金上限、运营数据宽限期等阈值", default_factory=Settings)
     funding_kinds: list[Text] = f(
         "资金来源类别", "funding.sources[].kind 的取值", default_factory=lambda: list(DEFAULT_FUNDING_KINDS)
     )
@@ -313,7 +340,7 @@ def field_titles() -> dict[str, str]:
     # project models last so their titles win where keys are shared (e.g. "name")
     models: tuple[type[BaseModel], ...] = (
         EvaluationItem, AutoScoring, ManualScoring, Evidence, Claim, Assessment,  # shared keys: the rest win
-        District, CityTarget, DistrictTarget, Targets, MilestoneSpec, SupplyType, Criteria,
+        District, CityTarget, DistrictTarget, Targets, MilestoneSpec, SupplyType, Settings, Criteria,
         Milestone, Problem, Certificate, FundingSource, Funding, Operations, Project,
     )  # fmt: skip
     for model in models:

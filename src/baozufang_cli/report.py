@@ -20,6 +20,7 @@ class Column:
     header: str  # Chinese header shown to users
     kind: ColumnKind = "text"
     bar: bool = False  # terminal only: draw a small progress bar after a percentage
+    screen: bool = True  # False: left out of terminal and Markdown tables (too wide); CSV and Excel keep it
 
 
 @dataclass
@@ -31,6 +32,10 @@ class Table:
     # row index → flags such as "overdue", "shortfall", "upcoming"; renderers map flags to styles
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
+
+    def for_screen(self) -> Table:
+        """The columns a terminal or Markdown table shows."""
+        return self.select([c.key for c in self.columns if c.screen])
 
     def select(self, keys: list[str]) -> Table:
         """The same table with only ``keys`` as columns, in that order."""
@@ -46,11 +51,12 @@ class Report:
     tables: list[Table]
     data: dict[str, Any]  # the JSON payload (keys fixed by the README)
     subtitle: list[str] = field(default_factory=list)  # filters and other context lines
+    primary_index: int = -1  # which table CSV writes; a report whose main table comes first says 0
 
     @property
     def primary(self) -> Table:
-        """The table CSV writes (the last one: earlier tables are context, like city targets)."""
-        return self.tables[-1]
+        """The table CSV writes (by default the last one: earlier tables are context, like city targets)."""
+        return self.tables[self.primary_index]
 
     def header_lines(self) -> list[str]:
         return [f"{self.title}  统计截至 {self.as_of.isoformat()}", f"台账：{self.ledger}", *self.subtitle]

@@ -27,7 +27,7 @@ from baozufang_cli.runtime import (
     warn_excluded,
 )
 
-ORDER = 60
+ORDER = 70
 
 
 def register(app: typer.Typer) -> None:

@@ -53,6 +53,7 @@ def _md_cell(text: str) -> str:
 
 
 def render_md_table(table: Table) -> str:
+    table = table.for_screen()
     lines = [f"### {table.title}", ""]
     lines.append("| " + " | ".join(_md_cell(c.header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if is_numeric(c) else "---" for c in table.columns) + "|")

@@ -10,8 +10,15 @@ from baozufang_cli.report import Report, Table
 if TYPE_CHECKING:
     from rich.console import Console
 
-MAX_UNWRAPPED = 32  # text columns up to this many cells wide are never wrapped or truncated
-FLAG_STYLES = {"overdue": "red", "shortfall": "red", "upcoming": "yellow", "late": "magenta", "done": "green"}
+MIN_TEXT_WIDTH = 10  # text columns fold below their natural width only down to this many cells
+FLAG_STYLES = {
+    "overdue": "red",
+    "shortfall": "red",
+    "upcoming": "yellow",
+    "warning": "yellow",
+    "late": "magenta",
+    "done": "green",
+}
 
 
 def _box():  # type: ignore[no-untyped-def]
@@ -30,7 +37,7 @@ def render_table(report: Report, console: Console) -> None:
         console.print()
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
-        console.print(_rich_table(table))
+        console.print(_rich_table(table.for_screen()))
         for note in table.notes:
             console.print(Text(note))
 
@@ -43,16 +50,14 @@ def _rich_table(table: Table):  # type: ignore[no-untyped-def]
     body = [_cells(table, row) for row in table.rows]
     total = _cells(table, table.total) if table.total is not None else None
     for index, column in enumerate(table.columns):
-        # names are never squeezed to "观山湖…": short text columns keep their full width
         widest = max((cell_len(cells[index]) for cells in [*body, *([total] if total else [])]), default=0)
-        numeric = is_numeric(column)
-        rich_table.add_column(
-            column.header,
-            justify="right" if numeric else "left",
-            no_wrap=numeric or widest <= MAX_UNWRAPPED,
-            min_width=min(widest, MAX_UNWRAPPED),
-            overflow="fold",  # a long CJK run that cannot wrap at a space is folded, never cut to "…"
-        )
+        if is_numeric(column):
+            # numbers are never squeezed or cut: "1,2…" would be a wrong number on screen
+            widest = max(widest, cell_len(column.header))
+            rich_table.add_column(column.header, justify="right", no_wrap=True, min_width=widest)
+        else:
+            # text gives way first: a long name folds onto a second line rather than pushing numbers out
+            rich_table.add_column(column.header, overflow="fold", min_width=min(widest, MIN_TEXT_WIDTH))
     for i, cells in enumerate(body):
         styles = [FLAG_STYLES[f] for f in sorted(table.flags.get(i, ())) if f in FLAG_STYLES]
         rich_table.add_row(*cells, style=styles[0] if styles else None)
