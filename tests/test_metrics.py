@@ -41,10 +41,14 @@ def project(pid: str, *milestones: tuple[str, str | None, str | None], **fields:
 
 
 def scope(
-    projects: list[Project], month: str = "2024-06", as_of: str = "2024-12-31", district: str = "观山湖区"
+    projects: list[Project],
+    month: str = "2024-06",
+    as_of: str = "2024-12-31",
+    district: str = "观山湖区",
+    criteria: Criteria = CRITERIA,  # tests/data/score: operations_grace_days 0
 ) -> Scope:
     files = [FileResult(f"projects/{p.id}.yaml", p) for p in projects]
-    ledger = Ledger(Path("."), TARGETS, CRITERIA, Registry(TARGETS, CRITERIA), files)
+    ledger = Ledger(Path("."), TARGETS, criteria, Registry(TARGETS, criteria), files)
     mine = [p for p in ledger.valid_projects() if p.district == district]
     return Scope(ledger, district, Period.of(month, D(as_of)), mine)
 
@@ -85,9 +89,9 @@ def test_rules(
 
 
 def test_every_metric_has_a_label_and_a_function() -> None:
-    from baozufang_cli.metrics import COMPUTE
+    from baozufang_cli.metrics import metric_functions
 
-    assert set(METRICS) == set(COMPUTE) == set(METRIC_LABELS)
+    assert set(METRICS) == set(metric_functions()) == set(METRIC_LABELS)
 
 
 def test_month_parsing_and_period() -> None:
@@ -370,3 +374,35 @@ def test_operations_before_any_delivery_are_undefined() -> None:
     projects = [project("A", ("开工", None, "2024-01-01"))]
     for metric in ("rent_below_market", "occupancy", "admission_set"):
         assert compute(scope(projects), auto(metric)).value is None
+
+
+def test_operations_metrics_give_new_projects_a_grace_period_and_use_the_rent_ceiling() -> None:
+    criteria = CRITERIA.model_copy(deep=True)
+    criteria.settings.operations_grace_days = 90
+    criteria.settings.rent_ceiling_ratio = 0.9
+
+    def delivered(day: str) -> tuple[tuple[str, None, str], ...]:
+        return (("开工", None, "2023-01-01"), ("交付使用", None, day))
+
+    a_rents = {"rent_yuan_m2": 20.0, "market_rent_yuan_m2": 25.0, "leased_units": 50}
+    c_rents = {"rent_yuan_m2": 23.0, "market_rent_yuan_m2": 25.0, "leased_units": 10, "admission": "新市民"}
+    projects = [
+        project("A", *delivered("2024-01-01"), operations=a_rents),  # 181 days: rent 0.8 < 0.9; no admission
+        project("B", *delivered("2024-05-01")),  # 60 days, nothing reported: within the grace period
+        project("C", *delivered("2024-06-01"), operations=c_rents),  # 29 days: rent 0.92 reported, over 0.9
+    ]
+    june = scope(projects, as_of="2024-06-30", criteria=criteria)
+    rent = compute(june, auto("rent_below_market", "deduct_per"))
+    assert (rent.numerator, rent.denominator) == (1, 2) and causes(rent) == [("C", None)]
+    assert "× 0.9" in rent.causes[0].detail
+    occupancy = compute(june, auto("occupancy"))  # only A is past the grace period
+    assert (occupancy.numerator, occupancy.denominator) == (50, 100)
+    assert "交付超过 90 天" in occupancy.summary
+    admission = compute(june, auto("admission_set"))
+    assert (admission.numerator, admission.denominator) == (1, 2) and causes(admission) == [("A", None)]
+    # 2024-08-31: B (122 days) and C (91 days) are past the grace period; B's silence now counts
+    august = scope(projects, month="2024-08", as_of="2024-08-31", criteria=criteria)
+    rent = compute(august, auto("rent_below_market"))
+    assert (rent.numerator, rent.denominator) == (1, 3) and causes(rent) == [("B", None), ("C", None)]
+    occupancy = compute(august, auto("occupancy"))
+    assert (occupancy.numerator, occupancy.denominator) == (60, 300)

@@ -102,6 +102,19 @@ class Scope:
         """Projects delivered (建成交付) by the cut-off."""
         return [p for p in self.projects if self.ledger.is_delivered(p, self.period.cutoff)]
 
+    def days_delivered(self, project: Project) -> int | None:
+        """Days from delivery to the cut-off; None when not delivered by then."""
+        milestone = self.ledger.delivered_milestone(project)
+        if not done(milestone, self.period.cutoff):
+            return None
+        assert milestone is not None and milestone.actual is not None
+        return (self.period.cutoff - milestone.actual).days
+
+    def past_grace(self, project: Project) -> bool:
+        """Delivered longer ago than ``settings.operations_grace_days``: operations data is due (as in bzf operations)."""
+        days = self.days_delivered(project)
+        return days is not None and days > self.ledger.criteria.settings.operations_grace_days
+
     def target(self) -> DistrictTarget | None:
         for target in self.ledger.targets.district_targets:
             if target.district == self.district and target.year == self.period.year:
@@ -109,7 +122,7 @@ class Scope:
         return None
 
 
-def _cause(project: Project, detail: str, **extra: str | None) -> Cause:
+def cause_for(project: Project, detail: str, **extra: str | None) -> Cause:
     return Cause(project.id, project.name, project.responsible_unit, detail, **extra)
 
 
@@ -120,7 +133,7 @@ def _late(planned: date, actual: date | None, cutoff: date, verb: str = "完成"
     return f"计划 {planned}，{actual} {verb}（晚 {(actual - planned).days} 天）"
 
 
-def _share(part: float, whole: float) -> float | None:
+def ratio_of(part: float, whole: float) -> float | None:
     # unrounded: rules score on the exact ratio, renderers round
     return part / whole if whole else None
 
@@ -146,7 +159,7 @@ def _target_rate(scope: Scope, started: bool) -> MetricResult:
             # planned by now and not done: the units this project owes to the year's target
             late = _late(milestone.planned, milestone.actual, period.cutoff)
             detail = f"{milestone.name} {late}，{project.units:,} {project.unit_kind}"
-            causes.append(_cause(project, detail, milestone=milestone.name))
+            causes.append(cause_for(project, detail, milestone=milestone.name))
     target = scope.target()
     goal = (target.started if started else target.delivered) if target else 0
     if not goal:
@@ -184,9 +197,9 @@ def milestones_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
                 on_time += 1
             else:
                 detail = f"节点 {milestone.name} {_late(planned, actual, period.cutoff)}"
-                causes.append(_cause(project, detail, milestone=milestone.name))
+                causes.append(cause_for(project, detail, milestone=milestone.name))
     summary = f"到期节点 {due} 个，按期完成 {on_time} 个"
-    return MetricResult(_share(on_time, due), on_time, due, summary, tuple(causes))
+    return MetricResult(ratio_of(on_time, due), on_time, due, summary, tuple(causes))
 
 
 def problems_closed_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
@@ -207,9 +220,9 @@ def problems_closed_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
             else:
                 late = _late(deadline, closed_on, period.cutoff, "办结").replace("计划", "时限", 1)
                 detail = f"问题 {problem.id}（{problem.category}）{problem.text}：{late}"
-                causes.append(_cause(project, detail, problem=problem.id, department=problem.department))
+                causes.append(cause_for(project, detail, problem=problem.id, department=problem.department))
     summary = f"到期问题 {due} 个，按期办结 {closed} 个"
-    return MetricResult(_share(closed, due), closed, due, summary, tuple(causes))
+    return MetricResult(ratio_of(closed, due), closed, due, summary, tuple(causes))
 
 
 # ---------------------------------------------------------------- ledger quality
@@ -270,11 +283,11 @@ def ledger_complete(scope: Scope, auto: AutoScoring) -> MetricResult:
             and not _filled(scope.ledger, project, key)
         ]
         if missing:
-            causes.append(_cause(project, "台账缺：" + "、".join(missing)))
+            causes.append(cause_for(project, "台账缺：" + "、".join(missing)))
         else:
             complete += 1
     summary = f"计划内项目 {len(projects)} 个，台账完整 {complete} 个"
-    return MetricResult(_share(complete, len(projects)), complete, len(projects), summary, tuple(causes))
+    return MetricResult(ratio_of(complete, len(projects)), complete, len(projects), summary, tuple(causes))
 
 
 def plan_coverage(scope: Scope, auto: AutoScoring) -> MetricResult:
@@ -285,9 +298,9 @@ def plan_coverage(scope: Scope, auto: AutoScoring) -> MetricResult:
         if _has_schedule(scope.ledger, project):
             covered += 1
         else:
-            causes.append(_cause(project, "启动或交付节点没有计划日期（未倒排工期）"))
+            causes.append(cause_for(project, "启动或交付节点没有计划日期（未倒排工期）"))
     summary = f"计划内项目 {len(projects)} 个，已倒排工期 {covered} 个"
-    return MetricResult(_share(covered, len(projects)), covered, len(projects), summary, tuple(causes))
+    return MetricResult(ratio_of(covered, len(projects)), covered, len(projects), summary, tuple(causes))
 
 
 def certificate_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
@@ -315,9 +328,9 @@ def certificate_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
         detail = f"{stage}，未取得项目认定书"
         if certificate is not None:
             detail = f"{stage}，认定书日期 {certificate.date} 晚于 {cutoff}"
-        causes.append(_cause(project, detail))
+        causes.append(cause_for(project, detail))
     summary = f"应取得认定书的项目 {needed} 个，已取得 {held} 个"
-    return MetricResult(_share(held, needed), held, needed, summary, tuple(causes))
+    return MetricResult(ratio_of(held, needed), held, needed, summary, tuple(causes))
 
 
 def _certificate_before_start(ledger: Ledger, project: Project) -> bool:
@@ -327,95 +340,24 @@ def _certificate_before_start(ledger: Ledger, project: Project) -> bool:
     return any("认定书" in name for name in names[:start])
 
 
-# ---------------------------------------------------------------- operations
+def metric_functions() -> dict[str, Callable[[Scope, AutoScoring], MetricResult]]:
+    """Metric name → function (operations metrics live in ``metrics_operations``)."""
+    from baozufang_cli import metrics_operations as operations
 
-
-def small_unit_share(scope: Scope, auto: AutoScoring) -> MetricResult:
-    projects = scope.in_plan
-    small = units = 0
-    causes = []
-    for project in projects:
-        units += project.units
-        if project.small_units is None:  # the ledger proves nothing: counted as no small units
-            causes.append(_cause(project, "未填写≤70㎡套数"))
-            continue
-        small += project.small_units
-        if project.small_units / project.units < auto.threshold:
-            share = project.small_units / project.units * 100
-            causes.append(
-                _cause(project, f"≤70㎡ {project.small_units:,}/{project.units:,} 套（{share:.1f}%）")
-            )
-    summary = f"≤70㎡ {small:,} 套 / 计划内 {units:,} 套"
-    return MetricResult(_share(small, units), small, units, summary, tuple(causes))
-
-
-def rent_below_market(scope: Scope, auto: AutoScoring) -> MetricResult:
-    projects = scope.operating
-    below = 0
-    causes = []
-    for project in projects:
-        operations = project.operations
-        rent = operations.rent_yuan_m2 if operations else None
-        market = operations.market_rent_yuan_m2 if operations else None
-        if rent is None or market is None:
-            causes.append(_cause(project, "未填写租金或同地段市场租金"))
-        elif rent < market:
-            below += 1
-        else:
-            causes.append(_cause(project, f"租金 {rent:g} 元/㎡·月，不低于同地段市场租金 {market:g}"))
-    summary = f"已交付项目 {len(projects)} 个，租金低于市场 {below} 个"
-    return MetricResult(_share(below, len(projects)), below, len(projects), summary, tuple(causes))
-
-
-def occupancy(scope: Scope, auto: AutoScoring) -> MetricResult:
-    """Leased units are the ledger's current figure (the file keeps no history)."""
-    projects = scope.operating
-    leased = units = 0
-    causes = []
-    for project in projects:
-        units += project.units
-        count = project.operations.leased_units if project.operations else None
-        if count is None:
-            causes.append(_cause(project, "未填写已出租套数"))
-            continue
-        leased += count
-        if count / project.units < auto.threshold:
-            causes.append(
-                _cause(
-                    project, f"已出租 {count:,}/{project.units:,} 套（{count / project.units * 100:.1f}%）"
-                )
-            )
-    summary = f"已交付 {units:,} 套，已出租 {leased:,} 套"
-    return MetricResult(_share(leased, units), leased, units, summary, tuple(causes))
-
-
-def admission_set(scope: Scope, auto: AutoScoring) -> MetricResult:
-    projects = scope.operating
-    stated = 0
-    causes = []
-    for project in projects:
-        if project.operations is not None and project.operations.admission:
-            stated += 1
-        else:
-            causes.append(_cause(project, "未填写面向对象（准入条件）"))
-    summary = f"已交付项目 {len(projects)} 个，明确面向对象 {stated} 个"
-    return MetricResult(_share(stated, len(projects)), stated, len(projects), summary, tuple(causes))
-
-
-COMPUTE: dict[str, Callable[[Scope, AutoScoring], MetricResult]] = {
-    "start_rate": start_rate,
-    "delivery_rate": delivery_rate,
-    "milestones_on_time": milestones_on_time,
-    "problems_closed_on_time": problems_closed_on_time,
-    "ledger_complete": ledger_complete,
-    "certificate_rate": certificate_rate,
-    "small_unit_share": small_unit_share,
-    "rent_below_market": rent_below_market,
-    "occupancy": occupancy,
-    "plan_coverage": plan_coverage,
-    "admission_set": admission_set,
-}
+    return {
+        "start_rate": start_rate,
+        "delivery_rate": delivery_rate,
+        "milestones_on_time": milestones_on_time,
+        "problems_closed_on_time": problems_closed_on_time,
+        "ledger_complete": ledger_complete,
+        "certificate_rate": certificate_rate,
+        "small_unit_share": operations.small_unit_share,
+        "rent_below_market": operations.rent_below_market,
+        "occupancy": operations.occupancy,
+        "plan_coverage": plan_coverage,
+        "admission_set": operations.admission_set,
+    }
 
 
 def compute(scope: Scope, auto: AutoScoring) -> MetricResult:
-    return COMPUTE[auto.metric](scope, auto)
+    return metric_functions()[auto.metric](scope, auto)
