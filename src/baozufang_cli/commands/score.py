@@ -32,7 +32,9 @@ ORDER = 70
 
 def register(app: typer.Typer) -> None:
     @app.command(
-        help="月度测评评分：按测评细则自动计分、核查自评与印证材料，列出扣分明细与责任单位，区县排名"
+        short_help="月度测评评分：自动计分、核查自评与材料，扣分明细、责任单位与排名",
+        help="月度测评评分：按 criteria.yaml 的测评细则，对每个区县自动计分（台账指标）、核查自评与印证材料"
+        "（assessments/），列出每一分扣分的原因及涉及的项目、节点、问题和责任单位，区县排名。",
     )
     @guard
     def score(
