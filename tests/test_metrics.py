@@ -116,6 +116,7 @@ def test_start_rate_is_year_to_date_against_the_annual_target() -> None:
         project("B", ("开工", "2023-12-01", "2023-12-31"), units=500),  # last year: not this year's
         project("C", ("开工", "2024-06-01", "2024-07-01"), units=700),  # done after the cut-off: late
         project("E", ("开工", "2024-09-01", None), units=300),  # not due yet
+        project("H", ("开工", "2024-06-30", None), units=300),  # due on the cut-off: not overdue yet
         project("F", ("开工", "2024-03-01", "2024-03-01"), units=900, district="南明区"),
     ]
     result = compute(scope(projects, as_of="2024-06-30"), auto("start_rate"))
@@ -175,7 +176,7 @@ def test_milestones_on_time() -> None:
         project(
             "B",
             ("开工", "2023-11-30", "2024-01-10"),  # due last year, done this year: late
-            ("交付使用", "2024-06-30", None),  # due on the cut-off, not done
+            ("交付使用", "2024-06-30", None),  # due on the cut-off, not done: not late yet
         ),
         project(
             "C", ("开工", "2024-05-01", "2024-04-20"), ("交付使用", "2024-07-31", None)
@@ -184,13 +185,15 @@ def test_milestones_on_time() -> None:
         project("F", ("开工", None, "2024-01-01")),  # no planned date: not measured
     ]
     result = compute(scope(projects, as_of="2024-06-30"), auto("milestones_on_time"))
-    assert (result.numerator, result.denominator) == (2, 5)
-    assert causes(result) == [("B", "开工"), ("B", "交付使用"), ("E", "开工")]
-    assert "晚 41 天" in result.causes[0].detail and "到期未完成" in result.causes[1].detail
-    assert "逾期 273 天" in result.causes[2].detail
+    assert (result.numerator, result.denominator) == (2, 4)
+    assert causes(result) == [("B", "开工"), ("E", "开工")]
+    assert "晚 41 天" in result.causes[0].detail and "逾期 273 天" in result.causes[1].detail
     assert result.failing_projects == 2
-    # 0.4 / 0.9 of 5 points
-    assert apply_rule(auto("milestones_on_time", threshold=0.9), 5, result.value, 2) == 2.22
+    # 0.5 / 0.9 of 5 points
+    assert apply_rule(auto("milestones_on_time", threshold=0.9), 5, result.value, 2) == 2.78
+    # a day later the delivery due on 2024-06-30 is late
+    july = compute(scope(projects, month="2024-07", as_of="2024-07-01"), auto("milestones_on_time"))
+    assert (july.numerator, july.denominator) == (2, 5) and ("B", "交付使用") in causes(july)
 
 
 def test_problems_closed_on_time() -> None:
@@ -215,11 +218,13 @@ def test_problems_closed_on_time() -> None:
                 problem("P4", "2024-01-10", "2024-05-31", "2024-06-10"),  # closed late
                 problem("P5", "2024-05-01", "2024-07-31", None),  # not due
                 problem("P6", "2024-05-01", None, None),  # no deadline: not measured
+                problem("P7", "2024-06-01", "2024-06-30", None),  # due on the cut-off: not overdue yet
+                problem("P8", "2024-06-01", "2024-06-30", "2024-06-30"),  # closed on its deadline: on time
             ],
         )
     ]
     result = compute(scope(projects, as_of="2024-06-30"), auto("problems_closed_on_time"))
-    assert (result.numerator, result.denominator) == (1, 3)
+    assert (result.numerator, result.denominator) == (2, 4)
     assert causes(result) == [("A", "P2"), ("A", "P4")]
     assert result.causes[0].department == "市住建局" and "未办结（逾期 182 天）" in result.causes[0].detail
     assert "2024-06-10 办结（晚 10 天）" in result.causes[1].detail

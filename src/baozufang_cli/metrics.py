@@ -126,10 +126,15 @@ def cause_for(project: Project, detail: str, **extra: str | None) -> Cause:
     return Cause(project.id, project.name, project.responsible_unit, detail, **extra)
 
 
+def _open(day: date | None, cutoff: date) -> bool:
+    """Not done (closed) as of the cut-off: no date, or a date after it (not yet known then)."""
+    return day is None or day > cutoff
+
+
 def _late(planned: date, actual: date | None, cutoff: date, verb: str = "完成") -> str:
-    if actual is None or actual > cutoff:
-        days = (cutoff - planned).days
-        return f"计划 {planned}，" + (f"未{verb}（逾期 {days} 天）" if days else f"到期未{verb}")
+    if _open(actual, cutoff):
+        return f"计划 {planned}，未{verb}（逾期 {(cutoff - planned).days} 天）"
+    assert actual is not None
     return f"计划 {planned}，{actual} {verb}（晚 {(actual - planned).days} 天）"
 
 
@@ -155,8 +160,8 @@ def _target_rate(scope: Scope, started: bool) -> MetricResult:
             assert milestone is not None and milestone.actual is not None
             if milestone.actual >= period.start:
                 achieved += project.units
-        elif milestone is not None and milestone.planned is not None and milestone.planned <= period.cutoff:
-            # planned by now and not done: the units this project owes to the year's target
+        elif milestone is not None and milestone.planned is not None and milestone.planned < period.cutoff:
+            # overdue (planned before the cut-off, not done): the units this project owes to the year's target
             late = _late(milestone.planned, milestone.actual, period.cutoff)
             detail = f"{milestone.name} {late}，{project.units:,} {project.unit_kind}"
             causes.append(cause_for(project, detail, milestone=milestone.name))
@@ -181,7 +186,11 @@ def delivery_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
 
 
 def milestones_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
-    """Milestones due in the year by the cut-off, plus older ones still open at the start of the year."""
+    """Milestones due in the year by the cut-off, plus older ones still open at the start of the year.
+
+    Due on the cut-off day and not done yet is not late (as everywhere in bzf: overdue means planned
+    before D and not done); done by then, it counts as on time.
+    """
     period = scope.period
     due = on_time = 0
     causes = []
@@ -192,6 +201,8 @@ def milestones_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
                 continue
             if planned < period.start and actual is not None and actual < period.start:
                 continue  # settled in an earlier year
+            if planned == period.cutoff and _open(actual, period.cutoff):
+                continue  # due today: not late yet
             due += 1
             if actual is not None and actual <= planned:
                 on_time += 1
@@ -214,6 +225,8 @@ def problems_closed_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
                 continue
             if deadline < period.start and closed_on is not None and closed_on < period.start:
                 continue
+            if deadline == period.cutoff and _open(closed_on, period.cutoff):
+                continue  # due today: not overdue yet
             due += 1
             if closed_on is not None and closed_on <= deadline:
                 closed += 1
