@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -63,3 +65,15 @@ def assert_golden(request: pytest.FixtureRequest, name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run pytest --update-golden"
     assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def deadlines(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/base + tests/data/deadlines: the hand-computed ledger of gap/overdue/problems/ledger."""
+    return make_ledger(tmp_path_factory.mktemp("deadlines") / "ledger", "base", "deadlines")
+
+
+def run_json(*args: str | Path, exit_code: int = 0) -> Any:
+    result = run(*args, "--format", "json")
+    assert result.exit_code == exit_code, result.stderr
+    return json.loads(result.stdout)

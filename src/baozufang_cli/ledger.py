@@ -129,6 +129,12 @@ class Registry:
     def type_of(self, project: Project) -> SupplyType:
         return self.supply_types[project.supply_type]
 
+    def short_label(self, supply_type: str) -> str:
+        """The shortest Chinese name of a supply type (改建 for the conversion label), for narrow tables."""
+        spec = self.supply_types[supply_type]
+        names = [n for n in (spec.label, *spec.aliases) if any("\u4e00" <= ch <= "\u9fff" for ch in n)]
+        return min(names, key=len) if names else spec.label
+
     def milestone_order(self, supply_type: str) -> dict[str, int]:
         return {spec.name: i for i, spec in enumerate(self.supply_types[supply_type].milestones)}
 

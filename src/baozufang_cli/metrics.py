@@ -20,7 +20,8 @@ from datetime import date
 from typing import Any
 
 from baozufang_cli.ledger import Ledger, done
-from baozufang_cli.models import AutoScoring, DistrictTarget, Milestone, Project
+from baozufang_cli.models import AutoScoring, DistrictTarget, Project
+from baozufang_cli.progress import ProblemState, project_progress
 from baozufang_cli.scheme import DEFAULT_CERTIFICATE_TYPES
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -126,18 +127,6 @@ def cause_for(project: Project, detail: str, **extra: str | None) -> Cause:
     return Cause(project.id, project.name, project.responsible_unit, detail, **extra)
 
 
-def _open(day: date | None, cutoff: date) -> bool:
-    """Not done (closed) as of the cut-off: no date, or a date after it (not yet known then)."""
-    return day is None or day > cutoff
-
-
-def _late(planned: date, actual: date | None, cutoff: date, verb: str = "完成") -> str:
-    if _open(actual, cutoff):
-        return f"计划 {planned}，未{verb}（逾期 {(cutoff - planned).days} 天）"
-    assert actual is not None
-    return f"计划 {planned}，{actual} {verb}（晚 {(actual - planned).days} 天）"
-
-
 def ratio_of(part: float, whole: float) -> float | None:
     # unrounded: rules score on the exact ratio, renderers round
     return part / whole if whole else None
@@ -147,24 +136,20 @@ def ratio_of(part: float, whole: float) -> float | None:
 
 
 def _target_rate(scope: Scope, started: bool) -> MetricResult:
-    ledger, period = scope.ledger, scope.period
+    period = scope.period
     word = "启动建设" if started else "建成交付"
-    milestone_of: Callable[[Project], Milestone | None] = (
-        ledger.start_milestone if started else ledger.delivered_milestone
-    )
     achieved = 0
     causes = []
     for project in scope.projects:
-        milestone = milestone_of(project)
-        if done(milestone, period.cutoff):
-            assert milestone is not None and milestone.actual is not None
-            if milestone.actual >= period.start:
+        progress = project_progress(scope.ledger.registry, project, period.cutoff)
+        state = progress.start if started else progress.delivered
+        if state is not None and state.actual is not None:  # done as of the cut-off
+            if state.actual >= period.start:
                 achieved += project.units
-        elif milestone is not None and milestone.planned is not None and milestone.planned < period.cutoff:
-            # overdue (planned before the cut-off, not done): the units this project owes to the year's target
-            late = _late(milestone.planned, milestone.actual, period.cutoff)
-            detail = f"{milestone.name} {late}，{project.units:,} {project.unit_kind}"
-            causes.append(cause_for(project, detail, milestone=milestone.name))
+        elif state is not None and state.overdue:
+            # planned before the cut-off, not done: the units this project owes to the year's target
+            detail = f"{state.name} 计划 {state.planned}，未完成（逾期 {state.days_overdue} 天），{project.units:,} {project.unit_kind}"
+            causes.append(cause_for(project, detail, milestone=state.name))
     target = scope.target()
     goal = (target.started if started else target.delivered) if target else 0
     if not goal:
@@ -188,27 +173,30 @@ def delivery_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
 def milestones_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
     """Milestones due in the year by the cut-off, plus older ones still open at the start of the year.
 
-    Due on the cut-off day and not done yet is not late (as everywhere in bzf: overdue means planned
-    before D and not done); done by then, it counts as on time.
+    Overdue and late as in ``progress``: due on the cut-off day and not done yet is not late; done
+    by then, it counts as on time.
     """
     period = scope.period
     due = on_time = 0
     causes = []
     for project in scope.projects:
-        for milestone in project.milestones:
-            planned, actual = milestone.planned, milestone.actual
-            if planned is None or planned > period.cutoff:
+        for state in project_progress(scope.ledger.registry, project, period.cutoff).milestones:
+            if state.planned is None or state.planned > period.cutoff:
                 continue
-            if planned < period.start and actual is not None and actual < period.start:
+            if state.planned < period.start and state.actual is not None and state.actual < period.start:
                 continue  # settled in an earlier year
-            if planned == period.cutoff and _open(actual, period.cutoff):
+            if not state.done and not state.overdue:
                 continue  # due today: not late yet
             due += 1
-            if actual is not None and actual <= planned:
+            if state.done and not state.late:
                 on_time += 1
+                continue
+            if state.overdue:
+                late = f"未完成（逾期 {state.days_overdue} 天）"
             else:
-                detail = f"节点 {milestone.name} {_late(planned, actual, period.cutoff)}"
-                causes.append(cause_for(project, detail, milestone=milestone.name))
+                late = f"{state.actual} 完成（晚 {state.days_late} 天）"
+            detail = f"节点 {state.name} 计划 {state.planned}，{late}"
+            causes.append(cause_for(project, detail, milestone=state.name))
     summary = f"到期节点 {due} 个，按期完成 {on_time} 个"
     return MetricResult(ratio_of(on_time, due), on_time, due, summary, tuple(causes))
 
@@ -220,20 +208,24 @@ def problems_closed_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
     causes = []
     for project in scope.projects:
         for problem in project.problems:
-            deadline, closed_on = problem.due, problem.closed
+            state = ProblemState(problem, period.cutoff)
+            deadline, closed_on = problem.due, problem.closed if state.is_closed else None
             if deadline is None or deadline > period.cutoff:
                 continue
             if deadline < period.start and closed_on is not None and closed_on < period.start:
                 continue
-            if deadline == period.cutoff and _open(closed_on, period.cutoff):
+            if not state.is_closed and not state.is_overdue:
                 continue  # due today: not overdue yet
             due += 1
             if closed_on is not None and closed_on <= deadline:
                 closed += 1
+                continue
+            if closed_on is None:
+                late = f"未办结（逾期 {state.days_overdue} 天）"
             else:
-                late = _late(deadline, closed_on, period.cutoff, "办结").replace("计划", "时限", 1)
-                detail = f"问题 {problem.id}（{problem.category}）{problem.text}：{late}"
-                causes.append(cause_for(project, detail, problem=problem.id, department=problem.department))
+                late = f"{closed_on} 办结（晚 {(closed_on - deadline).days} 天）"
+            detail = f"问题 {problem.id}（{problem.category}）{problem.text}：时限 {deadline}，{late}"
+            causes.append(cause_for(project, detail, problem=problem.id, department=problem.department))
     summary = f"到期问题 {due} 个，按期办结 {closed} 个"
     return MetricResult(ratio_of(closed, due), closed, due, summary, tuple(causes))
 

@@ -104,6 +104,16 @@ TypeOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存，重新读取全部文件")]
+TargetYearOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--year",
+        "-y",
+        help="目标年度（不是计划年度）：可多次指定或用逗号分隔，all 为全部有目标的年度；默认统计截至日所在年度",
+        show_default=False,
+        metavar="YEAR",
+    ),
+]
 MonthOpt = Annotated[
     str | None,
     typer.Option(

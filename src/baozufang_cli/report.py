@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-ColumnKind = Literal["text", "int", "float", "money", "pct", "date", "bool"]
+# "year" is an int shown as a label: no thousands separator (2024, not 2,024), left-aligned;
+# "number" is an int or float shown with at most one decimal (a median of days: 12 or 12.5);
+# "code" is text that is never wrapped (project ids, phone numbers)
+ColumnKind = Literal["text", "code", "int", "year", "number", "float", "money", "pct", "date", "bool"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,16 @@ class Column:
     kind: ColumnKind = "text"
     bar: bool = False  # terminal only: draw a small progress bar after a percentage
     screen: bool = True  # False: left out of terminal and Markdown tables (too wide); CSV and Excel keep it
+    # a heading shared by adjacent columns (启动 | 目标 完成 缺口 …): the terminal shows it once
+    # above the first of them, CSV and Markdown prefix it to each header (启动目标)
+    group: str = ""
+    # terminal only: when a table is wider than the terminal, optional columns are left out,
+    # the highest number first (0 = always shown); CSV, JSON and Markdown keep every column
+    optional: int = 0
+
+    @property
+    def full_header(self) -> str:
+        return self.group + self.header
 
 
 @dataclass
@@ -29,7 +42,8 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]]
     total: dict[str, Any] | None = None  # the 合计 row, rendered last
-    # row index → flags such as "overdue", "shortfall", "upcoming"; renderers map flags to styles
+    # row index → flags such as "overdue", "shortfall", "upcoming", "late", "subtotal", "muted";
+    # renderers map flags to styles (a row with "subtotal" is a 小计 inside the body)
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
 

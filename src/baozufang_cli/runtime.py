@@ -119,13 +119,29 @@ def resolve_filters(
         type_set = frozenset(registry.supply_type_filter(t) for t in types or [])
     except LookupError_ as error:
         raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
-    year_set: set[int] = set()
-    for text in years or []:
+    return Filters(district_set, frozenset(parse_years(years)), type_set)
+
+
+def parse_years(texts: list[str] | None) -> set[int]:
+    """``--year 2023 --year 2024,2025`` → {2023, 2024, 2025}; anything else is a usage error."""
+    years: set[int] = set()
+    for text in texts or []:
         for part in text.split(","):
-            if not part.strip().isdigit():
+            part = part.strip()
+            if not (part.isdigit() and len(part) == 4):
                 raise fail(f"年度应为四位数字：{part}")
-            year_set.add(int(part))
-    return Filters(district_set, frozenset(year_set), type_set)
+            years.add(int(part))
+    return years
+
+
+def resolve_target_years(ledger: Ledger, texts: list[str] | None, as_of: date) -> list[int]:
+    """Target years for ``--year`` of ``bzf gap``: listed years, ``all``, or the year of ``as_of``."""
+    from baozufang_cli.reports.gap import target_years
+
+    parts = [part.strip() for text in texts or [] for part in text.split(",")]
+    if "all" in parts:
+        return target_years(ledger.targets)
+    return sorted(parse_years(texts)) if parts else [as_of.year]
 
 
 def warn_excluded(ledger: Ledger, report: Report) -> bool:

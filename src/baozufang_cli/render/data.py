@@ -42,7 +42,7 @@ def csv_value(value: Any) -> Any:
 def render_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.header for c in table.columns])
+    writer.writerow([c.full_header for c in table.columns])
     for row in [*table.rows, *([table.total] if table.total is not None else [])]:
         writer.writerow([csv_value(row.get(c.key)) for c in table.columns])
     return out.getvalue()
@@ -52,19 +52,20 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _md_row(table: Table, row: dict[str, Any], bold: bool) -> str:
+    cells = [_md_cell(cell_text(c, row.get(c.key))) for c in table.columns]
+    return "| " + " | ".join(f"**{cell}**" if bold else cell for cell in cells) + " |"
+
+
 def render_md_table(table: Table) -> str:
     table = table.for_screen()
     lines = [f"### {table.title}", ""]
-    lines.append("| " + " | ".join(_md_cell(c.header) for c in table.columns) + " |")
+    lines.append("| " + " | ".join(_md_cell(c.full_header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if is_numeric(c) else "---" for c in table.columns) + "|")
-    for row in table.rows:
-        lines.append("| " + " | ".join(_md_cell(cell_text(c, row.get(c.key))) for c in table.columns) + " |")
+    for i, row in enumerate(table.rows):
+        lines.append(_md_row(table, row, bold="subtotal" in table.flags.get(i, ())))
     if table.total is not None:
-        lines.append(
-            "| "
-            + " | ".join(f"**{_md_cell(cell_text(c, table.total.get(c.key)))}**" for c in table.columns)
-            + " |"
-        )
+        lines.append(_md_row(table, table.total, bold=True))
     if not table.rows and table.total is None:
         lines.append("| " + " | ".join("" for _ in table.columns) + " |")
     lines.extend(["", *(f"{note}  " for note in table.notes)])

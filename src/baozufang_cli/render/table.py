@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MIN_TEXT_WIDTH = 10  # text columns fold below their natural width only down to this many cells
+COLUMN_GAP = 3  # padding + rule between two columns of the box below
 FLAG_STYLES = {
     "overdue": "red",
     "shortfall": "red",
@@ -18,6 +19,8 @@ FLAG_STYLES = {
     "warning": "yellow",
     "late": "magenta",
     "done": "green",
+    "subtotal": "bold",
+    "muted": "dim",
 }
 
 
@@ -29,6 +32,7 @@ def _box():  # type: ignore[no-untyped-def]
 
 
 def render_table(report: Report, console: Console) -> None:
+    from rich.segment import Segments
     from rich.text import Text
 
     for i, line in enumerate(report.header_lines()):
@@ -37,36 +41,130 @@ def render_table(report: Report, console: Console) -> None:
         console.print()
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
-        console.print(_rich_table(table.for_screen()))
+        layout = _Layout(table.for_screen())
+        omitted = layout.fit(console.width)
+        if layout.minimum() <= console.width:
+            console.print(layout.rich_table(console.width))
+        else:
+            # rich would silently drop the columns that do not fit: print every column at its
+            # natural width (one line per row, for `less -S` or a wider window) and say so
+            lines = console.render(
+                layout.rich_table(None), console.options.update_width(layout.natural_width)
+            )
+            console.print(Segments(lines), crop=False)
+            console.print(Text("表格宽于终端：可少选几列，或用 -f csv / -o 文件 导出", style="dim"))
+        if omitted:
+            console.print(Text(f"未显示：{'、'.join(omitted)}（终端不够宽；-f csv 可看全部列）", style="dim"))
         for note in table.notes:
             console.print(Text(note))
 
 
-def _rich_table(table: Table):  # type: ignore[no-untyped-def]
-    from rich.cells import cell_len
-    from rich.table import Table as RichTable
+class _Layout:
+    """A table's cells measured once, and the columns that fit a terminal width."""
 
-    rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
-    body = [_cells(table, row) for row in table.rows]
-    total = _cells(table, table.total) if table.total is not None else None
-    for index, column in enumerate(table.columns):
-        widest = max((cell_len(cells[index]) for cells in [*body, *([total] if total else [])]), default=0)
-        if is_numeric(column):
-            # numbers are never squeezed or cut: "1,2…" would be a wrong number on screen
-            widest = max(widest, cell_len(column.header))
-            rich_table.add_column(column.header, justify="right", no_wrap=True, min_width=widest)
-        else:
-            # text gives way first: a long name folds onto a second line rather than pushing numbers out
-            rich_table.add_column(column.header, overflow="fold", min_width=min(widest, MIN_TEXT_WIDTH))
-    for i, cells in enumerate(body):
-        styles = [FLAG_STYLES[f] for f in sorted(table.flags.get(i, ())) if f in FLAG_STYLES]
-        rich_table.add_row(*cells, style=styles[0] if styles else None)
-    if total is not None:
-        rich_table.add_section()
-        rich_table.add_row(*total, style="bold")
-    if not table.rows and table.total is None:
-        rich_table.caption = "（无数据）"
-    return rich_table
+    def __init__(self, table: Table) -> None:
+        from rich.cells import cell_len
+
+        self.table = table
+        self.columns = list(table.columns)
+        self.body = [_cells(table, row) for row in table.rows]
+        self.total = _cells(table, table.total) if table.total is not None else None
+        self.natural: list[int] = []  # the widest cell or header of each column
+        self.widest: list[int] = []  # the widest cell (header left out: a header may fold)
+        for index in range(len(self.columns)):
+            cells = [row[index] for row in [*self.body, *([self.total] if self.total else [])]]
+            header_width = max(cell_len(self.columns[index].header), cell_len(self.columns[index].group))
+            self.widest.append(max([0, *(cell_len(cell) for cell in cells)]))
+            self.natural.append(max(header_width, self.widest[-1]))
+        self.shown = list(range(len(self.columns)))
+
+    @property
+    def natural_width(self) -> int:
+        return sum(self.natural[i] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
+
+    def _least(self, index: int) -> tuple[bool, int]:
+        """Whether column ``index`` may fold, and the narrowest it may get."""
+        column = self.columns[index]
+        if column.kind != "text":
+            # numbers are never squeezed or cut ("1,2…" would be a wrong number on screen), nor are
+            # dates, years and codes such as project ids
+            return False, self.natural[index]
+        # text gives way first: a long name folds onto a second line rather than pushing numbers out
+        return True, min(self.natural[index], MIN_TEXT_WIDTH)
+
+    def minimum(self) -> int:
+        """The narrowest the shown columns can be laid out without losing one."""
+        return sum(self._least(i)[1] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
+
+    def fit(self, width: int) -> list[str]:
+        """Leave out optional columns, highest ``optional`` first, until the table fits ``width``."""
+        omitted = []
+        for index in sorted(
+            (i for i, c in enumerate(self.columns) if c.optional), key=lambda i: -self.columns[i].optional
+        ):
+            if self.minimum() <= width:
+                break
+            self.shown.remove(index)
+            omitted.append(self.columns[index].full_header)
+        return omitted
+
+    def widths(self, width: int | None) -> dict[int, int]:
+        """Column widths within ``width``: the widest foldable columns give way first, each down to
+        its floor (rich's own collapse ignores the floors and then crops the lines it overfilled)."""
+        widths = {i: self.natural[i] for i in self.shown}
+        if width is None:
+            return widths
+        excess = sum(widths.values()) + COLUMN_GAP * (len(self.shown) - 1) - width
+        floors = {i: least for i in self.shown for wraps, least in [self._least(i)] if wraps}
+        while excess > 0:
+            reducible = [i for i in floors if widths[i] > floors[i]]
+            if not reducible:
+                break
+            widest = max(widths[i] for i in reducible)
+            for i in reducible:  # one cell from each of the widest, left to right
+                if widths[i] == widest and excess > 0:
+                    widths[i] -= 1
+                    excess -= 1
+        return widths
+
+    def rich_table(self, width: int | None):  # type: ignore[no-untyped-def]
+        from rich.table import Table as RichTable
+
+        rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
+        # a group names itself above its first *shown* column
+        headers = _headers(self.table.select([self.columns[i].key for i in self.shown]))
+        widths = self.widths(width)
+        for position, index in enumerate(self.shown):
+            wraps = self._least(index)[0]
+            rich_table.add_column(
+                headers[position],
+                justify="right" if is_numeric(self.columns[index]) else "left",
+                no_wrap=not wraps,
+                overflow="fold" if wraps else "ellipsis",  # CJK text has no spaces: fold, never "…"
+                width=widths[index],
+            )
+        for i, cells in enumerate(self.body):
+            styles = [FLAG_STYLES[f] for f in sorted(self.table.flags.get(i, ())) if f in FLAG_STYLES]
+            rich_table.add_row(*(cells[j] for j in self.shown), style=" ".join(styles) if styles else None)
+        if self.total is not None:
+            rich_table.add_section()
+            rich_table.add_row(*(self.total[j] for j in self.shown), style="bold")
+        if not self.table.rows and self.table.total is None:
+            rich_table.caption = "（无数据）"
+        return rich_table
+
+
+def _headers(table: Table) -> list[str]:
+    """Headers; when columns are grouped, a first header line names each group once."""
+    if not any(column.group for column in table.columns):
+        return [column.header for column in table.columns]
+    headers = []
+    previous = ""
+    for column in table.columns:
+        first_of_group = column.group and column.group != previous
+        headers.append(f"{column.group if first_of_group else ''}\n{column.header}")
+        previous = column.group
+    return headers
 
 
 def _cells(table: Table, row: dict[str, Any]) -> list[str]:

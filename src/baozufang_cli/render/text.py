@@ -17,6 +17,8 @@ def cell_text(column: Column, value: Any) -> str:
         return "是" if value else "否"
     if column.kind == "int" and isinstance(value, int):
         return f"{value:,}"
+    if column.kind == "number" and isinstance(value, int | float):
+        return f"{value:,.1f}".removesuffix(".0")
     if column.kind == "money" and isinstance(value, int | float):
         return f"{value:,.2f}"
     if column.kind == "float" and isinstance(value, int | float):
@@ -39,4 +41,4 @@ def bar(fraction: float | None, width: int = 10) -> str:
 
 
 def is_numeric(column: Column) -> bool:
-    return column.kind in ("int", "float", "money", "pct")
+    return column.kind in ("int", "number", "float", "money", "pct")

@@ -65,7 +65,7 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
     elif by == "year":
         keys = sorted(groups, key=lambda k: int(str(k)))
         rows = [{"year": k, **_finish(groups[k])} for k in keys]
-        group_column = Column("year", "计划年度")  # text: a year is not "2,024"
+        group_column = Column("year", "计划年度", "year")
     else:
         keys = sorted(groups, key=lambda k: registry.type_order[str(k)])
         rows = [
