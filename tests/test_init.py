@@ -31,7 +31,7 @@ def test_init_creates_a_working_ledger(tmp_path: Path) -> None:
     assert (root / "projects").is_dir()
     assert (root / "projects" / ".gitkeep").exists()  # git keeps no empty folders
     assert sorted(p.name for p in (root / "schema").iterdir()) == [
-        "criteria.schema.json", "project.schema.json", "targets.schema.json",
+        "assessment.schema.json", "criteria.schema.json", "project.schema.json", "targets.schema.json",
     ]  # fmt: skip
     assert ".bzf-cache/" in (root / ".gitignore").read_text(encoding="utf-8").split()
     assert "下一步" in result.stdout

@@ -49,6 +49,13 @@ def test_the_sample_configuration_is_valid(schema: str, path: Path) -> None:
     assert list(validator(schema).iter_errors(load(path))) == []
 
 
+@pytest.mark.parametrize(
+    "path", sorted((SAMPLE / "assessments").rglob("*.yaml")), ids=lambda p: p.as_posix()[-20:]
+)
+def test_every_sample_self_assessment_is_valid(path: Path) -> None:
+    assert list(validator("assessment.schema.json").iter_errors(load(path))) == []
+
+
 @pytest.mark.parametrize("path", project_files(), ids=lambda p: p.name)
 def test_every_sample_project_file_is_valid(path: Path) -> None:
     assert list(validator("project.schema.json").iter_errors(load(path))) == []
@@ -130,7 +137,7 @@ def test_dates_are_date_formatted_strings() -> None:
     assert {"type": "string", "format": "date"} in updated["anyOf"]
 
 
-def test_bzf_schema_writes_the_three_files(tmp_path: Path, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_bzf_schema_writes_every_schema(tmp_path: Path, ledger) -> None:  # type: ignore[no-untyped-def]
     result = run("schema", "-o", tmp_path / "out")
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(SCHEMAS)

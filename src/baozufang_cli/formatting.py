@@ -22,13 +22,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from baozufang_cli.edit import Document, EditRefused
-from baozufang_cli.models import _OTHER_DATE, Criteria, Project, Targets
+from baozufang_cli.models import _OTHER_DATE, Assessment, Criteria, Project, Targets
 from baozufang_cli.project_edits import is_model, list_item, unwrap
 from baozufang_cli.roundtrip import CANONICAL, dump
 
 
 def model_for(path: Path) -> type[BaseModel]:
-    """Which schema orders a file: targets.yaml and criteria.yaml by name, anything else is a project."""
+    """Which schema orders a file: targets.yaml and criteria.yaml by name, self-assessments by
+    their folder, anything else is a project."""
+    if "assessments" in path.parts:
+        return Assessment
     models: dict[str, type[BaseModel]] = {"targets": Targets, "criteria": Criteria}
     return models.get(path.stem, Project)
 

@@ -41,6 +41,7 @@ VSCODE_SETTINGS = {
         "schema/project.schema.json": "projects/**/*.yaml",
         "schema/targets.schema.json": "targets.yaml",
         "schema/criteria.schema.json": "criteria.yaml",
+        "schema/assessment.schema.json": "assessments/**/*.yaml",
     }
 }
 

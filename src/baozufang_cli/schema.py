@@ -1,4 +1,5 @@
-"""JSON Schemas of the ledger files, generated from the models (``bzf schema``).
+"""JSON Schemas of the ledger files, generated from the models (``bzf schema``): project files,
+targets.yaml, criteria.yaml and the monthly self-assessments.
 
 Editors use them for hover help and live errors: the VS Code YAML extension reads the
 ``# yaml-language-server: $schema=…`` line that ``bzf new`` writes at the top of a project
@@ -17,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from baozufang_cli.models import Criteria, Project, Targets
+from baozufang_cli.models import Assessment, Criteria, Project, Targets
 
 SCHEMA_DIR = "schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -36,7 +37,12 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
     "criteria.schema.json": (
         Criteria,
         "筹集方式与标准（criteria.yaml）",
-        "bzf 台账格式 v1：筹集方式的节点序列与标准工期、启动建设/建成交付标准、问题类别、资金来源类别",
+        "bzf 台账格式 v1：筹集方式的节点序列与标准工期、启动建设/建成交付标准、问题类别、资金来源类别、测评细则",
+    ),
+    "assessment.schema.json": (
+        Assessment,
+        "区县月度自评文件",
+        "bzf 台账格式 v1：assessments/<YYYY-MM>/<区县>.yaml，评价项代码 → 自评分、说明、印证材料",
     ),
 }
 
@@ -54,6 +60,11 @@ MODEL_TITLES = {
     "Funding": "资金（万元）",
     "Operations": "运营情况",
     "Settings": "参数",
+    "EvaluationItem": "测评项",
+    "AutoScoring": "自动计分",
+    "ManualScoring": "自评计分",
+    "Claim": "自评项",
+    "Evidence": "印证材料",
 }
 
 
@@ -78,7 +89,7 @@ def schema_texts() -> dict[str, str]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write the three schemas into ``folder`` (created if missing); returns the files written."""
+    """Write the schemas into ``folder`` (created if missing); returns the files written."""
     from baozufang_cli.edit import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
