@@ -152,3 +152,16 @@ def test_targets_and_criteria_are_ordered_by_their_own_schema(tmp_path: Path) ->
         path.read_text(encoding="utf-8")
         == "plan: 计划  # 名称\ndistricts:\n  - {name: 观山湖区, code: '520115'}\n"
     )
+
+
+def test_self_assessments_keep_their_key_order_but_get_iso_dates(tmp_path: Path) -> None:
+    path = tmp_path / "assessments" / "2024-06" / "南明区.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "filled_by: 吴某\nsubmitted: 2024/7/3\nitems:\n    dispatch: {score: 5}\n", encoding="utf-8"
+    )
+    assert run("fmt", path).exit_code == 0
+    assert (
+        path.read_text(encoding="utf-8")
+        == "filled_by: 吴某\nsubmitted: 2024-07-03\nitems:\n  dispatch: {score: 5}\n"
+    )

@@ -27,16 +27,17 @@ from baozufang_cli.project_edits import is_model, list_item, unwrap
 from baozufang_cli.roundtrip import CANONICAL, dump
 
 
-def model_for(path: Path) -> type[BaseModel]:
-    """Which schema orders a file: targets.yaml and criteria.yaml by name, self-assessments by
-    their folder, anything else is a project."""
+def model_for(path: Path) -> tuple[type[BaseModel], bool]:
+    """The schema of a file and whether its keys are put in schema order: targets.yaml and
+    criteria.yaml by name, anything else is a project. Self-assessments keep their own key
+    order (their authors put who filled them in first); their dates and layout are normalised."""
     if "assessments" in path.parts:
-        return Assessment
+        return Assessment, False
     models: dict[str, type[BaseModel]] = {"targets": Targets, "criteria": Criteria}
-    return models.get(path.stem, Project)
+    return models.get(path.stem, Project), True
 
 
-def canonicalize(node: Any, model: type[BaseModel]) -> None:
+def canonicalize(node: Any, model: type[BaseModel], reorder: bool = True) -> None:
     """Reorder keys and normalise dates of ``node`` (a round-trip mapping) in place, recursively."""
     if not hasattr(node, "move_to_end"):  # not a mapping (a broken file): leave it to bzf check
         return
@@ -49,15 +50,15 @@ def canonicalize(node: Any, model: type[BaseModel]) -> None:
         if kind is date:
             node[key] = as_date(value)
         elif is_model(kind):
-            canonicalize(value, kind)
+            canonicalize(value, kind, reorder)
         else:
             item = list_item(kind)
             if item is not None and is_model(item) and isinstance(value, list):
                 for element in value:
-                    canonicalize(element, item)
+                    canonicalize(element, item, reorder)
     known = [key for key in fields if key in node]
     unknown = [key for key in node if key not in fields]
-    if list(node) != known + unknown:
+    if reorder and list(node) != known + unknown:
         for key in known + unknown:
             node.move_to_end(key)  # CommentedMap keeps each key's comments with it
 
@@ -81,8 +82,8 @@ def as_date(value: Any) -> Any:
     return value
 
 
-def formatted_text(document: Document, model: type[BaseModel]) -> str:
-    canonicalize(document.data, model)
+def formatted_text(document: Document, model: type[BaseModel], reorder: bool = True) -> str:
+    canonicalize(document.data, model, reorder)
     return dump(document.data, CANONICAL)
 
 
@@ -98,7 +99,7 @@ def format_file(path: Path, rel: str, *, check: bool, fix_encoding: bool) -> Out
     """Format one file (``check``: only tell whether it would change)."""
     try:
         document = Document.read(path, rel, fix_encoding=fix_encoding)
-        text = formatted_text(document, model_for(path))
+        text = formatted_text(document, *model_for(path))
         changed = document.reencoded or text != document.text
         if check or not changed:
             if changed:
