@@ -361,6 +361,11 @@ def load_project_file(path: Path, rel: str, registry: Registry | None) -> FileRe
     data, text, diagnostics = read_yaml(path, rel)
     if data is None:
         return FileResult(rel, None, diagnostics)
+    return check_project_data(data, text, rel, registry)
+
+
+def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Registry | None) -> FileResult:
+    """Schema and per-file rules for one parsed project file (also run by the edit path)."""
     project, diagnostics = validate(data, Project, rel)
     if project is not None:
         diagnostics = check_project(project, rel, Path(rel).stem, registry)

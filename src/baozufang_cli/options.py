@@ -125,3 +125,4 @@ MonthOpt = Annotated[
         callback=check_month,
     ),
 ]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="预演：显示将要做的修改，不写入文件")]
