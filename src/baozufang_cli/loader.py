@@ -372,6 +372,11 @@ def project_result(
     """A parsed project file (``read_yaml``/``parse_yaml_bytes`` output) validated and checked."""
     if data is None:
         return FileResult(rel, None, diagnostics)
+    return check_project_data(data, text, rel, registry)
+
+
+def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Registry | None) -> FileResult:
+    """Schema and per-file rules for one parsed project file (also run by the edit path)."""
     project, diagnostics = validate(data, Project, rel)
     if project is not None:
         diagnostics = check_project(project, rel, Path(rel).stem, registry)
