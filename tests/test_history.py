@@ -351,3 +351,19 @@ def test_readme_examples_are_real(
     assert [line.rstrip() for line in actual.splitlines()] == [
         line.rstrip() for line in readme_block(command)
     ]
+
+
+def test_a_ledger_at_the_root_of_its_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger = make_ledger(tmp_path / "gy", "base", "typical")
+    git(ledger, "init", "-q")
+    first = commit(ledger, "建立台账", "张三", "2024-06-01T10:00:00+08:00")
+    project = next(ledger.glob("projects/**/G-2.yaml"))
+    project.write_text(
+        project.read_text(encoding="utf-8").replace("units: 500", "units: 520"), encoding="utf-8"
+    )
+    (ledger / "README.txt").write_text("不是台账文件", encoding="utf-8")  # ignored: not a ledger file
+    second = commit(ledger, "改套数", "李四", "2024-06-02T10:00:00+08:00")
+    monkeypatch.chdir(ledger)  # --data omitted: the current folder is the ledger
+    data = run_json("diff", first, second)
+    assert data["ledger"] == "." and changes_of(data) == {("G-2", "units"): (500, 520, "李四", False)}
+    assert [e["author"] for e in run_json("log", "G-2")["entries"]] == ["张三", "李四"]
