@@ -18,6 +18,7 @@ from baozufang_cli.checks_money import check_money, check_settings
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import LookupError_, Registry, closest
 from baozufang_cli.models import Project
+from baozufang_cli.scheme import check_evaluation
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger import Ledger
@@ -314,6 +315,7 @@ def check_config(registry: Registry) -> list[Diagnostic]:
                     loc=("supply_types", i, "start_milestone"),
                 )
             )
+    out += check_evaluation(registry)  # the 监测评价 items (scheme.py)
     return out + check_settings(registry)
 
 

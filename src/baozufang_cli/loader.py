@@ -139,11 +139,11 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
     raw, diagnostics = read_bytes(path, rel)
     if raw is None:
         return None, "", diagnostics
-    return parse_bytes(raw, rel)
+    return parse_yaml_bytes(raw, rel)
 
 
-def parse_bytes(raw: bytes, rel: str) -> tuple[Any, str, list[Diagnostic]]:
-    """Decode and parse a file's bytes. Returns (data, text, diagnostics) as ``read_yaml``."""
+def parse_yaml_bytes(raw: bytes, rel: str) -> tuple[Any, str, list[Diagnostic]]:
+    """Decode and parse one file's bytes (from disk or from git). Returns (data, text, diagnostics)."""
     try:
         text = decode(raw)
         data = yamlread.load(text)
@@ -380,16 +380,27 @@ def _load_project(
     raw, diagnostics = read_bytes(path, rel, stat)
     if raw is None:
         return FileResult(rel, None, diagnostics), None
-    data, text, diagnostics = parse_bytes(raw, rel)
+    return project_result(*parse_yaml_bytes(raw, rel), rel, registry), raw
+
+
+def project_result(
+    data: Any, text: str, diagnostics: list[Diagnostic], rel: str, registry: Registry | None
+) -> FileResult:
+    """A parsed project file (``read_yaml``/``parse_yaml_bytes`` output) validated and checked."""
     if data is None:
-        return FileResult(rel, None, diagnostics), raw
+        return FileResult(rel, None, diagnostics)
+    return check_project_data(data, text, rel, registry)
+
+
+def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Registry | None) -> FileResult:
+    """Schema and per-file rules for one parsed project file (also run by the edit path)."""
     project, diagnostics = validate(data, Project, rel)
     if project is not None:
         stem = os.path.splitext(rel.rpartition("/")[2])[0]
         diagnostics = check_project(project, rel, stem, registry)
     elif registry is not None:  # report every problem: references are checked even when the schema failed
         diagnostics += check_raw_references(data, rel, registry)
-    return FileResult(rel, project, locate_all(diagnostics, text)), raw
+    return FileResult(rel, project, locate_all(diagnostics, text))
 
 
 def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
@@ -398,7 +409,12 @@ def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[D
         return None, [
             Diagnostic(name, "missing-file", f"缺少 {name}", hint="用 bzf init 创建，或从示例台账复制")
         ]
-    data, text, diagnostics = read_yaml(path, name)
+    return config_result(*read_yaml(path, name), name, model)
+
+
+def config_result(
+    data: Any, text: str, diagnostics: list[Diagnostic], name: str, model: type[M]
+) -> tuple[M | None, list[Diagnostic]]:
     if data is None:
         return None, diagnostics
     config, diagnostics = validate(data, model, name)

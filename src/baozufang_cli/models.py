@@ -173,6 +173,48 @@ DEFAULT_FUNDING_KINDS = [
 ]
 
 
+# ---------------------------------------------------------------- criteria.yaml: evaluation (监测评价)
+
+MetricName = Literal[
+    "start_rate", "delivery_rate", "milestones_on_time", "problems_closed_on_time", "ledger_complete",
+    "certificate_rate", "small_unit_share", "rent_below_market", "occupancy", "plan_coverage", "admission_set",
+]  # fmt: skip
+RuleName = Literal["linear", "threshold", "deduct_per"]
+
+
+class AutoScoring(Model):
+    metric: MetricName = f("指标", "bzf 按台账计算的指标，见 README")
+    rule: RuleName = f("计分规则", "linear 按比例、threshold 达标得满分、deduct_per 按不达标项目扣分")
+    threshold: float = f("达标值", "0–1 的比率，默认 1（100%）", gt=0, le=1, default=1.0)
+    k: float = f(
+        "每个不达标项目扣分", "deduct_per 规则：每个不达标项目扣 k 分，扣完为止", gt=0, le=100, default=1.0
+    )
+    supply_types: list[Text] | None = f(
+        "须取得认定书的筹集方式", "certificate_rate 指标用，默认 conversion、university", default=None
+    )
+    fields: list[Text] | None = f("台账必填字段", "ledger_complete 指标用，默认见 README", default=None)
+
+
+class ManualScoring(Model):
+    evidence: list[Text] = f("所需印证材料", "材料种类，例如 会议纪要、现场照片", default_factory=list)
+    ledger_check: AutoScoring | None = f(
+        "台账核对", "内容相同的台账指标：自评分高于它支持的分数时标记", default=None
+    )
+
+
+class EvaluationItem(Model):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = f("评价项代码", "例如 start_rate")
+    label: Text = f("评价项名称", "例如 启动建设完成率")
+    group: Text = f("评价分组", "例如 目标任务")
+    points: float = f("分值", gt=0, le=100)
+    auto: AutoScoring | None = f("自动计分", "按台账指标计分", default=None)
+    manual: ManualScoring | None = f("自评计分", "由区县在自评文件中打分", default=None)
+    not_applicable: Literal["exclude", "full", "zero"] = f(
+        "不适用时", "exclude 不计入并按比例折算（默认）、full 得满分、zero 得 0 分", default="exclude"
+    )
+    description: str | None = f("评分标准", "文字说明", default=None)
+
+
 class Criteria(Model):
     supply_types: list[SupplyType] = f("筹集方式", "六类筹集方式及其节点与标准", min_length=1)
     problem_categories: list[Text] = f(
@@ -182,8 +224,9 @@ class Criteria(Model):
     funding_kinds: list[Text] = f(
         "资金来源类别", "funding.sources[].kind 的取值", default_factory=lambda: list(DEFAULT_FUNDING_KINDS)
     )
-    # The evaluation scheme (监测评价) is read by `bzf score`; its items are validated there.
-    evaluation: list[dict[str, Any]] = f("测评细则", "月度自评打分项，见 README", default_factory=list)
+    evaluation: list[EvaluationItem] = f(
+        "测评细则", "月度测评打分项（bzf score），见 README", default_factory=list
+    )
 
 
 # ---------------------------------------------------------------- projects/**/*.yaml
@@ -269,11 +312,34 @@ class Project(Model):
         return None
 
 
+# ---------------------------------------------------------------- assessments/<YYYY-MM>/<区县>.yaml
+
+
+class Evidence(Model):
+    title: Text = f("材料名称", "例如 6月调度会会议纪要")
+    file: Text = f("材料文件", "相对台账目录的路径，例如 evidence/2024-06/观山湖区/会议纪要.pdf")
+    kind: str | None = f("材料种类", "测评细则要求的材料种类，例如 会议纪要", default=None)
+
+
+class Claim(Model):
+    score: float = f("自评分", ge=0, le=100)
+    explanation: str = f("自评说明", "简要说明得分理由", default="")
+    evidence: list[Evidence] = f("印证材料", default_factory=list)
+
+
+class Assessment(Model):
+    items: dict[str, Claim] = f("自评项", "评价项代码 → 自评分、说明、印证材料")
+    filled_by: str | None = f("填报人", default=None)
+    submitted: LedgerDate | None = f("填报日期", default=None)
+    note: str | None = f("备注", default=None)
+
+
 def field_titles() -> dict[str, str]:
     """YAML key → Chinese title, across every model (for error messages)."""
     titles: dict[str, str] = {}
     # project models last so their titles win where keys are shared (e.g. "name")
     models: tuple[type[BaseModel], ...] = (
+        EvaluationItem, AutoScoring, ManualScoring, Evidence, Claim, Assessment,  # shared keys: the rest win
         District, CityTarget, DistrictTarget, Targets, MilestoneSpec, SupplyType, Settings, Criteria,
         Milestone, Problem, Certificate, FundingSource, Funding, Operations, Project,
     )  # fmt: skip

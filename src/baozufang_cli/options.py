@@ -17,6 +17,17 @@ def check_date(text: str | None) -> str | None:
     return text
 
 
+def check_month(text: str | None) -> str | None:
+    """Option callback: ``--month`` is YYYY-MM (a usage error otherwise); returns it normalised."""
+    if text is None:
+        return None
+    parts = text.strip().split("-")
+    numeric = len(parts) == 2 and len(parts[0]) == 4 and parts[0].isdigit() and parts[1].isdigit()
+    if numeric and 1 <= int(parts[1]) <= 12:
+        return f"{parts[0]}-{int(parts[1]):02d}"
+    raise typer.BadParameter(f"月份应为 YYYY-MM，例如 2024-06：{text}")
+
+
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -103,3 +114,15 @@ TargetYearOpt = Annotated[
         metavar="YEAR",
     ),
 ]
+MonthOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        "-m",
+        help="测评月份 YYYY-MM，默认 --as-of 所在月份",
+        show_default=False,
+        metavar="MONTH",
+        callback=check_month,
+    ),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="预演：显示将要做的修改，不写入文件")]

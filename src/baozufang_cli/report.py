@@ -46,6 +46,9 @@ class Table:
     # renderers map flags to styles (a row with "subtotal" is a 小计 inside the body)
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
+    # the heading of a multi-part report this table belongs to (一、本期进展): the terminal and
+    # Markdown print it once above its tables, a workbook may give each section a sheet
+    section: str = ""
 
     def for_screen(self) -> Table:
         """The columns a terminal or Markdown table shows."""
@@ -54,13 +57,15 @@ class Table:
     def select(self, keys: list[str]) -> Table:
         """The same table with only ``keys`` as columns, in that order."""
         by_key = {c.key: c for c in self.columns}
-        return Table(self.title, [by_key[k] for k in keys], self.rows, self.total, self.flags, self.notes)
+        return Table(
+            self.title, [by_key[k] for k in keys], self.rows, self.total, self.flags, self.notes, self.section
+        )
 
 
 @dataclass
 class Report:
     title: str  # e.g. 项目进度汇总
-    as_of: date
+    as_of: date | None  # None for a report that is not "as of" a day (bzf diff, bzf log)
     ledger: str  # the ledger's name (the plan)
     tables: list[Table]
     data: dict[str, Any]  # the JSON payload (keys fixed by the README)
@@ -73,7 +78,18 @@ class Report:
         return self.tables[self.primary_index]
 
     def header_lines(self) -> list[str]:
-        return [f"{self.title}  统计截至 {self.as_of.isoformat()}", f"台账：{self.ledger}", *self.subtitle]
+        first = self.title if self.as_of is None else f"{self.title}  统计截至 {self.as_of.isoformat()}"
+        return [first, f"台账：{self.ledger}", *self.subtitle]
+
+    @property
+    def sections(self) -> list[tuple[str, list[Table]]]:
+        """Tables grouped by ``section`` in order (one group with an empty name when unsectioned)."""
+        groups: list[tuple[str, list[Table]]] = []
+        for table in self.tables:
+            if not groups or groups[-1][0] != table.section:
+                groups.append((table.section, []))
+            groups[-1][1].append(table)
+        return groups
 
 
 def ratio(part: float, whole: float) -> float | None:

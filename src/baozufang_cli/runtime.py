@@ -21,7 +21,9 @@ from baozufang_cli.options import Format, parse_date
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.edit import Document, EditRefused
+    from baozufang_cli.ledger import Ledger, Registry
+    from baozufang_cli.project_edits import Change, EditError
     from baozufang_cli.report import Report
     from baozufang_cli.reports.filters import Filters
 
@@ -69,9 +71,14 @@ def guard(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def today() -> date:
+    """The only place bzf reads the clock."""
+    return date.today()
+
+
 def as_of_date(text: str | None) -> date:
-    """The as-of date: the option, or today (the only place bzf reads the clock)."""
-    return parse_date(text) if text else date.today()
+    """The as-of date: the option, or today."""
+    return parse_date(text) if text else today()
 
 
 def ledger_root(data: Path | None) -> Path:
@@ -191,3 +198,63 @@ def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> 
     emit(report, fmt, output)
     if partial:
         raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+
+# ------------------------------------------------------------------ editing commands
+
+
+def open_registry(data: Path | None) -> tuple[Path, Registry]:
+    """The ledger root and its name registry (targets.yaml + criteria.yaml), without reading projects."""
+    from baozufang_cli.checks import check_config
+    from baozufang_cli.ledger import Registry
+    from baozufang_cli.loader import CRITERIA_FILE, TARGETS_FILE, is_ledger, load_config, locate_in_files
+    from baozufang_cli.models import Criteria, Targets
+
+    root = ledger_root(data)
+    if not is_ledger(root):
+        raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）")
+    targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
+    criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
+    diagnostics += criteria_diagnostics
+    registry = Registry(targets, criteria) if targets and criteria else None
+    if registry is not None:
+        diagnostics += locate_in_files(root, check_config(registry))
+    errors = [d for d in diagnostics if d.is_error]
+    if registry is None or errors:
+        print_diagnostics(errors, MAX_SHOWN_ERRORS)
+        raise fail("targets.yaml 或 criteria.yaml 有错误，无法修改台账", ExitCode.LEDGER_ERRORS)
+    return root, registry
+
+
+def refused(error: EditRefused) -> typer.Exit:
+    """An edit that was not written: its located reasons, one line, exit 3."""
+    print_diagnostics(error.diagnostics)
+    return fail(error.message + (f"，{error.hint}" if error.hint else ""), ExitCode.WRITE_REFUSED)
+
+
+def edit_failed(error: EditError) -> typer.Exit:
+    return fail(error.message + (f"，{error.hint}" if error.hint else ""))
+
+
+def write_document(document: Document, registry: Registry, changes: list[Change], dry_run: bool) -> None:
+    """Save an edited document (or show the diff with ``--dry-run``) and say what changed."""
+    import difflib
+
+    if not changes:
+        typer.echo(f"{document.rel}：没有变化")
+        return
+    if dry_run:
+        text = document.prepare(registry)
+        diff = difflib.unified_diff(
+            document.text.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            f"a/{document.rel}",
+            f"b/{document.rel}",
+        )
+        sys.stdout.write("".join(diff))
+        typer.echo("（预演：未写入）")
+        return
+    document.save(registry)
+    typer.echo(f"已更新 {document.rel}")
+    for change in changes:
+        typer.echo(f"  {change.describe()}")

@@ -32,16 +32,23 @@ def register(app: typer.Typer) -> None:
         no_cache: NoCacheOpt = False,
     ) -> None:
         from baozufang_cli import progressbar
+        from baozufang_cli.assessments import load_assessments
         from baozufang_cli.checks import check_as_of
         from baozufang_cli.diagnostics import sort_key
         from baozufang_cli.loader import LedgerUnusable, NoLedger, load_ledger, locate_in_files
 
         day = as_of_date(as_of)
         root = ledger_root(data)
+        assessment_files = 0
         try:
             ledger = load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
+            assessments = load_assessments(root, ledger.registry)  # 自评文件 and their evidence
+            assessment_files = len(assessments.files)
             diagnostics = sorted(
-                ledger.diagnostics + locate_in_files(root, check_as_of(ledger, day)), key=sort_key
+                ledger.diagnostics
+                + locate_in_files(root, check_as_of(ledger, day))
+                + assessments.diagnostics,
+                key=sort_key,
             )
             files = len(ledger.files)
         except NoLedger:
@@ -55,6 +62,7 @@ def register(app: typer.Typer) -> None:
             for diagnostic in diagnostics:
                 typer.echo(diagnostic.format())
             warnings = len(diagnostics) - errors
-            summary = f"检查完成（统计截至 {day}）：{files} 个项目文件，{errors} 个错误，{warnings} 个警告"
+            counted = f"{files} 个项目文件" + (f"、{assessment_files} 个自评文件" if assessment_files else "")
+            summary = f"检查完成（统计截至 {day}）：{counted}，{errors} 个错误，{warnings} 个警告"
             typer.echo(summary, err=bool(errors))
         raise typer.Exit(int(ExitCode.LEDGER_ERRORS if errors else ExitCode.OK))
