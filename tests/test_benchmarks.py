@@ -84,3 +84,40 @@ def test_the_harness_runs_in_quick_mode(tmp_path: Path) -> None:
         assert label in table, label
     rows = [line for line in table.splitlines() if line.startswith("| 50 |")]
     assert len(rows) >= 13
+
+
+def test_the_bare_openpyxl_loop_writes_the_rows_of_the_exported_workbook(tmp_path: Path) -> None:
+    import importlib.util
+    from datetime import datetime
+
+    from openpyxl import Workbook, load_workbook
+
+    spec = importlib.util.spec_from_file_location("bzf_benchmark_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    harness = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = harness  # dataclasses look their module up
+    spec.loader.exec_module(harness)
+
+    exported = Workbook()
+    exported.active.title = "汇总"
+    exported.active.append(["区县", "套数", "日期"])
+    exported.active.append(["观山湖区", 1200, datetime(2024, 6, 30)])
+    exported.create_sheet("项目台账").append(["GSH-1", "=SUM(B1:B2)", None, 3.5])
+    exported.save(tmp_path / "bzf.xlsx")
+
+    harness.workbook_rows(tmp_path / "bzf.xlsx", tmp_path / "rows.pickle")
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "openpyxl_floor.py"),
+            str(tmp_path / "rows.pickle"),
+            str(tmp_path / "bare.xlsx"),
+        ],
+        check=True,
+    )
+
+    def values(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
+        book = load_workbook(path)
+        return [(ws.title, [tuple(row) for row in ws.iter_rows(values_only=True)]) for ws in book]
+
+    assert values(tmp_path / "bare.xlsx") == values(tmp_path / "bzf.xlsx")
