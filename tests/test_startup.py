@@ -50,3 +50,37 @@ def test_the_entry_point_flushes_output_and_keeps_exit_codes(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "yaml-syntax" in result.stdout and "1 个错误" in result.stderr
     assert bzf("status", "--no-such-option").returncode == 2
+
+
+def command_lines() -> list[list[str]]:
+    from typer.main import get_command_name
+
+    from baozufang_cli.cli import app
+
+    names = [c.name or get_command_name(c.callback.__name__) for c in app.registered_commands if c.callback]
+    names += [g.name for g in app.registered_groups if g.name]
+    assert {"check", "status", "problem"} <= set(names)
+    lines = [[name, "--help"] for name in names]
+    lines += [["problem", "add", "--help"], ["problem"], ["status", "--bogus"], ["status", "--by", "nope"]]
+    lines += [
+        ["stauts"],
+        ["--version"],
+        ["--help"],
+        [],
+        ["status", "-h"],
+        ["check", "--data", "/no/such/dir"],
+    ]
+    return lines
+
+
+@pytest.mark.parametrize("args", command_lines(), ids=" ".join)
+def test_running_one_command_behaves_as_the_full_app(args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from baozufang_cli.cli import app, app_for
+
+    lean = CliRunner().invoke(app_for(args), args, prog_name="bzf")
+    full = CliRunner().invoke(app, args, prog_name="bzf")
+    assert (lean.exit_code, lean.stdout, lean.stderr) == (full.exit_code, full.stdout, full.stderr)
+    if args and args[0] in ("status", "problem"):
+        assert app_for(args) is not app
