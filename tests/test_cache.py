@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from baozufang_cli import cache as cache_module
 from baozufang_cli import loader
-from baozufang_cli.cache import CACHE_DIR, CACHE_FILE, ProjectCache, cache_dirs
+from baozufang_cli.cache import CACHE_DIR, SHARDS, ProjectCache, cache_dirs, shard_name, shard_of
 from baozufang_cli.loader import LedgerUnusable, load_ledger
 from baozufang_cli.reports.status import status_report
 from tests.benchmarks_support import generate
@@ -189,7 +189,7 @@ def test_stat_changes_are_seen_without_a_hash(small: Path, monkeypatch: pytest.M
     real_time = cache_module.time.time
     monkeypatch.setattr(cache_module.time, "time", lambda: real_time() + 100)
     expected = snapshot(small, True)
-    entries = cache_module._read(cache_file(small), cache_module.cache_key(small))
+    entries = cached_entries(small)
     assert entries is not None and all(entry[4] is None for entry in entries.values())
     parses = Parses(monkeypatch)
     files = project_files(small)
@@ -293,8 +293,16 @@ def test_the_key_covers_versions_source_and_config(small: Path) -> None:
 # ------------------------------------------------------------------ corrupt, unreadable, missing
 
 
-def cache_file(root: Path) -> Path:
-    return cache_dirs(root)[0] / CACHE_FILE
+def cache_files(root: Path) -> list[Path]:
+    return [cache_dirs(root)[0] / shard_name(i) for i in range(SHARDS)]
+
+
+def cached_entries(root: Path) -> dict[str, Any] | None:
+    key = cache_module.cache_key(root)
+    shards = [cache_module._read(path, key) for path in cache_files(root)]
+    if any(entries is None for entries in shards):
+        return None
+    return {rel: entry for entries in shards for rel, entry in (entries or {}).items()}
 
 
 CORRUPTIONS = {
@@ -314,18 +322,43 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(
 ) -> None:
     expected = snapshot(small, False)
     assert snapshot(small, True) == expected
-    path = cache_file(small)
-    path.write_bytes(CORRUPTIONS[corruption](path.read_bytes()))
+    for path in cache_files(small):
+        blob = path.read_bytes()
+        path.write_bytes(CORRUPTIONS[corruption](blob) if len(blob) > 200 else b"")
     parses = Parses(monkeypatch)
     assert snapshot(small, True) == expected
-    assert len(parses.take()) == 12  # nothing trusted from the damaged file
+    assert len(parses.take()) == 12  # nothing trusted from the damaged files
     assert snapshot(small, True) == expected
     assert parses.take() == []  # rebuilt
 
 
+def test_one_damaged_shard_costs_only_its_files(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = snapshot(small, True)
+    rels = [p.relative_to(small).as_posix() for p in project_files(small)]
+    damaged = max(range(SHARDS), key=lambda i: sum(shard_of(rel) == i for rel in rels))
+    cache_files(small)[damaged].write_bytes(b"garbage")
+    parses = Parses(monkeypatch)
+    assert snapshot(small, True) == expected
+    assert sorted(parses.take()) == sorted(rel for rel in rels if shard_of(rel) == damaged)
+
+
+def test_one_edit_rewrites_one_shard(small: Path) -> None:
+    snapshot(small, True)
+    before = {path: path.read_bytes() for path in cache_files(small)}
+    changed = project_files(small)[5]
+    changed.write_text(changed.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
+    snapshot(small, True)
+    rewritten = [path for path, blob in before.items() if path.read_bytes() != blob]
+    assert rewritten == [cache_files(small)[shard_of(changed.relative_to(small).as_posix())]]
+    changed.unlink()  # a file gone: its shard is rewritten without it
+    snapshot(small, True)
+    entries = cached_entries(small)
+    assert entries is not None and changed.relative_to(small).as_posix() not in entries
+
+
 def test_a_cache_that_is_a_folder_is_ignored(small: Path) -> None:
     expected = snapshot(small, False)
-    path = cache_file(small)
+    path = cache_files(small)[0]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.mkdir()
     assert snapshot(small, True) == expected
@@ -334,7 +367,7 @@ def test_a_cache_that_is_a_folder_is_ignored(small: Path) -> None:
 
 def test_no_cache_neither_reads_nor_writes(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("status", "--data", small, "--no-cache").exit_code == 0
-    assert not cache_file(small).exists()
+    assert not any(path.exists() for path in cache_files(small))
     snapshot(small, True)
     parses = Parses(monkeypatch)
     assert run("status", "--data", small, "--no-cache").exit_code == 0
@@ -347,7 +380,7 @@ def test_the_cache_lives_in_the_ledger_and_is_git_ignored(
     monkeypatch.delenv("BZF_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(small.parent / "user-cache"))
     snapshot(small, True)
-    assert (small / CACHE_DIR / CACHE_FILE).is_file()
+    assert all((small / CACHE_DIR / shard_name(i)).is_file() for i in range(SHARDS))
     assert (small / CACHE_DIR / ".gitignore").read_text(encoding="utf-8") == "*\n"
     assert not (small.parent / "user-cache").exists()
     assert [p.name for p in (small / CACHE_DIR).iterdir() if p.name.endswith(".tmp")] == []
@@ -363,7 +396,7 @@ def test_an_unwritable_ledger_uses_the_user_cache_dir(small: Path, monkeypatch: 
     expected = snapshot(small, False)
     parses = Parses(monkeypatch)
     assert snapshot(small, True) == expected
-    assert [p.name for p in user.glob("bzf/*/*")] == [CACHE_FILE]
+    assert sorted(p.name for p in user.glob("bzf/*/*")) == [shard_name(i) for i in range(SHARDS)]
     assert snapshot(small, True) == expected
     assert len(parses.take()) == 12  # the second run came from the user cache dir
 
@@ -377,14 +410,14 @@ def test_a_read_only_ledger_uses_the_user_cache_dir(small: Path, monkeypatch: py
         expected = snapshot(small, False)
         assert snapshot(small, True) == expected
         assert snapshot(small, True) == expected
-        assert list((small.parent / "user-cache").glob("bzf/*/" + CACHE_FILE))
+        assert list((small.parent / "user-cache").glob("bzf/*/" + shard_name(0)))
     finally:
         small.chmod(0o755)
 
 
 def test_a_failed_write_keeps_the_old_cache(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     snapshot(small, True)
-    before = cache_file(small).read_bytes()
+    before = [path.read_bytes() for path in cache_files(small)]
     changed = project_files(small)[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
 
@@ -393,5 +426,5 @@ def test_a_failed_write_keeps_the_old_cache(small: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(cache_module.os, "replace", refuse)
     assert snapshot(small, True) == snapshot(small, False)
-    assert cache_file(small).read_bytes() == before
-    assert [p for p in cache_file(small).parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert [path.read_bytes() for path in cache_files(small)] == before
+    assert [p for p in cache_files(small)[0].parent.iterdir() if p.name.endswith(".tmp")] == []
