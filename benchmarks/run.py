@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,7 +45,7 @@ CHANGED_GOAL = 1.25  # "warm plus about one file's parse": met within 25 % of th
 MEMORY_LIMIT_MB = 1024
 MEMORY_GOAL_FROM = 20_000
 WARM_GOAL_FROM = 10_000
-SHORT_SECONDS, SHORT_RUNS = 2.0, 7
+SHORT_RUNS = 7  # start-up and warm runs are quick and the noisiest: take at least this many
 
 
 @dataclass
@@ -101,19 +101,6 @@ class Runner:
                 raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{message}")
         return Sample(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is KiB on Linux
 
-    def median(self, command: list[str], before: Callable[[int], None] | None = None) -> Sample:
-        samples: list[Sample] = []
-        attempt = 0
-        # short runs are cheap and the noisiest: take at least SHORT_RUNS of them
-        while attempt < self.repeat or (samples[0].seconds < SHORT_SECONDS and attempt < self.short_runs):
-            if before is not None:
-                before(attempt)
-            samples.append(self.once(command))
-            attempt += 1
-        return Sample(
-            statistics.median(s.seconds for s in samples), statistics.median(s.rss_mb for s in samples)
-        )
-
 
 def bzf_command() -> list[str]:
     script = Path(sys.executable).parent / "bzf"
@@ -160,8 +147,40 @@ def workbook_rows(path: Path, target: Path) -> None:
     target.write_bytes(pickle.dumps(sheets))
 
 
+@dataclass
+class Step:
+    """One measurement: a command, what to do before each run, whether it is a short one."""
+
+    name: str
+    command: list[str]
+    before: Callable[[int], None] | None = None
+    short: bool = False
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def median(self) -> Sample:
+        return Sample(
+            statistics.median(s.seconds for s in self.samples),
+            statistics.median(s.rss_mb for s in self.samples),
+        )
+
+
+def measure_in_rounds(steps: list[Step], runner: Runner, log: Callable[[str], None]) -> None:
+    """Run every step once per round, in order, so a figure and its reference see the same
+    machine load (other work on a shared machine comes and goes). Long steps run ``repeat``
+    rounds; short ones (start-up, warm) keep going for at least ``short_runs``."""
+    rounds = max(runner.repeat, runner.short_runs)
+    for attempt in range(rounds):
+        log(f"  round {attempt + 1}/{rounds}")
+        for step in steps:
+            if attempt >= runner.repeat and not step.short:
+                continue
+            if step.before is not None:
+                step.before(attempt)
+            step.samples.append(runner.once(step.command))
+
+
 def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str]) -> list[Row]:
-    log = runner.log
     root = ledger_for(args.out, n, args.seed)
     files = project_files(root)
     python = sys.executable
@@ -177,36 +196,39 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
     def change_one_file(attempt: int) -> None:
         changed.write_bytes(original + f"# 基准测试修改 {time.time_ns()} {attempt}\n".encode())
 
-    rows: list[Row] = []
-    log(f"N={n}: parse floor")
-    floor = runner.median([python, str(HERE / "parse_floor.py"), str(root)])
+    def bzf_run(command: str) -> list[str]:
+        return [*bzf, command, "--data", str(root), "--as-of", AS_OF]
+
+    # the order matters: the cold runs leave a written cache for the warm ones that follow
+    steps = [
+        Step("floor", [python, str(HERE / "parse_floor.py"), str(root)]),
+        Step("check cold", bzf_run("check"), drop_cache),
+        Step("status cold", bzf_run("status"), drop_cache),
+        Step("check warm", bzf_run("check"), short=True),
+        Step("status warm", bzf_run("status"), short=True),
+        Step("check changed", bzf_run("check"), change_one_file, short=True),
+        Step("status changed", bzf_run("status"), change_one_file, short=True),
+        Step("typer", [python, "-c", "import typer"], short=True),
+        Step("--version", [*bzf, "--version"], short=True),
+        Step("--help", [*bzf, "--help"], short=True),
+    ]
+    runner.log(f"N={n}: {len(files)} project files")
+    try:
+        measure_in_rounds(steps, runner, runner.log)
+    finally:
+        changed.write_bytes(original)
+    m = {step.name: step.median for step in steps}
+
+    floor = m["floor"]
     floor_label = "解析下限（libyaml，仅解析）"
-    rows.append(Row(floor_label, floor.seconds, floor.rss_mb))
-    one_file = floor.seconds / max(1, len(files))
-
-    version_probe: Sample | None = None
-    log(f"N={n}: start-up")
-    typer_ref = runner.median([python, "-c", "import typer"])
     typer_label = '`python -c "import typer"`'
-    startup_rows = [Row(typer_label, typer_ref.seconds, typer_ref.rss_mb)]
-    for flag in ("--version", "--help"):
-        sample = runner.median([*bzf, flag])
-        version_probe = version_probe or sample
-        startup_rows.append(
-            Row(f"`bzf {flag}`", sample.seconds, sample.rss_mb, typer_label, typer_ref.seconds, 1.5)
-        )
-    assert version_probe is not None
-
+    one_file = floor.seconds / max(1, len(files))
+    rows = [Row(floor_label, floor.seconds, floor.rss_mb)]
     for command in ("check", "status"):
-        argv = [*bzf, command, "--data", str(root), "--as-of", AS_OF]
-        log(f"N={n}: bzf {command} cold")
-        cold = runner.median(argv, before=drop_cache)
+        cold, warm, after = m[f"{command} cold"], m[f"{command} warm"], m[f"{command} changed"]
         rows.append(
             Row(f"`bzf {command}` 冷（无缓存）", cold.seconds, cold.rss_mb, floor_label, floor.seconds, 1.5)
         )
-        log(f"N={n}: bzf {command} warm")
-        runner.once(argv)
-        warm = runner.median(argv)
         warm_goal = 0.1 if command == "status" else None
         rows.append(
             Row(
@@ -221,44 +243,46 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
             )
         )
         if command == "status":
+            version = m["--version"]
             rows.append(
                 Row(
                     "`bzf status` 热（对照 --version）",
                     warm.seconds,
                     warm.rss_mb,
                     "`bzf --version`",
-                    version_probe.seconds,
+                    version.seconds,
                     2.0,
                 )
             )
-        log(f"N={n}: bzf {command} one file changed")
-        try:
-            after_change = runner.median(argv, before=change_one_file)
-        finally:
-            changed.write_bytes(original)
         rows.append(
             Row(
                 f"`bzf {command}` 改动一个文件",
-                after_change.seconds,
-                after_change.rss_mb,
+                after.seconds,
+                after.rss_mb,
                 "热 + 单文件解析",
                 warm.seconds + one_file,
                 CHANGED_GOAL,
             )
         )
-    rows += startup_rows
+    rows.append(Row(typer_label, m["typer"].seconds, m["typer"].rss_mb))
+    for flag in ("--version", "--help"):
+        rows.append(
+            Row(f"`bzf {flag}`", m[flag].seconds, m[flag].rss_mb, typer_label, m["typer"].seconds, 1.5)
+        )
 
     if export_available(bzf, runner.env):
-        log(f"N={n}: export")
         target = args.out / f"export-{n}.xlsx"
-        exported = runner.median(
-            [*bzf, "export", "xlsx", "--data", str(root), "--as-of", AS_OF, "-o", str(target)]
-        )
+        export = [*bzf, "export", "xlsx", "--data", str(root), "--as-of", AS_OF, "-o", str(target)]
+        runner.once(export)  # untimed: the rows the bare loop must write come from this workbook
         dumped = args.out / f"export-{n}.rows.pickle"
         workbook_rows(target, dumped)
-        bare = runner.median(
-            [python, str(HERE / "openpyxl_floor.py"), str(dumped), str(args.out / "bare.xlsx")]
-        )
+        pair = [
+            Step("export", export),
+            Step("bare", [python, str(HERE / "openpyxl_floor.py"), str(dumped), str(args.out / "bare.xlsx")]),
+        ]
+        runner.log(f"N={n}: export")
+        measure_in_rounds(pair, runner, runner.log)
+        exported, bare = pair[0].median, pair[1].median
         bare_label = "openpyxl 裸循环（同样的行）"
         rows.append(Row(bare_label, bare.seconds, bare.rss_mb))
         rows.append(
@@ -320,8 +344,8 @@ def _number(value: float | None, digits: int = 3) -> str:
 def render(results: dict[int, list[Row]], repeat: int, short_runs: int, header: str) -> str:
     lines = [
         header,
-        f"每个数字是 {repeat} 次（不到 {SHORT_SECONDS:g} 秒的测量至少 {short_runs} 次）完整进程运行的中位数（秒）；"
-        "比值 = 秒 ÷ 参照秒；峰值内存为子进程最大 RSS。",
+        f"每个数字是 {repeat} 次（启动、热缓存和改动一个文件的测量 {max(repeat, short_runs)} 次）完整进程运行的中位数（秒），"
+        "各项轮流运行，使数字和它的参照处在相同的机器负载下；比值 = 秒 ÷ 参照秒；峰值内存为子进程最大 RSS。",
         "",
         "| N | 测量 | 秒 | 参照 | 参照秒 | 比值 | 目标 | 达成 | 峰值内存 MiB | 说明 |",
         "|---:|---|---:|---|---:|---:|---:|---|---:|---|",
@@ -370,6 +394,10 @@ def main() -> None:
         runner.short_runs = 1
     header = machine()
     bzf = bzf_command()
+    # untimed: byte-compile bzf's modules once, so no first run pays for it
+    warmup = ledger_for(args.out, 20, args.seed)
+    for command in ("check", "status"):
+        runner.once([*bzf, command, "--data", str(warmup), "--as-of", AS_OF])
     results = {n: bench_size(n, args, runner, bzf) for n in sizes}
     table = render(results, args.repeat, runner.short_runs, header)
     print(table)

@@ -65,6 +65,9 @@ def command_lines() -> list[list[str]]:
     lines += [
         ["stauts"],
         ["--version"],
+        ["-V"],
+        ["--version", "status"],
+        ["-V", "--bogus"],
         ["--help"],
         [],
         ["status", "-h"],

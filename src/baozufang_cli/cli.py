@@ -86,9 +86,9 @@ def app_for(args: list[str]) -> typer.Typer:
 
     Before it parses anything Typer turns every registered command into a click command,
     evaluating each parameter's annotations: with twenty commands that is ~30 ms on every
-    run. Running one command needs only that one. ``bzf``, ``bzf --help``, ``bzf --version``
-    and anything not starting with a command's name get the full app, so the command list,
-    suggestions for typos and every error message stay the same.
+    run. Running one command needs only that one, and ``bzf --version`` none. ``bzf``,
+    ``bzf --help`` and anything else get the full app, so the command list, suggestions for
+    typos and every error message stay the same.
     """
     if not args:
         return app
@@ -96,6 +96,8 @@ def app_for(args: list[str]) -> typer.Typer:
 
     lean = _new_app()
     lean.registered_callback = app.registered_callback
+    if args[0] in ("--version", "-V"):
+        return lean  # an eager option of the app itself: no command is needed to print the version
     for command in app.registered_commands:
         name = command.name or get_command_name(command.callback.__name__ if command.callback else "")
         if name == args[0]:
