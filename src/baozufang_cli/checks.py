@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.checks_money import check_money, check_settings
+from baozufang_cli.checks_names import check_id_case, check_name_clashes
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import LookupError_, Registry, closest
 from baozufang_cli.models import Project
@@ -315,6 +316,7 @@ def check_config(registry: Registry) -> list[Diagnostic]:
                     loc=("supply_types", i, "start_milestone"),
                 )
             )
+    out += check_name_clashes(registry)  # aliases that name two supply types or milestones
     out += check_evaluation(registry)  # the 监测评价 items (scheme.py)
     return out + check_settings(registry)
 
@@ -339,7 +341,7 @@ def check_ledger(ledger: Ledger) -> list[Diagnostic]:
                     loc=("id",),
                 )
             )
-    return out
+    return out + check_id_case(by_id)
 
 
 def check_as_of(ledger: Ledger, as_of: date) -> list[Diagnostic]:
