@@ -191,3 +191,19 @@ def test_edits_either_succeed_or_leave_every_file_untouched(
         assert len(changed) == 1 and changed.pop().startswith("projects/")
     else:
         assert not changed
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "2101-01-01"])
+def test_an_as_of_date_outside_the_ledger_range_is_a_usage_error(as_of: str) -> None:
+    result = run("status", "--data", TESTS / "data" / "typical", "--as-of", as_of)
+    assert result.exit_code == 2
+    assert "1900-01-01 至 2100-12-31" in result.stderr
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "2100-12-31"])
+def test_every_report_runs_at_the_edges_of_the_date_range(as_of: str) -> None:
+    """Weeks and years around the as-of date stay inside what ``datetime.date`` can hold."""
+    commands = [*REPORTS, ("report", "year"), ("report", "quarter", "-f", "json"), ("listings", "-f", "json")]
+    for command in commands:
+        result = run(*command, "--data", TESTS / "data" / "typical", "--as-of", as_of)
+        assert_clean_run(result, (0, 1))

@@ -20,7 +20,8 @@ The API every writer uses (``bzf set``/``problem``/``fmt``/``new`` and the Excel
 * **Validation.** The text about to be written goes through the loader's own path (parse,
   models, ``check_project``). An edit may not add an error; errors already in the file do not
   block an edit that fixes something else. Refusals are ``EditRefused`` (exit code 3).
-* **Concurrency.** ``save`` refuses when the file's bytes, size or mtime differ from what was read.
+* **Concurrency.** ``save`` refuses when the file's bytes, size or mtime differ from what was read;
+  a lock (``filelock.py``) keeps two bzf processes from both passing that check.
 * **Atomic writes.** Temp file in the same folder → flush → fsync → ``os.replace``; on any
   exception the temp file is removed and the original is untouched.
 
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli import yamlread
 from baozufang_cli.diagnostics import Diagnostic
+from baozufang_cli.filelock import exclusive
 from baozufang_cli.roundtrip import dump, encode, means, round_trip, splice, split_text
 
 if TYPE_CHECKING:
@@ -217,13 +219,14 @@ class Document:
         if text == self.text and not self.reencoded:
             return False
         raw = encode(text, self.layout)
-        if self.changed_on_disk():
-            raise EditRefused(
-                f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入",
-                "请重新运行命令",
-                reason=EditRefused.CHANGED,
-            )
-        atomic_write(self.path, raw)
+        with exclusive(self.path):  # no other bzf replaces the file between the check and the rename
+            if self.changed_on_disk():
+                raise EditRefused(
+                    f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入",
+                    "请重新运行命令",
+                    reason=EditRefused.CHANGED,
+                )
+            atomic_write(self.path, raw)
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
         self.reencoded = False
