@@ -1,6 +1,7 @@
 """Fuzzing: valid project files mangled the ways hands and tools mangle them, run through bzf.
 
-Each example takes a valid project file of the sample ledger and applies a few mutations:
+Each example takes a valid project file (or targets.yaml, criteria.yaml) of the sample
+ledger and applies a few mutations:
 delete, duplicate or swap lines, change a character (CJK, full-width, control characters,
 YAML indicators, BOM, NUL…), insert a line, truncate at any byte (cutting a UTF-8 sequence
 in half). Whatever comes out, ``bzf check`` must exit 0 or 1 with no traceback, every
@@ -70,9 +71,12 @@ ODD = (
 odd_text = st.text(alphabet=st.sampled_from(ODD), min_size=1, max_size=6)
 
 
+CONFIG_SEEDS = {name: (SAMPLE / name).read_bytes() for name in ("targets.yaml", "criteria.yaml")}
+
+
 @st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    raw = draw(st.sampled_from(SEED_BYTES))
+def mutated(draw: st.DrawFn, seeds: list[bytes] = SEED_BYTES) -> bytes:
+    raw = draw(st.sampled_from(seeds))
     lines = raw.split(b"\n")
     for _ in range(draw(st.integers(1, 4))):
         if not lines:
@@ -174,3 +178,20 @@ def test_reports_and_edits_survive_every_mangled_file(fuzz_root: Path, raw: byte
         assert path.read_bytes() == raw  # refused: not one byte changed
     else:
         assert run("check", "--data", fuzz_root, "--no-cache").exit_code in (0, 1)
+
+
+@budget(EXAMPLES if DEEP else 60)
+@given(name=st.sampled_from(sorted(CONFIG_SEEDS)), data=st.data())
+def test_check_and_reports_survive_a_mangled_targets_or_criteria_file(
+    fuzz_root: Path, name: str, data: st.DataObject
+) -> None:
+    raw = data.draw(mutated([CONFIG_SEEDS[name]]))
+    place(fuzz_root, SEED_BYTES[0])
+    (fuzz_root / name).write_bytes(raw)
+    try:
+        for command in (("check", "-f", "json"), ("status",), ("score",)):
+            result = run(*command, "--data", fuzz_root, "--as-of", "2026-11-27", "--no-cache")
+            clean(result)
+            assert result.exit_code in (0, 1)
+    finally:
+        (fuzz_root / name).write_bytes(CONFIG_SEEDS[name])

@@ -111,14 +111,7 @@ def read_bytes(
                 Diagnostic(rel, "read-error", "这不是普通文件", hint="项目文件须是普通的 .yaml 文件")
             ]
         if stat.st_size > MAX_FILE_BYTES:
-            return None, [
-                Diagnostic(
-                    rel,
-                    "file-too-large",
-                    f"文件过大（{stat.st_size // 1024} KB）",
-                    hint="台账文件通常只有几 KB，请检查是否误存了其他内容",
-                )
-            ]
+            return None, [_too_large(rel, stat.st_size)]
         with open(path, "rb") as handle:
             return handle.read(), []
     except FileNotFoundError:
@@ -135,6 +128,15 @@ def read_bytes(
         ]
 
 
+def _too_large(rel: str, size: int) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        "file-too-large",
+        f"文件过大（{size // 1024} KB）",
+        hint="台账文件通常只有几 KB，请检查是否误存了其他内容",
+    )
+
+
 def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
     """Parse one file. Returns (data, text, diagnostics); data is None when it did not parse."""
     raw, diagnostics = read_bytes(path, rel)
@@ -145,6 +147,8 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
 
 def parse_yaml_bytes(raw: bytes, rel: str) -> tuple[Any, str, list[Diagnostic]]:
     """Decode and parse one file's bytes (from disk or from git). Returns (data, text, diagnostics)."""
+    if len(raw) > MAX_FILE_BYTES:  # a blob from git or an import is held to the limit of a file on disk
+        return None, "", [_too_large(rel, len(raw))]
     try:
         text = decode(raw)
         data = yamlread.load(text)
