@@ -458,9 +458,22 @@ def _set(data: Any, registry: Registry, path: str, value: Any) -> list[Change]:
         lookup = registry.district if path == "district" else registry.supply_type
         with contextlib.suppress(LookupError_):
             current = lookup(current)
+    if current is None and "." not in path:
+        current = _default(path)  # an absent key means the model's default (unit_kind: 套)
     if current is not None and same_value(current, value):
         return []
     return set_value(data, registry, path, value)
+
+
+def _default(key: str) -> Any:
+    from pydantic_core import PydanticUndefined
+
+    from baozufang_cli.models import Project
+
+    info = Project.model_fields.get(key)
+    if info is None or info.default is PydanticUndefined:
+        return None
+    return info.default
 
 
 def _set_source(data: Any, registry: Registry, source: Any) -> list[Change]:

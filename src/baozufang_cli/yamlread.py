@@ -191,10 +191,10 @@ def _depth_guard(text: str) -> None:
 
 def load(text: str) -> Any:
     """Parse one YAML document. Returns ``None`` for an empty document; raises ``YamlProblem``."""
-    _check_aliases(text)
     _depth_guard(text)
     loader = _Loader(text)
     try:
+        _check_aliases(text)  # inside: its scan meets the same syntax errors as the parse
         return loader.get_single_data()
     except YamlProblem:
         raise
