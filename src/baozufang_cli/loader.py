@@ -134,6 +134,11 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
             "",
             [Diagnostic(rel, "read-error", f"无法读取文件：{error.strerror or error}", hint="检查文件权限")],
         )
+    return parse_yaml_bytes(raw, rel)
+
+
+def parse_yaml_bytes(raw: bytes, rel: str) -> tuple[Any, str, list[Diagnostic]]:
+    """Decode and parse one file's bytes (from disk or from git). Returns (data, text, diagnostics)."""
     try:
         text = decode(raw)
         data = yamlread.load(text)
@@ -358,7 +363,13 @@ def validate(data: Any, model: type[M], rel: str) -> tuple[M | None, list[Diagno
 
 
 def load_project_file(path: Path, rel: str, registry: Registry | None) -> FileResult:
-    data, text, diagnostics = read_yaml(path, rel)
+    return project_result(*read_yaml(path, rel), rel, registry)
+
+
+def project_result(
+    data: Any, text: str, diagnostics: list[Diagnostic], rel: str, registry: Registry | None
+) -> FileResult:
+    """A parsed project file (``read_yaml``/``parse_yaml_bytes`` output) validated and checked."""
     if data is None:
         return FileResult(rel, None, diagnostics)
     return check_project_data(data, text, rel, registry)
@@ -380,7 +391,12 @@ def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[D
         return None, [
             Diagnostic(name, "missing-file", f"缺少 {name}", hint="用 bzf init 创建，或从示例台账复制")
         ]
-    data, text, diagnostics = read_yaml(path, name)
+    return config_result(*read_yaml(path, name), name, model)
+
+
+def config_result(
+    data: Any, text: str, diagnostics: list[Diagnostic], name: str, model: type[M]
+) -> tuple[M | None, list[Diagnostic]]:
     if data is None:
         return None, diagnostics
     config, diagnostics = validate(data, model, name)

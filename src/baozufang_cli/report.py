@@ -66,6 +66,9 @@ class Table:
     # one; a "muted" row is shown for context and is not part of any 小计 or 合计)
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
+    # the heading of a multi-part report this table belongs to (一、本期进展): the terminal and
+    # Markdown print it once above its tables, a workbook may give each section a sheet
+    section: str = ""
     highlights: tuple[Highlight, ...] = ()
 
     def for_screen(self) -> Table:
@@ -81,7 +84,7 @@ class Table:
 @dataclass
 class Report:
     title: str  # e.g. 项目进度汇总
-    as_of: date
+    as_of: date | None  # None for a report that is not "as of" a day (bzf diff, bzf log)
     ledger: str  # the ledger's name (the plan)
     tables: list[Table]
     data: dict[str, Any]  # the JSON payload (keys fixed by the README)
@@ -94,7 +97,18 @@ class Report:
         return self.tables[self.primary_index]
 
     def header_lines(self) -> list[str]:
-        return [f"{self.title}  统计截至 {self.as_of.isoformat()}", f"台账：{self.ledger}", *self.subtitle]
+        first = self.title if self.as_of is None else f"{self.title}  统计截至 {self.as_of.isoformat()}"
+        return [first, f"台账：{self.ledger}", *self.subtitle]
+
+    @property
+    def sections(self) -> list[tuple[str, list[Table]]]:
+        """Tables grouped by ``section`` in order (one group with an empty name when unsectioned)."""
+        groups: list[tuple[str, list[Table]]] = []
+        for table in self.tables:
+            if not groups or groups[-1][0] != table.section:
+                groups.append((table.section, []))
+            groups[-1][1].append(table)
+        return groups
 
 
 @dataclass(frozen=True)

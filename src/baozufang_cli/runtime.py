@@ -71,9 +71,14 @@ def guard(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def today() -> date:
+    """The only place bzf reads the clock."""
+    return date.today()
+
+
 def as_of_date(text: str | None) -> date:
-    """The as-of date: the option, or today (the only place bzf reads the clock)."""
-    return parse_date(text) if text else date.today()
+    """The as-of date: the option, or today."""
+    return parse_date(text) if text else today()
 
 
 def ledger_root(data: Path | None) -> Path:

@@ -57,9 +57,9 @@ def _md_row(table: Table, row: dict[str, Any], bold: bool) -> str:
     return "| " + " | ".join(f"**{cell}**" if bold else cell for cell in cells) + " |"
 
 
-def render_md_table(table: Table) -> str:
+def render_md_table(table: Table, level: int = 3) -> str:
     table = table.for_screen()
-    lines = [f"### {table.title}", ""]
+    lines = [f"{'#' * level} {table.title}", ""]
     lines.append("| " + " | ".join(_md_cell(c.full_header) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if is_numeric(c) else "---" for c in table.columns) + "|")
     for i, row in enumerate(table.rows):
@@ -75,6 +75,9 @@ def render_md_table(table: Table) -> str:
 def render_md(report: Report) -> str:
     head = report.header_lines()
     parts = [f"## {head[0]}", "", *(f"{line}  " for line in head[1:]), ""]
-    for table in report.tables:
-        parts.append(render_md_table(table))
+    for section, tables in report.sections:
+        if section:  # a multi-part report (a meeting document): one heading per part
+            parts.extend([f"### {section}", ""])
+        for table in tables:
+            parts.append(render_md_table(table, level=4 if section else 3))
     return "\n".join(parts)

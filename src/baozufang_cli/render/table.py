@@ -37,8 +37,13 @@ def render_table(report: Report, console: Console) -> None:
 
     for i, line in enumerate(report.header_lines()):
         console.print(Text(line, style="bold" if i == 0 else "dim"))
+    section = ""
     for table in report.tables:
         console.print()
+        if table.section and table.section != section:
+            console.print(Text(table.section, style="bold underline"))
+            console.print()
+        section = table.section
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
         layout = _Layout(table.for_screen())

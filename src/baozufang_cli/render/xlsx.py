@@ -56,6 +56,9 @@ SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def heading(city: str, title: str) -> str:
+    """贵阳市保障性租赁住房项目台账; a title that already names the programme keeps its own wording."""
+    if "保障性租赁住房" in title:
+        return title if title.startswith(city) else city + title
     return f"{city}保障性租赁住房{title}"
 
 
@@ -163,7 +166,13 @@ class Book:
 
 
 def report_sheets(report: Report) -> list[Sheet]:
-    """``--format xlsx``: one sheet per table of a report."""
+    """``--format xlsx``: one sheet per table of a report — or, for a report in sections
+    (``bzf report``: 一、本期进展 …), one sheet per section with its tables one below the other."""
+    if any(table.section for table in report.tables):
+        return [
+            Sheet(section or report.title, report, tables, title=f"{report.title}　{section}".strip())
+            for section, tables in report.sections
+        ]
     return [Sheet(table.title or report.title, report, [table]) for table in report.tables]
 
 
@@ -210,9 +219,8 @@ class _SheetWriter:
             )
             layouts.append(layout)
             row = layout.end_row + 1
-        subtitle = "　".join(
-            [f"统计截至 {report.as_of.isoformat()}", f"台账：{report.ledger}", *report.subtitle]
-        )
+        dated = [f"统计截至 {report.as_of.isoformat()}"] if report.as_of is not None else []
+        subtitle = "　".join([*dated, f"台账：{report.ledger}", *report.subtitle])
         self._set_up(layouts, span, subtitle)
         self.line(heading(self.city, shown_heading), TITLE)
         self.line(subtitle, SUBTITLE)

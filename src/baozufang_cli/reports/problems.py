@@ -78,6 +78,29 @@ def _row(ledger: Ledger, project: Project, state: ProblemState) -> dict[str, Any
     }
 
 
+def problem_rows(
+    ledger: Ledger,
+    as_of: date,
+    filters: Filters | None = None,
+    departments: frozenset[str] = frozenset(),
+    categories: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """One row per problem that exists as of ``as_of`` (raised on or before it), in file order."""
+    filters = filters or Filters()
+    rows: list[dict[str, Any]] = []
+    for project in ledger.valid_projects():
+        if not filters.matches(project):
+            continue
+        for problem_state in project_progress(ledger.registry, project, as_of).problems:
+            problem = problem_state.problem
+            if departments and problem.department not in departments:
+                continue
+            if categories and problem.category not in categories:
+                continue
+            rows.append(_row(ledger, project, problem_state))
+    return rows
+
+
 def _median(values: list[int]) -> float | None:
     return round(float(median(values)), 1) if values else None
 
@@ -128,18 +151,7 @@ def problems_report(
 ) -> Report:
     filters = filters or Filters()
     registry = ledger.registry
-    rows: list[dict[str, Any]] = []
-    for project in ledger.valid_projects():
-        if not filters.matches(project):
-            continue
-        for problem_state in project_progress(registry, project, as_of).problems:
-            problem = problem_state.problem
-            if departments and problem.department not in departments:
-                continue
-            if categories and problem.category not in categories:
-                continue
-            rows.append(_row(ledger, project, problem_state))
-
+    rows = problem_rows(ledger, as_of, filters, departments, categories)
     month = month_start(as_of)
     by_department = []
     for name in sorted({r["department"] for r in rows}):

@@ -1,0 +1,236 @@
+"""``bzf diff`` and ``bzf log`` as reports: the changes of ``history.py`` as tables and JSON.
+
+Pure: these functions take what ``audit.py`` loaded and never run git themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from baozufang_cli.history import ADDED, FILE_FIELD, REMOVED, ProjectDiff, ProjectVersion, field_label
+from baozufang_cli.report import Column, Report, Table
+
+if TYPE_CHECKING:
+    from baozufang_cli.audit import Version
+    from baozufang_cli.gitrepo import Commit
+    from baozufang_cli.history import LedgerDiff, Step
+
+CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}  # 新增项目, 删除项目, 修改字段
+WORKTREE = "未提交"
+
+
+def value_text(value: Any) -> str | None:
+    """A field value as one line of text: lists joined with 、, 3000.0 as 3000."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def origin_data(commit: Commit | None, known: bool = True) -> dict[str, Any]:
+    """The commit, author and date of a change (``uncommitted``: made in the working tree)."""
+    if commit is None:
+        return {"commit": None, "author": None, "email": None, "date": None, "subject": None,
+                "uncommitted": known}  # fmt: skip
+    return {"commit": commit.oid, "author": commit.author, "email": commit.email,
+            "date": commit.date.isoformat(), "subject": commit.subject, "uncommitted": False}  # fmt: skip
+
+
+def _origin_cells(commit: Commit | None, known: bool) -> dict[str, Any]:
+    if commit is None:
+        return {"short": WORKTREE if known else None, "author": None, "day": None, "subject": None}
+    return {
+        "short": commit.short,
+        "author": commit.author,
+        "day": commit.date.date(),
+        "subject": commit.subject,
+    }
+
+
+def version_data(version: Version) -> dict[str, Any]:
+    commit = version.commit
+    return {"rev": version.rev, "worktree": version.worktree, "label": version.label,
+            **{k: v for k, v in origin_data(commit).items() if k != "uncommitted"}}  # fmt: skip
+
+
+def _errors(version: ProjectVersion) -> list[dict[str, Any]]:
+    return [{"code": d.code, "message": d.message, "line": d.line, "col": d.col, "hint": d.hint}
+            for d in version.errors]  # fmt: skip
+
+
+def _project_data(diff: ProjectDiff) -> dict[str, Any]:
+    latest = diff.latest
+    return {"id": diff.key, "name": latest.name, "district": latest.district, "path": latest.path}
+
+
+ORIGIN_COLUMNS = [
+    Column("short", "提交", "code"),
+    Column("author", "作者"),
+    Column("day", "日期", "date"),
+    Column("subject", "提交说明", optional=3),
+]
+CHANGE_COLUMNS = [
+    Column("id", "项目编号", "code"),
+    Column("name", "项目名称", optional=1),
+    Column("change", "变化"),
+    Column("field", "字段", "code"),
+    Column("label", "字段说明", optional=2),
+    Column("old", "原值"),
+    Column("new", "新值"),
+    *ORIGIN_COLUMNS,
+]
+
+
+def diff_report(
+    diff: LedgerDiff,
+    old: Version,
+    new: Version,
+    commits: list[Commit],
+    repository: str,
+    ledger_path: str,
+    since: date | None = None,
+) -> Report:
+    added: list[dict[str, Any]] = []
+    removed: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    unknown = 0
+    for project in diff.projects:
+        base = _project_data(project)
+        if project.kind != "changed":
+            known, commit = diff.origin(project.key, ADDED if project.kind == "added" else REMOVED)
+            (added if project.kind == "added" else removed).append({**base, **origin_data(commit, known)})
+            path = project.latest.path
+            rows.append({**base, "change": CHANGE_LABELS[project.kind], "field": FILE_FIELD,
+                         "label": field_label(FILE_FIELD), "old": path if project.kind == "removed" else None,
+                         "new": path if project.kind == "added" else None, **_origin_cells(commit, known)})  # fmt: skip
+            unknown += not known
+            continue
+        changes = []
+        for change in project.changes:
+            known, commit = diff.origin(project.key, change.field)
+            unknown += not known
+            changes.append({"field": change.field, "label": field_label(change.field), "old": change.old,
+                            "new": change.new, **origin_data(commit, known)})  # fmt: skip
+            rows.append({**base, "change": CHANGE_LABELS["changed"], "field": change.field,
+                         "label": field_label(change.field), "old": value_text(change.old),
+                         "new": value_text(change.new), **_origin_cells(commit, known)})  # fmt: skip
+        changed.append({**base, "changes": changes})
+
+    invalid_rows = []
+    invalid = []
+    for side, version in diff.invalid:
+        known = version.path in diff.by_file
+        commit = diff.by_file.get(version.path)
+        invalid.append({"side": side, "path": version.path, "id": version.key, "errors": _errors(version),
+                        **origin_data(commit, known)})  # fmt: skip
+        for error in version.errors:
+            invalid_rows.append({"side": "改前" if side == "from" else "改后", "path": version.path,
+                                 "where": f"{error.line}:{error.col}" if error.line else None, "code": error.code,
+                                 "message": error.message, **_origin_cells(commit, known)})  # fmt: skip
+
+    field_count = sum(len(p["changes"]) for p in changed)
+    notes = [
+        f"新增 {len(added)} 个项目，删除 {len(removed)} 个，修改 {len(changed)} 个（{field_count} 处）"
+        if diff.projects else "两个版本之间项目文件没有改动",
+        "同一字段多次修改时，提交、作者、日期为最后一次修改它的提交；“未提交”为工作区中尚未提交的改动",
+    ]  # fmt: skip
+    if unknown:
+        notes.append(
+            f"{unknown} 处改动不在两个版本之间的提交中（如较早的版本不在较新版本的历史上），未注明提交"
+        )
+    if diff.config_changed:
+        notes.append(f"配置文件 {'、'.join(diff.config_changed)} 也有改动（不逐项列出）")
+    tables = [Table("项目改动", CHANGE_COLUMNS, rows, notes=notes)]
+    if invalid_rows:
+        tables.append(Table("有错误的文件", [
+            Column("side", "版本"), Column("path", "文件"), Column("where", "行:列", "code"),
+            Column("code", "代码", "code"), Column("message", "说明"), *ORIGIN_COLUMNS,
+        ], invalid_rows, notes=["这些文件在该版本不符合格式，按原始内容比较；运行 bzf check 查看详情"]))  # fmt: skip
+    subtitle = [f"从：{old.label}", f"到：{new.label}"]
+    if since is not None:
+        subtitle.insert(0, f"自 {since.isoformat()} 起：比较该日之前的最后一次提交与工作区")
+    subtitle.append(f"git 仓库：{repository}")
+    return Report(
+        title="台账改动",
+        as_of=None,
+        ledger=ledger_path,
+        tables=tables,
+        data={
+            "repository": repository,
+            "ledger": ledger_path,
+            "since": since,
+            "from": version_data(old),
+            "to": version_data(new),
+            "added": added,
+            "removed": removed,
+            "changed": changed,
+            "invalid": invalid,
+            "config_changed": diff.config_changed,
+            "commits": [{k: v for k, v in origin_data(c).items() if k != "uncommitted"} for c in commits],
+        },
+        subtitle=subtitle,
+        primary_index=0,
+    )
+
+
+def log_report(
+    project_id: str, entries: list[tuple[Step, ProjectDiff]], repository: str, ledger_path: str
+) -> Report:
+    rows: list[dict[str, Any]] = []
+    data_entries = []
+    name = None
+    for step, project in entries:
+        commit = step.origin
+        cells = _origin_cells(commit, True)
+        name = project.latest.name or name
+        changes = project.changes if project.kind == "changed" else []
+        data_entries.append({**origin_data(commit), "change": project.kind, "path": project.latest.path,
+                             "changes": [{"field": c.field, "label": field_label(c.field), "old": c.old,
+                                          "new": c.new} for c in changes],
+                             "errors": _errors(project.new) if project.new else []})  # fmt: skip
+        if project.kind != "changed":
+            path = project.latest.path
+            rows.append({**cells, "change": CHANGE_LABELS[project.kind], "field": FILE_FIELD,
+                         "label": field_label(FILE_FIELD), "old": path if project.kind == "removed" else None,
+                         "new": path if project.kind == "added" else None})  # fmt: skip
+        for change in changes:
+            rows.append({**cells, "change": CHANGE_LABELS["changed"], "field": change.field,
+                         "label": field_label(change.field), "old": value_text(change.old),
+                         "new": value_text(change.new)})  # fmt: skip
+        if project.new is not None and project.new.errors:
+            first = project.new.errors[0]
+            rows.append(
+                {**cells, "change": "文件有错误", "field": first.code, "old": None, "new": first.message}
+            )
+    commits = {e["commit"] for e in data_entries if e["commit"]}
+    uncommitted = any(e["uncommitted"] for e in data_entries)
+    notes = [
+        f"{len(commits)} 次提交改动过此项目" + ("，工作区另有未提交的改动" if uncommitted else "")
+        if data_entries else "没有找到此项目文件的提交记录",
+        "按时间先后排列；只追踪名为 <项目编号>.yaml 的文件（项目编号须与文件名一致）",
+    ]  # fmt: skip
+    table = Table("项目改动记录", [
+        *ORIGIN_COLUMNS[:3], Column("change", "变化"), Column("field", "字段", "code"),
+        Column("label", "字段说明", optional=2), Column("old", "原值"), Column("new", "新值"), ORIGIN_COLUMNS[3],
+    ], rows, notes=notes)  # fmt: skip
+    return Report(
+        title=f"项目改动记录：{project_id}" + (f" {name}" if name else ""),
+        as_of=None,
+        ledger=ledger_path,
+        tables=[table],
+        data={
+            "id": project_id,
+            "name": name,
+            "repository": repository,
+            "ledger": ledger_path,
+            "entries": data_entries,
+        },
+        subtitle=[f"git 仓库：{repository}"],
+    )
