@@ -102,11 +102,12 @@ def print_diagnostics(diagnostics: list[Diagnostic], limit: int | None = None) -
 
 def open_ledger(data: Path | None, no_cache: bool = False) -> Ledger:
     """Load the ledger for a report; a ledger that cannot be used ends the command with exit 1."""
+    from baozufang_cli import progressbar
     from baozufang_cli.loader import LedgerUnusable, NoLedger, load_ledger
 
     root = ledger_root(data)
     try:
-        return load_ledger(root, use_cache=not no_cache)
+        return load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
     except NoLedger:
         raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）") from None
     except LedgerUnusable as unusable:

@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
         ] = CheckFormat.text,
         no_cache: NoCacheOpt = False,
     ) -> None:
+        from baozufang_cli import progressbar
         from baozufang_cli.assessments import load_assessments
         from baozufang_cli.checks import check_as_of
         from baozufang_cli.diagnostics import sort_key
@@ -40,7 +41,7 @@ def register(app: typer.Typer) -> None:
         root = ledger_root(data)
         assessment_files = 0
         try:
-            ledger = load_ledger(root, use_cache=not no_cache)
+            ledger = load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
             assessments = load_assessments(root, ledger.registry)  # 自评文件 and their evidence
             assessment_files = len(assessments.files)
             diagnostics = sorted(

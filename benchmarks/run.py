@@ -1,0 +1,409 @@
+"""bzf's benchmark: whole-process timings against a parse floor, printed as a Markdown table.
+
+    python benchmarks/run.py --sizes 1000,10000,20000 --repeat 3
+    python benchmarks/run.py --quick          # N=50, one repeat: a smoke test, not a measurement
+
+For each N it generates (once, deterministically) an N-project ledger under ``--out`` and runs
+every command as a separate process, ``--repeat`` times, keeping the median wall time and the
+child's peak memory (max RSS from ``wait4``). Every figure is printed in seconds and as a ratio
+to its reference, with the goals of issue 9 marked 达成 (met) or 未达成 (not met):
+
+* parse floor: ``parse_floor.py`` parses every project file with libyaml and does nothing else;
+* ``bzf check`` / ``bzf status`` cold (no cache) ≤ 1.5× the parse floor;
+* warm (nothing changed) ``status`` ≤ 0.1× the parse floor (N ≥ 10,000) and ≤ 2× ``bzf --version``;
+* one file changed ≈ warm + one file's parse (counted as met within 1.25× of that);
+* ``bzf --version`` / ``--help`` ≤ 1.5× ``python -c "import typer"``;
+* ``bzf export xlsx`` ≤ 2× a bare openpyxl loop writing the same rows (n/a while there is no export);
+* peak memory of every bzf run at N ≥ 20,000 below 1 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import SAMPLE_DATA, generate  # noqa: E402
+
+AS_OF = "2025-06-30"
+CHANGED_GOAL = 1.25  # "warm plus about one file's parse": met within 25 % of that
+MEMORY_LIMIT_MB = 1024
+MEMORY_GOAL_FROM = 20_000
+WARM_GOAL_FROM = 10_000
+SHORT_RUNS = 7  # start-up and warm runs are quick and the noisiest: take at least this many
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_mb: float
+
+
+@dataclass
+class Row:
+    label: str
+    seconds: float
+    rss_mb: float | None = None
+    reference: str = ""  # label of the reference row
+    reference_seconds: float | None = None
+    goal: float | None = None  # max ratio to the reference
+    goal_applies: bool = True
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference_seconds is None or self.reference_seconds <= 0:
+            return None
+        return self.seconds / self.reference_seconds
+
+    @property
+    def met(self) -> str:
+        if self.goal is None:
+            return ""
+        if not self.goal_applies:
+            return "—"
+        ratio = self.ratio
+        return "" if ratio is None else ("达成" if ratio <= self.goal else "**未达成**")
+
+
+@dataclass
+class Runner:
+    repeat: int
+    env: dict[str, str]
+    log: Callable[[str], None]
+    short_runs: int = SHORT_RUNS
+
+    def once(self, command: list[str], expect: int = 0) -> Sample:
+        with tempfile.TemporaryFile() as errors:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=self.env)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - start
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode != expect:
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace")[-2000:]
+                raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{message}")
+        return Sample(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is KiB on Linux
+
+
+def bzf_command() -> list[str]:
+    script = Path(sys.executable).parent / "bzf"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "baozufang_cli"]
+
+
+def ledger_for(out: Path, n: int, seed: int) -> Path:
+    """The N-project ledger, generated once per (N, seed, generator, sample config)."""
+    stamp_text = (
+        f"{n}|{seed}|"
+        + hashlib.sha256(
+            (HERE / "generate.py").read_bytes()
+            + (SAMPLE_DATA / "targets.yaml").read_bytes()
+            + (SAMPLE_DATA / "criteria.yaml").read_bytes()
+        ).hexdigest()
+    )
+    root = out / f"ledger-{n}"
+    stamp = out / f"ledger-{n}.stamp"
+    if not (stamp.exists() and stamp.read_text() == stamp_text and (root / "projects").is_dir()):
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, n, seed)
+        stamp.write_text(stamp_text)
+    return root
+
+
+def project_files(root: Path) -> list[Path]:
+    return sorted((root / "projects").rglob("*.yaml"))
+
+
+def export_available(bzf: list[str], env: dict[str, str]) -> bool:
+    probe = subprocess.run([*bzf, "export", "xlsx", "--help"], capture_output=True, env=env, check=False)
+    return probe.returncode == 0
+
+
+def workbook_rows(path: Path, target: Path) -> None:
+    """Dump the cell values of every sheet, so the bare loop writes exactly the same rows."""
+    import pickle
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    sheets = [(ws.title, [list(row) for row in ws.iter_rows(values_only=True)]) for ws in workbook]
+    workbook.close()
+    target.write_bytes(pickle.dumps(sheets))
+
+
+@dataclass
+class Step:
+    """One measurement: a command, what to do before each run, whether it is a short one."""
+
+    name: str
+    command: list[str]
+    before: Callable[[int], None] | None = None
+    short: bool = False
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def median(self) -> Sample:
+        return Sample(
+            statistics.median(s.seconds for s in self.samples),
+            statistics.median(s.rss_mb for s in self.samples),
+        )
+
+
+def measure_in_rounds(steps: list[Step], runner: Runner, log: Callable[[str], None]) -> None:
+    """Run every step once per round, in order, so a figure and its reference see the same
+    machine load (other work on a shared machine comes and goes). Long steps run ``repeat``
+    rounds; short ones (start-up, warm) keep going for at least ``short_runs``."""
+    rounds = max(runner.repeat, runner.short_runs)
+    for attempt in range(rounds):
+        log(f"  round {attempt + 1}/{rounds}")
+        for step in steps:
+            if attempt >= runner.repeat and not step.short:
+                continue
+            if step.before is not None:
+                step.before(attempt)
+            step.samples.append(runner.once(step.command))
+
+
+def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str]) -> list[Row]:
+    root = ledger_for(args.out, n, args.seed)
+    files = project_files(root)
+    python = sys.executable
+    caches = [root / ".bzf-cache", Path(runner.env["XDG_CACHE_HOME"])]
+
+    def drop_cache(_: int = 0) -> None:
+        for folder in caches:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    changed = files[len(files) // 2]
+    original = changed.read_bytes()
+
+    def change_one_file(attempt: int) -> None:
+        changed.write_bytes(original + f"# 基准测试修改 {time.time_ns()} {attempt}\n".encode())
+
+    def bzf_run(command: str) -> list[str]:
+        return [*bzf, command, "--data", str(root), "--as-of", AS_OF]
+
+    # the order matters: the cold runs leave a written cache for the warm ones that follow
+    steps = [
+        Step("floor", [python, str(HERE / "parse_floor.py"), str(root)]),
+        Step("check cold", bzf_run("check"), drop_cache),
+        Step("status cold", bzf_run("status"), drop_cache),
+        Step("check warm", bzf_run("check"), short=True),
+        Step("status warm", bzf_run("status"), short=True),
+        Step("check changed", bzf_run("check"), change_one_file, short=True),
+        Step("status changed", bzf_run("status"), change_one_file, short=True),
+        Step("typer", [python, "-c", "import typer"], short=True),
+        Step("--version", [*bzf, "--version"], short=True),
+        Step("--help", [*bzf, "--help"], short=True),
+    ]
+    runner.log(f"N={n}: {len(files)} project files")
+    try:
+        measure_in_rounds(steps, runner, runner.log)
+    finally:
+        changed.write_bytes(original)
+    m = {step.name: step.median for step in steps}
+
+    floor = m["floor"]
+    floor_label = "解析下限（libyaml，仅解析）"
+    typer_label = '`python -c "import typer"`'
+    one_file = floor.seconds / max(1, len(files))
+    rows = [Row(floor_label, floor.seconds, floor.rss_mb)]
+    for command in ("check", "status"):
+        cold, warm, after = m[f"{command} cold"], m[f"{command} warm"], m[f"{command} changed"]
+        rows.append(
+            Row(f"`bzf {command}` 冷（无缓存）", cold.seconds, cold.rss_mb, floor_label, floor.seconds, 1.5)
+        )
+        warm_goal = 0.1 if command == "status" else None
+        rows.append(
+            Row(
+                f"`bzf {command}` 热（无变化）",
+                warm.seconds,
+                warm.rss_mb,
+                floor_label,
+                floor.seconds,
+                warm_goal,
+                goal_applies=n >= WARM_GOAL_FROM,
+                note="目标只在 N ≥ 10,000 时考核" if warm_goal else "",
+            )
+        )
+        if command == "status":
+            version = m["--version"]
+            rows.append(
+                Row(
+                    "`bzf status` 热（对照 --version）",
+                    warm.seconds,
+                    warm.rss_mb,
+                    "`bzf --version`",
+                    version.seconds,
+                    2.0,
+                )
+            )
+        rows.append(
+            Row(
+                f"`bzf {command}` 改动一个文件",
+                after.seconds,
+                after.rss_mb,
+                "热 + 单文件解析",
+                warm.seconds + one_file,
+                CHANGED_GOAL,
+            )
+        )
+    rows.append(Row(typer_label, m["typer"].seconds, m["typer"].rss_mb))
+    for flag in ("--version", "--help"):
+        rows.append(
+            Row(f"`bzf {flag}`", m[flag].seconds, m[flag].rss_mb, typer_label, m["typer"].seconds, 1.5)
+        )
+
+    if export_available(bzf, runner.env):
+        target = args.out / f"export-{n}.xlsx"
+        export = [*bzf, "export", "xlsx", "--data", str(root), "--as-of", AS_OF, "-o", str(target)]
+        runner.once(export)  # untimed: the rows the bare loop must write come from this workbook
+        dumped = args.out / f"export-{n}.rows.pickle"
+        workbook_rows(target, dumped)
+        pair = [
+            Step("export", export),
+            Step("bare", [python, str(HERE / "openpyxl_floor.py"), str(dumped), str(args.out / "bare.xlsx")]),
+        ]
+        runner.log(f"N={n}: export")
+        measure_in_rounds(pair, runner, runner.log)
+        exported, bare = pair[0].median, pair[1].median
+        bare_label = "openpyxl 裸循环（同样的行）"
+        rows.append(Row(bare_label, bare.seconds, bare.rss_mb))
+        rows.append(
+            Row("`bzf export xlsx`", exported.seconds, exported.rss_mb, bare_label, bare.seconds, 2.0)
+        )
+    else:
+        rows.append(Row("`bzf export xlsx`", float("nan"), note="n/a：bzf 还没有 export 命令"))
+
+    peak = max((r.rss_mb or 0) for r in rows if r.label.startswith("`bzf"))
+    rows.append(
+        Row(
+            "峰值内存（各 bzf 命令中最大，MiB）",
+            peak,
+            reference="1 GiB",
+            reference_seconds=MEMORY_LIMIT_MB,
+            goal=1.0,
+            goal_applies=n >= MEMORY_GOAL_FROM,
+            note="目标只在 N ≥ 20,000 时考核",
+        )
+    )
+    drop_cache()
+    return rows
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    from baozufang_cli import __version__
+
+    return (
+        f"机器：{os.cpu_count()} 核 {model}；Python {platform.python_version()}；{platform.system()} "
+        f"{platform.release()}；bzf {__version__}{f' ({commit})' if commit else ''}；"
+        f"开始时负载 {load}；{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}"
+    )
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    if value is None or value != value:  # None or NaN
+        return "n/a"
+    return f"{value:.{digits}f}"
+
+
+def render(results: dict[int, list[Row]], repeat: int, short_runs: int, header: str) -> str:
+    lines = [
+        header,
+        f"每个数字是 {repeat} 次（启动、热缓存和改动一个文件的测量 {max(repeat, short_runs)} 次）完整进程运行的中位数（秒），"
+        "各项轮流运行，使数字和它的参照处在相同的机器负载下；比值 = 秒 ÷ 参照秒；峰值内存为子进程最大 RSS。",
+        "",
+        "| N | 测量 | 秒 | 参照 | 参照秒 | 比值 | 目标 | 达成 | 峰值内存 MiB | 说明 |",
+        "|---:|---|---:|---|---:|---:|---:|---|---:|---|",
+    ]
+    for n, rows in results.items():
+        for row in rows:
+            memory_row = row.reference == "1 GiB"
+            seconds = f"{row.seconds:.0f} MiB" if memory_row else _number(row.seconds)
+            reference_value = "" if memory_row else _number(row.reference_seconds) if row.reference else ""
+            ratio = _number(row.ratio, 2) + "×" if row.ratio is not None else ""
+            goal = (
+                f"≤ {row.goal:g}×"
+                if row.goal is not None and not memory_row
+                else ("< 1 GiB" if memory_row else "")
+            )
+            rss = _number(row.rss_mb, 0) if row.rss_mb is not None else ""
+            lines.append(
+                f"| {n:,} | {row.label} | {seconds} | {row.reference} | {reference_value} | {ratio} | "
+                f"{goal} | {row.met} | {rss} | {row.note} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="bzf benchmark (see the module docstring)")
+    parser.add_argument("--sizes", default="1000,10000,20000", help="comma-separated project counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is kept)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="where ledgers and caches go")
+    parser.add_argument("--quick", action="store_true", help="N=50, one repeat: smoke test only")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.repeat = "50", 1
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    # children run as a user's shell would: no bzf settings, and byte-compiled modules are kept
+    # (this sandbox sets PYTHONDONTWRITEBYTECODE, which would recompile bzf on every start)
+    dropped = ("BZF_", "COLUMNS", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
+    env["XDG_CACHE_HOME"] = str(args.out / "user-cache")
+    runner = Runner(args.repeat, env, lambda message: print(message, file=sys.stderr, flush=True))
+    if args.quick:
+        runner.short_runs = 1
+    header = machine()
+    bzf = bzf_command()
+    # untimed: byte-compile bzf's modules once, so no first run pays for it
+    warmup = ledger_for(args.out, 20, args.seed)
+    for command in ("check", "status"):
+        runner.once([*bzf, command, "--data", str(warmup), "--as-of", AS_OF])
+    results = {n: bench_size(n, args, runner, bzf) for n in sizes}
+    table = render(results, args.repeat, runner.short_runs, header)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

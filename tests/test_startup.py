@@ -1,0 +1,89 @@
+"""Start-up: the real console entry point (a fresh process) and what it imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_ledger
+
+# what --help and --version must not pay for (a command's light constants module is tolerated)
+HEAVY = ("pydantic", "rich", "openpyxl", "ruamel", "yaml", "baozufang_cli.models", "baozufang_cli.loader")
+
+
+def bzf(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "baozufang_cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_import_nothing_heavy(flag: str) -> None:
+    result = bzf(flag, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0
+    imported = {
+        line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert "typer" in imported
+    heavy = sorted(name for name in imported if name.startswith(HEAVY))
+    assert heavy == []
+
+
+def test_the_entry_point_flushes_output_and_keeps_exit_codes(tmp_path: Path) -> None:
+    assert bzf("--version").stdout.strip().startswith("bzf ")
+    root = make_ledger(tmp_path / "ledger", "typical")
+    result = bzf("status", "--data", root, "--as-of", "2024-06-30", "-f", "json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["total"]["projects"] == 5
+    (root / "projects" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    result = bzf("check", "--data", root)
+    assert result.returncode == 1
+    assert "yaml-syntax" in result.stdout and "1 个错误" in result.stderr
+    assert bzf("status", "--no-such-option").returncode == 2
+
+
+def command_lines() -> list[list[str]]:
+    from typer.main import get_command_name
+
+    from baozufang_cli.cli import app
+
+    names = [c.name or get_command_name(c.callback.__name__) for c in app.registered_commands if c.callback]
+    names += [g.name for g in app.registered_groups if g.name]
+    assert {"check", "status", "problem"} <= set(names)
+    lines = [[name, "--help"] for name in names]
+    lines += [["problem", "add", "--help"], ["problem"], ["status", "--bogus"], ["status", "--by", "nope"]]
+    lines += [
+        ["stauts"],
+        ["--version"],
+        ["-V"],
+        ["--version", "status"],
+        ["-V", "--bogus"],
+        ["--help"],
+        [],
+        ["status", "-h"],
+        ["check", "--data", "/no/such/dir"],
+    ]
+    return lines
+
+
+@pytest.mark.parametrize("args", command_lines(), ids=" ".join)
+def test_running_one_command_behaves_as_the_full_app(args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from baozufang_cli.cli import app, app_for
+
+    lean = CliRunner().invoke(app_for(args), args, prog_name="bzf")
+    full = CliRunner().invoke(app, args, prog_name="bzf")
+    assert (lean.exit_code, lean.stdout, lean.stderr) == (full.exit_code, full.stdout, full.stderr)
+    if args and args[0] in ("status", "problem"):
+        assert app_for(args) is not app
