@@ -375,3 +375,47 @@ def test_dates_and_numbers_typed_many_ways() -> None:
         "name": "甲", "units": 1200, "floor_area_m2": 3471.6, "plan_year": 2024, "updated": date(2024, 4, 1),
         "certificate_date": date(2024, 3, 5), "tags": ["人才租赁住房", "青年"], "contact": "85551234",
     }  # fmt: skip
+
+
+def test_the_quick_check_on_the_model_agrees_with_the_file_edit(exported: tuple[Path, Path]) -> None:
+    """``differs`` (on the loaded model, no file opened) says a row changes a project exactly when
+    editing the project's file would change something — for every row unchanged, and for each
+    column of each row changed to another valid value."""
+    from baozufang_cli.edit import Document
+    from baozufang_cli.import_columns import ColumnMap
+    from baozufang_cli.import_rows import parse_row
+    from baozufang_cli.import_values import apply_row, differs
+    from baozufang_cli.importer import read_sheet
+    from baozufang_cli.loader import load_ledger
+    from baozufang_cli.project_edits import EditError
+
+    root, path = exported
+    ledger = load_ledger(root, use_cache=False)
+    by_id = {p.id: p for p in ledger.projects}
+    sheet = read_sheet(path, ColumnMap())
+    other = {
+        "name": "改名", "district": "南明区", "address": "新地址", "tags": ["青年"],
+        "units": 999, "unit_kind": "间", "small_units": 1, "floor_area_m2": 1.5, "plan_year": 2030,
+        "progress": "新进度", "responsible_unit": "新单位", "contact": "123", "updated": date(2030, 1, 1),
+        "note": "新备注", "start_planned": date(2030, 1, 1), "delivered_actual": date(2024, 6, 1),
+        "certificate_no": "新编号", "total_investment_wan": 1, "rent_yuan_m2": 1, "leased_units": 1,
+        "funding_sources": "中央补助资金：计划 1，到位 1", "problem_list": "P9 新问题〔建设手续，某局，提出 2024-01-01〕",
+    }  # fmt: skip
+    checked = 0
+    for number, cells in sheet.rows:
+        project = by_id[str(cells["id"])]
+        variants = [dict(cells)] + [{**cells, key: value} for key, value in other.items()]
+        for variant in variants:
+            parsed = parse_row(number, variant, ledger.registry)
+            assert not parsed.reasons, parsed.reasons
+            document = Document.read(root / ledger.path(project), ledger.path(project))
+            try:
+                edits = bool(apply_row(document.data, ledger.registry, parsed))
+            except EditError:  # e.g. funding sources for a project without funding: refused, not "same"
+                edits = True
+            assert differs(project, parsed) == edits, (
+                project.id,
+                {k: v for k, v in variant.items() if cells.get(k) != v},
+            )
+            checked += 1
+    assert checked == 4 * (1 + len(other))

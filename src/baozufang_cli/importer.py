@@ -28,28 +28,16 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.import_columns import ColumnMap, Header, find_header
 from baozufang_cli.import_rows import FIELD_TITLES, Parsed, is_empty, parse_row, resolve_milestones
+from baozufang_cli.import_values import RowRefused, apply_row, differs, project_values
 from baozufang_cli.ledger import LookupError_
 
 if TYPE_CHECKING:
     from baozufang_cli.edit import Document
     from baozufang_cli.ledger import Registry
+    from baozufang_cli.models import Project
     from baozufang_cli.project_edits import Change
 
 TOTAL_LABELS = ("合计", "小计", "总计", "总 计", "合 计")
-PLAIN_FIELDS = (
-    "name", "district", "address", "supply_type", "tags", "owner", "operator", "units", "unit_kind",
-    "small_units", "floor_area_m2", "plan_year", "progress", "responsible_unit", "responsible_person",
-    "contact", "updated", "note",
-)  # fmt: skip
-NESTED_FIELDS = {
-    "certificate_no": "certificate.no",
-    "certificate_date": "certificate.date",
-    "total_investment_wan": "funding.total_wan",
-    "completed_investment_wan": "funding.completed_wan",
-    "rent_yuan_m2": "operations.rent_yuan_m2",
-    "market_rent_yuan_m2": "operations.market_rent_yuan_m2",
-    "leased_units": "operations.leased_units",
-}
 REQUIRED = ("name", "district", "supply_type", "units", "plan_year")
 
 
@@ -126,6 +114,7 @@ class _Index:
     by_name: dict[tuple[str, str], list[str]]  # (name, district) → ids
     pairs: list[tuple[str, str]]  # (id, district) for id prefixes
     ids: set[str]
+    projects: dict[str, Project]  # file stem (case-folded) → the loaded project (files that parse)
 
 
 def _index(root: Path) -> _Index:
@@ -133,9 +122,11 @@ def _index(root: Path) -> _Index:
 
     files, _ = discover(root)
     try:
-        projects = load_ledger(root).projects
+        ledger = load_ledger(root)
+        projects = ledger.projects
+        by_stem = {Path(ledger.path(p)).stem.casefold(): p for p in projects}
     except LedgerUnusable:
-        projects = []
+        projects, by_stem = [], {}
     by_name: dict[tuple[str, str], list[str]] = {}
     for project in projects:
         by_name.setdefault((project.name.strip(), project.district), []).append(project.id)
@@ -145,6 +136,7 @@ def _index(root: Path) -> _Index:
         by_name,
         [(p.id, p.district) for p in projects],
         {path.stem for path, _ in files} | {p.id for p in projects},
+        by_stem,
     )
 
 
@@ -207,17 +199,11 @@ def plan_import(root: Path, registry: Registry, sheet: SheetData, mapping: Colum
                 index.ids.add(action.project_id)
                 index.pairs.append((action.project_id, str(parsed.fields["district"])))
                 claimed.setdefault(action.project_id.casefold(), number)
-        except _RowRefused as refused:
+        except RowRefused as refused:
             plan.errors += [(number, r) for r in refused.reasons]
             continue
         plan.actions.append(action)
     return plan
-
-
-class _RowRefused(Exception):
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("；".join(reasons))
-        self.reasons = reasons
 
 
 def _filled(cells: dict[str, Any]) -> dict[str, Any]:
@@ -250,29 +236,44 @@ def _plan_update(root: Path, registry: Registry, index: _Index, parsed: Parsed, 
     from baozufang_cli.project_edits import EditError
 
     path, rel = index.files[project_id.casefold()]
+    loaded = index.projects.get(project_id.casefold())
+    if loaded is not None:
+        _resolve_milestones(parsed, registry, parsed.fields.get("supply_type") or loaded.supply_type, rel)
+        if not differs(loaded, parsed):
+            return Action(parsed.row, "same", rel, path, project_id, loaded.name)
     try:
         document = Document.read(path, rel)
     except EditRefused as refused:
-        raise _RowRefused([_refusal(refused)]) from None
-    supply_type = parsed.fields.get("supply_type") or document.data.get("supply_type")
-    try:
-        resolve_milestones(parsed, registry, registry.supply_type(str(supply_type)))
-    except LookupError_ as error:
-        raise _RowRefused([f"{rel} 的筹集方式无法识别：{error.message}"]) from None
-    if parsed.reasons:
-        raise _RowRefused(parsed.reasons)
+        raise RowRefused([_refusal(refused)]) from None
+    _resolve_milestones(
+        parsed, registry, parsed.fields.get("supply_type") or document.data.get("supply_type"), rel
+    )
     try:
         changes = apply_row(document.data, registry, parsed)
     except EditError as error:
-        raise _RowRefused([error.message + (f"，{error.hint}" if error.hint else "")]) from None
+        raise RowRefused([error.message + (f"，{error.hint}" if error.hint else "")]) from None
     name = str(document.data.get("name") or project_id)
     if not changes:
         return Action(parsed.row, "same", rel, path, project_id, name)
     try:
         document.prepare(registry)
     except EditRefused as refused:
-        raise _RowRefused([_refusal(refused)]) from None
+        raise RowRefused([_refusal(refused)]) from None
     return Action(parsed.row, "update", rel, path, project_id, name, document=document, changes=changes)
+
+
+def _resolve_milestones(parsed: Parsed, registry: Registry, supply_type: Any, rel: str) -> None:
+    """Name the row's milestones by the project's supply type (once), or refuse the row."""
+    if not parsed.milestones and any(key in parsed.fields for key in ("schedule", *_DATE_COLUMNS)):
+        try:
+            resolve_milestones(parsed, registry, registry.supply_type(str(supply_type)))
+        except LookupError_ as error:
+            raise RowRefused([f"{rel} 的筹集方式无法识别：{error.message}"]) from None
+    if parsed.reasons:
+        raise RowRefused(parsed.reasons)
+
+
+_DATE_COLUMNS = ("start_planned", "start_actual", "delivered_planned", "delivered_actual")
 
 
 def _refusal(refused: Any) -> str:
@@ -300,17 +301,17 @@ def _plan_new(
             fields["plan_year"] = year
     missing = [FIELD_TITLES[key] for key in REQUIRED if key not in fields]
     if missing:
-        raise _RowRefused([f"新项目缺少「{'」「'.join(missing)}」", *parsed.reasons])
+        raise RowRefused([f"新项目缺少「{'」「'.join(missing)}」", *parsed.reasons])
     if parsed.reasons:
-        raise _RowRefused(parsed.reasons)
+        raise RowRefused(parsed.reasons)
     district = registry.districts[str(fields["district"])]
     key = (str(fields["name"]), district.name)
     if project_id is None:
         if key in new_names:
-            raise _RowRefused([f"与第 {new_names[key]} 行是同名同区县的项目，请在表中填写项目编号以区分"])
+            raise RowRefused([f"与第 {new_names[key]} 行是同名同区县的项目，请在表中填写项目编号以区分"])
         prefix = id_prefix(district, index.pairs)
         if prefix is None:
-            raise _RowRefused(
+            raise RowRefused(
                 [f"{district.name}没有行政区划代码或英文别名，无法生成项目编号，请在表中填写项目编号"]
             )
         project_id = next_project_id(prefix, int(fields["plan_year"]), index.ids)
@@ -319,7 +320,7 @@ def _plan_new(
     target = root / rel_path
     projects = (root / "projects").resolve()
     if not target.resolve().is_relative_to(projects) or target.exists() or target.is_symlink():
-        raise _RowRefused([f"无法新建 {rel_path.as_posix()}：文件已存在或不在台账的 projects/ 中"])
+        raise RowRefused([f"无法新建 {rel_path.as_posix()}：文件已存在或不在台账的 projects/ 中"])
     header = [
         f"yaml-language-server: $schema={schema_pointer(root, rel_path)}",
         f"由 bzf import 从 {source}第 {parsed.row} 行导入",
@@ -329,7 +330,7 @@ def _plan_new(
     result = validate_text(text, rel, registry)
     errors = [d for d in result.diagnostics if d.is_error]
     if errors:
-        raise _RowRefused([d.message + (f"（{d.hint}）" if d.hint else "") for d in errors])
+        raise RowRefused([d.message + (f"（{d.hint}）" if d.hint else "") for d in errors])
     return Action(parsed.row, "new", rel, target, project_id, str(fields["name"]), text=text)
 
 
@@ -345,191 +346,6 @@ def _plan_year(parsed: Parsed, registry: Registry) -> int | None:
         if isinstance(day, date):
             return day.year
     return None
-
-
-def project_values(parsed: Parsed, registry: Registry, project_id: str) -> dict[str, Any]:
-    """A new project file's content (plain data for ``formatting.project_text``)."""
-    fields = parsed.fields
-    values: dict[str, Any] = {"id": project_id}
-    values.update({key: fields[key] for key in PLAIN_FIELDS if key in fields})
-    if "certificate_no" in fields:
-        values["certificate"] = {"no": fields["certificate_no"], "date": fields.get("certificate_date")}
-    elif "certificate_date" in fields:
-        raise _RowRefused(["有「认定日期」但没有「认定书编号」"])
-    order = registry.milestone_order(str(fields["supply_type"]))
-    if parsed.milestones:
-        values["milestones"] = [
-            {"name": name, "planned": dates.get("planned"), "actual": dates.get("actual")}
-            for name, dates in sorted(parsed.milestones.items(), key=lambda item: order[item[0]])
-        ]
-    if parsed.problems:
-        values["problems"] = [
-            {
-                "id": p.id,
-                "text": p.text,
-                "category": p.category,
-                "department": p.department,
-                "raised": p.raised,
-            }
-            | ({"due": p.due} if p.due is not None else {})
-            for p in parsed.problems
-        ]
-    funding_keys = ("total_investment_wan", "completed_investment_wan")
-    if any(key in fields for key in funding_keys) or parsed.sources:
-        if "total_investment_wan" not in fields:
-            raise _RowRefused(["有资金信息但没有「总投资」"])
-        funding: dict[str, Any] = {"total_wan": fields["total_investment_wan"]}
-        if "completed_investment_wan" in fields:
-            funding["completed_wan"] = fields["completed_investment_wan"]
-        if parsed.sources:
-            funding["sources"] = [
-                {"kind": s.kind, "planned_wan": s.planned_wan, "received_wan": s.received_wan}
-                | ({"note": s.note} if s.note else {})
-                for s in parsed.sources
-            ]
-        values["funding"] = funding
-    operations = {
-        key: fields[key] for key in ("rent_yuan_m2", "market_rent_yuan_m2", "leased_units") if key in fields
-    }
-    if operations:
-        values["operations"] = operations
-    return values
-
-
-# ------------------------------------------------------------------ updating a document
-
-
-def apply_row(data: Any, registry: Registry, parsed: Parsed) -> list[Change]:
-    """Set the row's values on a project document; only values that differ are changed."""
-    from baozufang_cli.project_items import set_milestone
-
-    fields = parsed.fields
-    changes: list[Change] = []
-    for key in PLAIN_FIELDS:
-        if key in fields:
-            changes += _set(data, registry, key, fields[key])
-    if "certificate_date" in fields and "certificate_no" not in fields and not _get(data, "certificate.no"):
-        from baozufang_cli.project_edits import EditError
-
-        raise EditError("有「认定日期」但没有「认定书编号」")
-    for key, path in NESTED_FIELDS.items():
-        if key in fields:
-            changes += _set(data, registry, path, fields[key])
-    for name, dates in parsed.milestones.items():
-        changes += set_milestone(
-            data, registry, name, planned=dates.get("planned"), actual=dates.get("actual")
-        )
-    for source in parsed.sources or []:
-        changes += _set_source(data, registry, source)
-    for problem in parsed.problems or []:
-        changes += _set_problem(data, registry, problem)
-    return changes
-
-
-def _get(data: Any, path: str) -> Any:
-    node = data
-    for step in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(step)
-    return node
-
-
-def same_value(current: Any, value: Any) -> bool:
-    """Equal in meaning: 1200 and 1200.0 are one number, a quoted date is a date."""
-    if isinstance(current, bool) or isinstance(value, bool):
-        return current is value
-    if isinstance(current, int | float) and isinstance(value, int | float):
-        return float(current) == float(value)
-    if isinstance(value, date) and isinstance(current, str):
-        return current.strip() == value.isoformat()
-    if isinstance(current, list) and isinstance(value, list):
-        return [str(v) for v in current] == [str(v) for v in value]
-    if isinstance(current, str) and isinstance(value, str):
-        return current.strip() == value
-    return bool(current == value)
-
-
-def _set(data: Any, registry: Registry, path: str, value: Any) -> list[Change]:
-    from baozufang_cli.project_edits import set_value
-
-    current = _get(data, path)
-    if path in ("district", "supply_type") and isinstance(current, str):
-        lookup = registry.district if path == "district" else registry.supply_type
-        with contextlib.suppress(LookupError_):
-            current = lookup(current)
-    if current is None and "." not in path:
-        current = _default(path)  # an absent key means the model's default (unit_kind: 套)
-    if current is not None and same_value(current, value):
-        return []
-    return set_value(data, registry, path, value)
-
-
-def _default(key: str) -> Any:
-    from pydantic_core import PydanticUndefined
-
-    from baozufang_cli.models import Project
-
-    info = Project.model_fields.get(key)
-    if info is None or info.default is PydanticUndefined:
-        return None
-    return info.default
-
-
-def _set_source(data: Any, registry: Registry, source: Any) -> list[Change]:
-    from baozufang_cli.models import Funding
-    from baozufang_cli.project_edits import Change, flow_like_siblings, list_at, new_map
-
-    sources = _get(data, "funding.sources")
-    if isinstance(sources, list) and any(
-        isinstance(s, dict) and s.get("kind") == source.kind for s in sources
-    ):
-        base = f"funding.sources.{source.kind}"
-        changes = _set(data, registry, f"{base}.planned_wan", source.planned_wan)
-        changes += _set(data, registry, f"{base}.received_wan", source.received_wan)
-        if source.note:
-            changes += _set(data, registry, f"{base}.note", source.note)
-        return changes
-    funding = data.get("funding")
-    if not isinstance(funding, dict):
-        from baozufang_cli.project_edits import EditError
-
-        raise EditError("有资金来源但项目没有资金信息（总投资）", "在表中填写「总投资」")
-    items = list_at(funding, Funding, "sources")
-    item = new_map(flow=flow_like_siblings(items))
-    item["kind"] = source.kind
-    item["planned_wan"] = source.planned_wan
-    item["received_wan"] = source.received_wan
-    if source.note:
-        item["note"] = source.note
-    items.append(item)
-    return [
-        Change(f"新增资金来源 {source.kind}", None, f"计划 {source.planned_wan}，到位 {source.received_wan}")
-    ]
-
-
-def _set_problem(data: Any, registry: Registry, problem: Any) -> list[Change]:
-    from baozufang_cli.project_items import add_problem
-
-    items = data.get("problems")
-    if isinstance(items, list) and any(isinstance(p, dict) and str(p.get("id")) == problem.id for p in items):
-        changes = []
-        for key in ("text", "category", "department", "raised", "due"):
-            value = getattr(problem, key)
-            if value is not None:
-                changes += _set(data, registry, f"problems.{problem.id}.{key}", value)
-        return changes
-    _, changes = add_problem(
-        data,
-        registry,
-        text=problem.text,
-        category=problem.category,
-        department=problem.department,
-        raised=problem.raised,
-        due=problem.due,
-        problem_id=problem.id,
-    )
-    return changes
 
 
 # ------------------------------------------------------------------ writing: all or nothing
