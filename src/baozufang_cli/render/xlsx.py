@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,19 +38,21 @@ from baozufang_cli.render.xlsx_cells import (
     TITLE,
     TOTAL,
     Styles,
+    condition,
     display_width,
     formula_cell,
     make_cells,
-    plain,
+    runs,
+    sum_formula,
+    widest,
 )
-from baozufang_cli.report import Chart, Column, Highlight, Report, Sheet, Table
+from baozufang_cli.report import Chart, Column, Report, Sheet, Table
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
 
 MIN_WIDTH, MAX_WIDTH, WRAP_WIDTH = 6, 60, 40  # display cells; text wider than WRAP_WIDTH wraps
 HEADER_WRAP = 14  # a long header wraps onto two lines rather than widening a column of short numbers
-MAX_FORMULA = 8000  # Excel allows 8,192 characters
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -240,7 +241,7 @@ class _SheetWriter:
             if table.total is not None:
                 values.append(table.total.get(column.key))
             header = display_width(column.header if column.group else column.full_header)
-            width = max(_widest(column, values), min(header, HEADER_WRAP)) + 2
+            width = max(widest(column, values), min(header, HEADER_WRAP)) + 2
             multiline = any(isinstance(v, str) and "\n" in v for v in values)
             if column.kind == "text" and (width > WRAP_WIDTH or multiline):
                 width = min(width, WRAP_WIDTH)
@@ -314,9 +315,9 @@ class _SheetWriter:
             letter = layout.letters.get(highlight.column)
             if letter is not None and highlight.flag in FLAG_COLOURS:
                 cell = f"${letter}{layout.data_rows[0]}"
-                by_flag.setdefault(highlight.flag, []).append(_condition(highlight, cell))
+                by_flag.setdefault(highlight.flag, []).append(condition(highlight, cell))
         last = get_column_letter(len(table.columns))
-        ranges = " ".join(f"A{a}:{last}{b}" for a, b in _runs(layout.data_rows))
+        ranges = " ".join(f"A{a}:{last}{b}" for a, b in runs(layout.data_rows))
         for flag in FLAG_ORDER:
             conditions = by_flag.get(flag)
             if not conditions:
@@ -405,7 +406,7 @@ class _SheetWriter:
             if values.get(column.key) is None:
                 continue  # nothing to show: the report says the figure does not add up
             if column.sums:
-                formula = _sum_formula(layout.letters[column.key], rows)
+                formula = sum_formula(layout.letters[column.key], rows)
             elif column.ratio_of and all(key in layout.letters for key in column.ratio_of):
                 top, bottom = (f"{layout.letters[key]}{number}" for key in column.ratio_of)
                 formula = f'=IF({bottom}=0,"",{top}/{bottom})'
@@ -421,72 +422,8 @@ class _SheetWriter:
         self.sheet.append(cells)
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive row numbers as (first, last) runs: [5, 6, 7, 9] → [(5, 7), (9, 9)]."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
-def _sum_formula(letter: str, rows: list[int]) -> str | None:
-    if not rows:
-        return None
-    parts = [f"{letter}{a}" if a == b else f"{letter}{a}:{letter}{b}" for a, b in _runs(rows)]
-    text = f"=SUM({','.join(parts)})"
-    return text if len(text) <= MAX_FORMULA else None
-
-
-def _condition(highlight: Highlight, cell: str) -> str:
-    if highlight.contains is not None:
-        return f'ISNUMBER(SEARCH("{_quote(highlight.contains)}",{cell}))'
-    if highlight.above is not None:
-        return f"AND(ISNUMBER({cell}),{cell}>{highlight.above:g})"
-    value = plain(highlight.equals)
-    if isinstance(value, int | float):
-        return f"{cell}={value}"
-    return f'{cell}="{_quote(str(value))}"'
-
-
-def _quote(text: str) -> str:
-    return text.replace('"', '""')
-
-
 def _painted_flags(table: Table) -> set[str]:
     """Flags drawn as static colours: those no highlight of this table expresses as a formula."""
     keys = {column.key for column in table.columns}
     formula_flags = {h.flag for h in table.highlights if h.column in keys}
     return {"muted", *(flag for flag in FLAG_COLOURS if flag not in formula_flags)}
-
-
-def _widest(column: Column, values: list[Any]) -> int:
-    """The display width of the widest value of a column as Excel shows it (numbers formatted)."""
-    kind = column.kind
-    if kind == "date":
-        return 10 if any(isinstance(v, date) for v in values) else 2
-    if kind == "pct":
-        return 7
-    if kind == "year":
-        return 4
-    numbers: list[float] = []
-    texts: set[str] = set()  # repeated values (district names, units) are measured once
-    for value in values:
-        kind_of = type(value)
-        if kind_of is str:
-            texts.add(value)
-        elif kind_of is int or kind_of is float:
-            numbers.append(value)
-        elif value is not None:
-            texts.add(str(plain(value)))
-    widest = 0
-    if numbers:
-        largest = max(abs(min(numbers)), abs(max(numbers)))
-        pattern = "{:,.0f}" if kind == "int" else "{:,.2f}"
-        widest = len(pattern.format(largest)) + (1 if min(numbers) < 0 else 0)
-    for text in texts:
-        lines = text.split("\n") if "\n" in text else (text,)
-        widest = max(widest, *(display_width(line) for line in lines))
-    return widest

@@ -1,4 +1,4 @@
-"""Styles and cells of bzf's Excel workbooks (``render/xlsx.py`` lays them out).
+"""Styles, cells, total formulas and column widths of bzf's Excel workbooks (``render/xlsx.py`` lays them out).
 
 Speed matters here: a 10,000-project export writes about a million cells. Styles are a few
 named styles plus variants (number format, wrapping, flag colours), each resolved once on a
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from baozufang_cli.report import Column, Highlight
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
@@ -47,6 +49,7 @@ FLAG_COLOURS = {
 }
 FLAG_ORDER = tuple(FLAG_COLOURS)  # the first flag of a row decides its colour
 MUTED_COLOUR = "808080"
+MAX_FORMULA = 8000  # Excel allows 8,192 characters
 
 TITLE, SUBTITLE, CAPTION, HEADER, BODY, TOTAL, NOTE = (
     "bzf标题", "bzf副标题", "bzf表名", "bzf表头", "bzf正文", "bzf合计", "bzf说明",
@@ -191,3 +194,70 @@ def display_width(text: str) -> int:
     """Cells a text takes on screen: CJK and other wide characters count 2 (UTF-8 needs 3 bytes
     for them and 1 for ASCII, so the mean of both lengths is exact for the two cases that matter)."""
     return (len(text.encode("utf-8")) + len(text)) // 2
+
+
+# ------------------------------------------------------------------ formulas and widths
+
+
+def runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) runs: [5, 6, 7, 9] → [(5, 7), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def sum_formula(letter: str, rows: list[int]) -> str | None:
+    if not rows:
+        return None
+    parts = [f"{letter}{a}" if a == b else f"{letter}{a}:{letter}{b}" for a, b in runs(rows)]
+    text = f"=SUM({','.join(parts)})"
+    return text if len(text) <= MAX_FORMULA else None
+
+
+def condition(highlight: Highlight, cell: str) -> str:
+    if highlight.contains is not None:
+        return f'ISNUMBER(SEARCH("{quote_text(highlight.contains)}",{cell}))'
+    if highlight.above is not None:
+        return f"AND(ISNUMBER({cell}),{cell}>{highlight.above:g})"
+    value = plain(highlight.equals)
+    if isinstance(value, int | float):
+        return f"{cell}={value}"
+    return f'{cell}="{quote_text(str(value))}"'
+
+
+def quote_text(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def widest(column: Column, values: list[Any]) -> int:
+    """The display width of the widest value of a column as Excel shows it (numbers formatted)."""
+    kind = column.kind
+    if kind == "date":
+        return 10 if any(isinstance(v, date) for v in values) else 2
+    if kind == "pct":
+        return 7
+    if kind == "year":
+        return 4
+    numbers: list[float] = []
+    texts: set[str] = set()  # repeated values (district names, units) are measured once
+    for value in values:
+        kind_of = type(value)
+        if kind_of is str:
+            texts.add(value)
+        elif kind_of is int or kind_of is float:
+            numbers.append(value)
+        elif value is not None:
+            texts.add(str(plain(value)))
+    widest = 0
+    if numbers:
+        largest = max(abs(min(numbers)), abs(max(numbers)))
+        pattern = "{:,.0f}" if kind == "int" else "{:,.2f}"
+        widest = len(pattern.format(largest)) + (1 if min(numbers) < 0 else 0)
+    for text in texts:
+        lines = text.split("\n") if "\n" in text else (text,)
+        widest = max(widest, *(display_width(line) for line in lines))
+    return widest
