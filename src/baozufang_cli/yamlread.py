@@ -336,10 +336,10 @@ def _depth_guard(text: str) -> None:
 
 def load(text: str) -> Any:
     """Parse one YAML document. Returns ``None`` for an empty document; raises ``YamlProblem``."""
-    _check_aliases(text)
     _depth_guard(text)
     parser = _FastParser(text)
     try:
+        _check_aliases(text)  # inside: its scan meets the same syntax errors as the parse
         node = parser.get_single_node()
         return None if node is None else _build(node)
     except YamlProblem:
