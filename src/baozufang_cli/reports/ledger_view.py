@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from baozufang_cli.ledger_cells import problems_text, schedule_text, sources_text
 from baozufang_cli.progress import DELIVERED, NOT_STARTED, STARTED, project_progress
 from baozufang_cli.report import Column, Highlight, Report, Table
+from baozufang_cli.reports.ledger_columns import COLUMN_KEYS, DEFAULT_KEYS
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger import Ledger
@@ -71,12 +72,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("updated", "更新日期", "date"),
     Column("note", "备注"),
 )
-COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
-DEFAULT_KEYS: tuple[str, ...] = (
-    "id", "name", "district", "supply_type_label", "units", "plan_year",
-    "start_planned", "start_actual", "delivered_planned", "delivered_actual",
-    "stage", "next_milestone", "next_planned", "status", "overdue", "open_problems", "responsible_unit",
-)  # fmt: skip
+if tuple(c.key for c in COLUMNS) != COLUMN_KEYS:  # the light list the CLI's --help reads must match
+    raise RuntimeError("ledger_columns.COLUMN_KEYS is out of step with ledger_view.COLUMNS")
 
 
 # in the default view, the terminal leaves these out first when the table does not fit
