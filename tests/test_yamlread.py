@@ -38,6 +38,7 @@ def test_yaml_1_2_meaning() -> None:
         ('a: "x\nb: 1\n', "yaml-syntax", 1),
         ("a: [1, 2\nb: 3\n", "yaml-syntax", 1),
         ("a: " + "[" * 100 + "]" * 100 + "\n", "yaml-too-deep", 1),
+        ("a: 1\nb: [&7*A]\n", "yaml-syntax", 2),  # a broken anchor: located, not an internal error
     ],
 )
 def test_problems_are_located(text: str, code: str, line: int) -> None:

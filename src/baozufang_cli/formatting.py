@@ -132,19 +132,24 @@ def project_text(values: dict[str, Any], header: list[str] | None = None) -> str
 FLOW_FIELDS = {"certificate"}  # short records written on one line, like the README's example
 
 
-def _to_round_trip(value: Any, top: bool = False, flow: bool = False) -> Any:
+def _to_round_trip(value: Any, top: bool = False, flow: bool = False, in_flow: bool = False) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    from baozufang_cli.roundtrip import flow_safe
+
     if isinstance(value, dict):
+        inline = flow and not any(isinstance(item, dict | list) for item in value.values())
         mapping = CommentedMap(
-            (key, _to_round_trip(item, flow=top and key in FLOW_FIELDS)) for key, item in value.items()
+            (key, _to_round_trip(item, flow=top and key in FLOW_FIELDS, in_flow=inline))
+            for key, item in value.items()
         )
-        if flow and not any(isinstance(item, dict | list) for item in value.values()):
+        if inline:
             mapping.fa.set_flow_style()
         return mapping
     if isinstance(value, list):
-        items = CommentedSeq(_to_round_trip(item, flow=True) for item in value)
-        if all(not isinstance(item, dict | list) for item in value):
+        inline = all(not isinstance(item, dict | list) for item in value)
+        items = CommentedSeq(_to_round_trip(item, flow=True, in_flow=inline) for item in value)
+        if inline:
             items.fa.set_flow_style()
         return items
-    return value
+    return flow_safe(value) if in_flow else value

@@ -181,13 +181,17 @@ def set_key(mapping: Any, model: type[BaseModel], key: str, value: Any) -> None:
     from ruamel.yaml.comments import CommentedSeq
     from ruamel.yaml.scalarstring import ScalarString
 
+    from baozufang_cli.roundtrip import flow_safe
+
     old = mapping.get(key)
     if isinstance(value, list) and not isinstance(value, CommentedSeq):
         items = new_seq()
-        items.extend(value)
+        items.extend(flow_safe(item) for item in value)
         if not isinstance(old, CommentedSeq) or old.fa.flow_style():
             items.fa.set_flow_style()  # a list of words reads best on one line: [人才租赁住房, 青年]
         value = items
+    elif getattr(getattr(mapping, "fa", None), "flow_style", lambda: False)():
+        value = flow_safe(value)  # `{text: :a}` would not read back
     if key in mapping:
         if isinstance(old, ScalarString) and isinstance(value, str):
             value = type(old)(value)  # a quoted value stays quoted the same way

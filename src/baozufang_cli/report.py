@@ -7,7 +7,7 @@ adding a format is one function, adding a report never touches a renderer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -30,10 +30,29 @@ class Column:
     # terminal only: when a table is wider than the terminal, optional columns are left out,
     # the highest number first (0 = always shown); CSV, JSON and Markdown keep every column
     optional: int = 0
+    # spreadsheets: the 合计/小计 cell is a formula, so a number corrected in the meeting flows
+    # through — ``sums``: =SUM of the rows above; ``ratio_of`` (numerator key, denominator key):
+    # the ratio of those two cells of the same total row. Other cells hold the computed value.
+    sums: bool = False
+    ratio_of: tuple[str, str] | None = None
 
     @property
     def full_header(self) -> str:
         return self.group + self.header
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Spreadsheets: the cell that decides a row flag, so the highlight is a conditional format
+    that follows edits. A row gets ``flag`` when the cell in ``column`` equals ``equals`` (a bool
+    means 是/否), is greater than ``above``, or contains ``contains``; several highlights of
+    one flag are alternatives. Flags without a highlight are painted on the rows as computed."""
+
+    flag: str
+    column: str
+    equals: Any = None
+    above: float | None = None
+    contains: str | None = None
 
 
 @dataclass
@@ -43,12 +62,14 @@ class Table:
     rows: list[dict[str, Any]]
     total: dict[str, Any] | None = None  # the 合计 row, rendered last
     # row index → flags such as "overdue", "shortfall", "upcoming", "late", "subtotal", "muted";
-    # renderers map flags to styles (a row with "subtotal" is a 小计 inside the body)
+    # renderers map flags to styles (a row with "subtotal" is a 小计 of the rows since the previous
+    # one; a "muted" row is shown for context and is not part of any 小计 or 合计)
     flags: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # summary lines printed under the table
     # the heading of a multi-part report this table belongs to (一、本期进展): the terminal and
     # Markdown print it once above its tables, a workbook may give each section a sheet
     section: str = ""
+    highlights: tuple[Highlight, ...] = ()
 
     def for_screen(self) -> Table:
         """The columns a terminal or Markdown table shows."""
@@ -57,9 +78,7 @@ class Table:
     def select(self, keys: list[str]) -> Table:
         """The same table with only ``keys`` as columns, in that order."""
         by_key = {c.key: c for c in self.columns}
-        return Table(
-            self.title, [by_key[k] for k in keys], self.rows, self.total, self.flags, self.notes, self.section
-        )
+        return replace(self, columns=[by_key[k] for k in keys])
 
 
 @dataclass
@@ -90,6 +109,30 @@ class Report:
                 groups.append((table.section, []))
             groups[-1][1].append(table)
         return groups
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart drawn from a table's cells (spreadsheets): one bar per row, one series per column."""
+
+    title: str
+    category: str  # the column key naming each bar group (e.g. district)
+    series: tuple[tuple[str, str], ...]  # (column key, series name)
+    axis_title: str = ""
+    table: int = -1  # which table of the sheet
+
+
+@dataclass
+class Sheet:
+    """One worksheet of a workbook: tables of a report stacked top to bottom."""
+
+    name: str  # the sheet tab (≤ 31 characters)
+    report: Report  # title lines (统计截至, 台账, filters) come from it
+    tables: list[Table]
+    title: str = ""  # the heading after the city name; default the report's title
+    main: int = 0  # the table whose header is frozen, filtered and repeated on printed pages
+    freeze_columns: int = 0  # columns kept in view when scrolling right (e.g. 序号, 编号, 名称)
+    chart: Chart | None = None
 
 
 def ratio(part: float, whole: float) -> float | None:

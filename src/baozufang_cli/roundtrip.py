@@ -218,3 +218,25 @@ def splice(original: list[str], base: list[str], edited: list[str]) -> list[str]
         position = i2
     out += original[cuts[position] :]
     return out
+
+
+# ------------------------------------------------------------------ strings inside flow collections
+
+
+def flow_safe(value: Any) -> Any:
+    """A string ruamel would write plain where the read path cannot read it back.
+
+    Inside a flow collection (``[a, b]``, ``{name: …}``) ruamel writes ``:a`` or ``? x`` plain,
+    which libyaml refuses or reads as a mapping key. Such a string (any string that does not
+    read back as itself there) is double-quoted; anything else is returned unchanged.
+    """
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+
+    if not isinstance(value, str) or isinstance(value, ScalarString):
+        return value
+    try:
+        if yamlread.load(f"[{value}]") == [value] and value == value.strip():
+            return value
+    except yamlread.YamlProblem:
+        pass
+    return DoubleQuotedScalarString(value)

@@ -162,12 +162,17 @@ def warn_excluded(ledger: Ledger, report: Report) -> bool:
     return True
 
 
-def emit(report: Report, fmt: Format, output: Path | None) -> None:
-    """Render ``report`` in ``fmt`` to ``output`` (or the terminal)."""
+def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> None:
+    """Render ``report`` in ``fmt`` to ``output`` (or the terminal); ``city`` heads Excel sheets."""
     from baozufang_cli.render import data as data_render
 
     if fmt is Format.xlsx:
-        raise fail("此命令暂不支持 xlsx 输出")
+        if output is None:
+            raise fail("xlsx 格式须用 -o 指定输出文件，例如 -o 报表.xlsx")
+        from baozufang_cli.render.xlsx import write_report
+
+        write_xlsx(lambda path: write_report(report, path, city), output)
+        return
     if fmt is Format.table:
         from baozufang_cli.render.table import render_table
 
@@ -192,10 +197,29 @@ def emit(report: Report, fmt: Format, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
 
 
+def write_xlsx(write: Callable[[Path], None], output: Path) -> None:
+    """Run an Excel writer; a file that cannot be written is one clear line (exit 2), not a traceback."""
+    import gc
+
+    if output.is_dir():
+        raise fail(f"{output} 是文件夹，请指定 .xlsx 文件名")
+    # a workbook is ~a million small objects: the collector, not openpyxl, would dominate
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        write(output)
+    except OSError as error:
+        raise fail(f"无法写入 {output}：{error.strerror or error}") from None
+    finally:
+        if was_enabled:
+            gc.enable()
+    typer.echo(f"已写入 {output}", err=True)
+
+
 def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> None:
     """Emit a report over the valid projects and exit 1 when files with errors were left out."""
     partial = warn_excluded(ledger, report)
-    emit(report, fmt, output)
+    emit(report, fmt, output, ledger.targets.city)
     if partial:
         raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
 

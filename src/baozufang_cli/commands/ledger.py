@@ -17,7 +17,7 @@ from baozufang_cli.options import (
     TypeOpt,
     YearOpt,
 )
-from baozufang_cli.reports.ledger_view import COLUMN_KEYS, DEFAULT_KEYS
+from baozufang_cli.reports.ledger_columns import COLUMN_KEYS, DEFAULT_KEYS
 from baozufang_cli.runtime import as_of_date, fail, finish, guard, open_ledger, resolve_filters
 
 ORDER = 55

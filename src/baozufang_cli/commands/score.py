@@ -68,6 +68,6 @@ def register(app: typer.Typer) -> None:
             files = len({d.path for d in broken})
             report.subtitle.append(f"注意：{files} 个自评文件有错误，按未自评计（运行 bzf check 查看）")
             print_diagnostics(broken, MAX_SHOWN_ERRORS)
-        emit(report, fmt, output)
+        emit(report, fmt, output, ledger.targets.city)
         if partial or broken:
             raise typer.Exit(int(ExitCode.LEDGER_ERRORS))

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from baozufang_cli.ledger import Ledger
 from baozufang_cli.models import Funding, Project
-from baozufang_cli.report import Column, Report, Table, ratio
+from baozufang_cli.report import Column, Highlight, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
 
 By = Literal["district", "year", "type", "source"]
@@ -139,23 +139,24 @@ def funding_report(
     )
 
 
+RECEIVED_PCT = Column("received_pct", "到位率", "pct", ratio_of=("received_wan", "planned_wan"))
 AMOUNT_COLUMNS = [
-    Column("total_wan", "总投资", "money"),
-    Column("completed_wan", "累计完成投资", "money"),
+    Column("total_wan", "总投资", "money", sums=True),
+    Column("completed_wan", "累计完成投资", "money", sums=True),
     # on screen 计划资金 (= 总投资 − 资金缺口) gives way so long district names fit 120 columns
-    Column("planned_wan", "计划资金", "money", screen=False),
-    Column("funding_gap_wan", "资金缺口", "money"),
-    Column("received_wan", "到位资金", "money"),
-    Column("received_pct", "到位率", "pct"),
-    Column("arrival_gap_wan", "未到位资金", "money"),
+    Column("planned_wan", "计划资金", "money", screen=False, sums=True),
+    Column("funding_gap_wan", "资金缺口", "money", sums=True),
+    Column("received_wan", "到位资金", "money", sums=True),
+    RECEIVED_PCT,
+    Column("arrival_gap_wan", "未到位资金", "money", sums=True),
 ]
 SOURCE_COLUMNS = [
     Column("kind", "资金来源"),
-    Column("projects", "项目数", "int"),
-    Column("planned_wan", "计划资金", "money"),
-    Column("received_wan", "到位资金", "money"),
-    Column("received_pct", "到位率", "pct"),
-    Column("arrival_gap_wan", "未到位资金", "money"),
+    Column("projects", "项目数", "int"),  # not additive: a project may have several sources
+    Column("planned_wan", "计划资金", "money", sums=True),
+    Column("received_wan", "到位资金", "money", sums=True),
+    RECEIVED_PCT,
+    Column("arrival_gap_wan", "未到位资金", "money", sums=True),
 ]
 
 
@@ -191,7 +192,7 @@ def _summary_table(
             for k in keys
         ]
         group_column, title = Column("supply_type_label", "筹集方式"), "资金汇总（按筹集方式）"
-    columns = [group_column, Column("funded_projects", "项目数", "int"), *AMOUNT_COLUMNS]
+    columns = [group_column, Column("funded_projects", "项目数", "int", sums=True), *AMOUNT_COLUMNS]
     return Table(title, columns, rows, {group_column.key: "合计", **total}, notes=notes)
 
 
@@ -230,9 +231,9 @@ def _completed_ahead(ledger: Ledger, projects: list[Project]) -> tuple[Table, li
         Column("id", "项目编号"),
         Column("name", "项目名称"),
         Column("district", "区县", screen=False),
-        Column("completed_wan", "累计完成投资", "money"),
-        Column("received_wan", "到位资金", "money"),
-        Column("ahead_wan", "完成超到位", "money"),
+        Column("completed_wan", "累计完成投资", "money", sums=True),
+        Column("received_wan", "到位资金", "money", sums=True),
+        Column("ahead_wan", "完成超到位", "money", sums=True),
     ]
     flags = {i: {"shortfall"} for i in range(len(rows))}
     total = None
@@ -244,7 +245,8 @@ def _completed_ahead(ledger: Ledger, projects: list[Project]) -> tuple[Table, li
                 for k in ("total_wan", "completed_wan", "received_wan", "ahead_wan")
             },
         }
-    table = Table("累计完成投资超过到位资金的项目", columns, rows, total, flags)
+    highlight = (Highlight("shortfall", "ahead_wan", above=0),)
+    table = Table("累计完成投资超过到位资金的项目", columns, rows, total, flags, highlights=highlight)
     if not rows:
         table.notes.append("没有完成投资超过到位资金的项目")
     return table, rows
@@ -290,9 +292,9 @@ def _central_subsidy(ledger: Ledger, projects: list[Project]) -> tuple[Table, li
         Column("district", "区县"),
         Column("id", "项目编号"),
         Column("name", "项目名称"),
-        Column("planned_wan", "申请（计划）", "money"),
-        Column("received_wan", "已到位", "money"),
-        Column("arrival_gap_wan", "未到位", "money"),
+        Column("planned_wan", "申请（计划）", "money", sums=True),
+        Column("received_wan", "已到位", "money", sums=True),
+        Column("arrival_gap_wan", "未到位", "money", sums=True),
     ]
     if any(r["note"] for r in rows):
         columns.append(Column("note", "说明"))
@@ -300,7 +302,8 @@ def _central_subsidy(ledger: Ledger, projects: list[Project]) -> tuple[Table, li
         {"district": "合计", **{k: money(sum(r[k] for r in rows)) for k in SOURCE_AMOUNTS}} if rows else None
     )
     flags = {i: {"warning"} for i, r in enumerate(rows) if r["arrival_gap_wan"] > 0}
-    table = Table(f"{CENTRAL_SUBSIDY}申请（按区县）", columns, rows, total, flags)
+    highlight = (Highlight("warning", "arrival_gap_wan", above=0),)
+    table = Table(f"{CENTRAL_SUBSIDY}申请（按区县）", columns, rows, total, flags, highlights=highlight)
     if not rows:
         table.notes.append(f"没有{CENTRAL_SUBSIDY}")
     return table, groups

@@ -26,7 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from baozufang_cli.progress import MilestoneState, ProjectProgress, project_progress, year_end
-from baozufang_cli.report import Column, Report, Table, ratio
+from baozufang_cli.report import Column, Highlight, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
 
 if TYPE_CHECKING:
@@ -219,11 +219,17 @@ def _district_columns(with_year: bool) -> list[Column]:
     for metric in METRICS:
         group = GROUP_LABELS[metric]
         columns += [
-            Column(f"{metric}_target", "目标", "int", group=group),
-            Column(f"{metric}_actual", "完成", "int", group=group),
-            Column(f"{metric}_gap", "缺口", "int", group=group),
-            Column(f"{metric}_pct", "完成率", "pct", group=group),
-            Column(f"{metric}_projected_gap", "预计缺口", "int", group=group),
+            Column(f"{metric}_target", "目标", "int", group=group, sums=True),
+            Column(f"{metric}_actual", "完成", "int", group=group, sums=True),
+            Column(f"{metric}_gap", "缺口", "int", group=group, sums=True),
+            Column(
+                f"{metric}_pct",
+                "完成率",
+                "pct",
+                group=group,
+                ratio_of=(f"{metric}_actual", f"{metric}_target"),
+            ),
+            Column(f"{metric}_projected_gap", "预计缺口", "int", group=group, sums=True),
         ]
     return columns
 
@@ -308,11 +314,15 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
         total=total_row,
         flags=flags,
         notes=notes,
+        highlights=tuple(Highlight("shortfall", f"{metric}_projected_gap", above=0) for metric in METRICS),
     )
     tables = [district_table]
     if city_rows:
         city_flags = {i: {"shortfall"} for i, row in enumerate(city_rows) if row["shortfall"]}
-        tables.insert(0, Table("全市目标（套）", CITY_COLUMNS, city_rows, flags=city_flags))
+        city_highlight = (Highlight("shortfall", "projected_gap", above=0),)
+        tables.insert(
+            0, Table("全市目标（套）", CITY_COLUMNS, city_rows, flags=city_flags, highlights=city_highlight)
+        )
     return Report(
         title="目标缺口",
         as_of=as_of,

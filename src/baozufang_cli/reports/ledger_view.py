@@ -13,8 +13,10 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.ledger_cells import problems_text, schedule_text, sources_text
 from baozufang_cli.progress import DELIVERED, NOT_STARTED, STARTED, project_progress
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.report import Column, Highlight, Report, Table
+from baozufang_cli.reports.ledger_columns import COLUMN_KEYS, DEFAULT_KEYS
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger import Ledger
@@ -33,14 +35,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("tags", "房源类别"),
     Column("owner", "建设主体"),
     Column("operator", "运营单位"),
-    Column("units", "套数", "int"),
+    Column("units", "套数", "int", sums=True),
     Column("unit_kind", "单位"),
-    Column("small_units", "其中≤70㎡套数", "int"),
-    Column("floor_area_m2", "建筑面积（㎡）", "float"),
-    Column("total_investment_wan", "总投资（万元）", "money"),
-    Column("completed_investment_wan", "累计完成投资（万元）", "money"),
-    Column("funding_planned_wan", "计划资金（万元）", "money"),
-    Column("funding_received_wan", "到位资金（万元）", "money"),
+    Column("small_units", "其中≤70㎡套数", "int", sums=True),
+    Column("floor_area_m2", "建筑面积（㎡）", "float", sums=True),
+    Column("total_investment_wan", "总投资（万元）", "money", sums=True),
+    Column("completed_investment_wan", "累计完成投资（万元）", "money", sums=True),
+    Column("funding_planned_wan", "计划资金（万元）", "money", sums=True),
+    Column("funding_received_wan", "到位资金（万元）", "money", sums=True),
+    Column("funding_sources", "资金来源与到位"),
     Column("certificate_no", "认定书编号"),
     Column("certificate_date", "认定日期", "date"),
     Column("plan_year", "计划年度", "year"),
@@ -54,25 +57,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("next_planned", "下一节点计划", "date"),
     Column("status", "状态"),
     Column("overdue", "逾期", "bool"),
-    Column("overdue_milestones", "逾期节点数", "int"),
+    Column("overdue_milestones", "逾期节点数", "int", sums=True),
+    Column("schedule", "倒排工期节点"),
     Column("progress", "形象进度"),
     Column("rent_yuan_m2", "租金（元/㎡·月）", "float"),
     Column("market_rent_yuan_m2", "同地段市场租金", "float"),
-    Column("leased_units", "已出租套数", "int"),
-    Column("open_problems", "未办结问题", "int"),
-    Column("overdue_problems", "逾期问题", "int"),
+    Column("leased_units", "已出租套数", "int", sums=True),
+    Column("open_problems", "未办结问题", "int", sums=True),
+    Column("overdue_problems", "逾期问题", "int", sums=True),
+    Column("problem_list", "存在问题"),
     Column("responsible_unit", "责任单位"),
     Column("responsible_person", "责任人"),
     Column("contact", "联系电话", "code"),
     Column("updated", "更新日期", "date"),
     Column("note", "备注"),
 )
-COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
-DEFAULT_KEYS: tuple[str, ...] = (
-    "id", "name", "district", "supply_type_label", "units", "plan_year",
-    "start_planned", "start_actual", "delivered_planned", "delivered_actual",
-    "stage", "next_milestone", "next_planned", "status", "overdue", "open_problems", "responsible_unit",
-)  # fmt: skip
+if tuple(c.key for c in COLUMNS) != COLUMN_KEYS:  # the light list the CLI's --help reads must match
+    raise RuntimeError("ledger_columns.COLUMN_KEYS is out of step with ledger_view.COLUMNS")
 
 
 # in the default view, the terminal leaves these out first when the table does not fit
@@ -126,6 +127,7 @@ def project_row(progress: ProjectProgress, ledger: Ledger) -> dict[str, Any]:
         "completed_investment_wan": funding.completed_wan if funding else None,
         "funding_planned_wan": sum(s.planned_wan for s in funding.sources) if funding else None,
         "funding_received_wan": sum(s.received_wan for s in funding.sources) if funding else None,
+        "funding_sources": sources_text(funding.sources) if funding else None,
         "certificate_no": certificate.no if certificate else None,
         "certificate_date": certificate.date if certificate else None,
         "plan_year": project.plan_year,
@@ -140,12 +142,17 @@ def project_row(progress: ProjectProgress, ledger: Ledger) -> dict[str, Any]:
         "status": progress.status,
         "overdue": progress.is_overdue,
         "overdue_milestones": len(progress.overdue_milestones),
+        # every milestone the file lists, with its recorded dates (the data, not the as-of view)
+        "schedule": schedule_text(
+            m for state in progress.milestones if (m := project.milestone(state.name)) is not None
+        ),
         "progress": project.progress,
         "rent_yuan_m2": operations.rent_yuan_m2 if operations else None,
         "market_rent_yuan_m2": operations.market_rent_yuan_m2 if operations else None,
         "leased_units": operations.leased_units if operations else None,
         "open_problems": len(progress.open_problems),
         "overdue_problems": len(progress.overdue_problems),
+        "problem_list": problems_text(state.problem for state in progress.open_problems),
         "responsible_unit": project.responsible_unit,
         "responsible_person": project.responsible_person,
         "contact": project.contact,
@@ -155,8 +162,13 @@ def project_row(progress: ProjectProgress, ledger: Ledger) -> dict[str, Any]:
 
 
 def ledger_report(
-    ledger: Ledger, as_of: date, filters: Filters | None = None, columns: list[str] | None = None
+    ledger: Ledger,
+    as_of: date,
+    filters: Filters | None = None,
+    columns: list[str] | None = None,
+    with_total: bool = False,
 ) -> Report:
+    """The 台账; ``with_total`` adds a 合计 row of the additive columns (the Excel export has one)."""
     from baozufang_cli.reports.filters import Filters
 
     filters = filters or Filters()
@@ -183,7 +195,15 @@ def ledger_report(
         + "，".join(f"{status} {count}" for status, count in counts.items())
         + f"；逾期 {len(flags)} 个"
     ]
-    table = Table("项目台账", [by_key[k] for k in keys], rows, flags=flags, notes=notes)
+    table = Table(
+        "项目台账",
+        [by_key[k] for k in keys],
+        rows,
+        total=_total(rows, [by_key[k] for k in keys]) if with_total else None,
+        flags=flags,
+        notes=notes,
+        highlights=(Highlight("overdue", "overdue", equals=True),),
+    )
     return Report(
         title="项目台账",
         as_of=as_of,
@@ -192,3 +212,12 @@ def ledger_report(
         data={"as_of": as_of.isoformat(), "columns": keys, "rows": rows},
         subtitle=filters.describe(registry),
     )
+
+
+def _total(rows: list[dict[str, Any]], columns: list[Column]) -> dict[str, Any]:
+    total: dict[str, Any] = {columns[0].key: "合计"} if columns else {}
+    for column in columns:
+        if column.sums:
+            values = [row[column.key] for row in rows if row[column.key] is not None]
+            total[column.key] = sum(values) if values else None
+    return total

@@ -17,7 +17,7 @@ from typing import Any
 from baozufang_cli.checks_money import rent_ratio
 from baozufang_cli.ledger import Ledger
 from baozufang_cli.models import Project, Settings
-from baozufang_cli.report import Column, Report, Table, ratio
+from baozufang_cli.report import Column, Highlight, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
 
 CORE_FIELDS = {"leased_units": "已出租套数", "rent_yuan_m2": "租金", "market_rent_yuan_m2": "市场租金"}
@@ -184,20 +184,27 @@ def operations_report(
 def _district_table(rows: list[dict[str, Any]], total: dict[str, Any]) -> Table:
     columns = [
         Column("district", "区县"),
-        Column("delivered_projects", "交付项目", "int"),
-        Column("delivered_units", "交付套数", "int"),
-        Column("leased_units", "已出租", "int"),
+        Column("delivered_projects", "交付项目", "int", sums=True),
+        Column("delivered_units", "交付套数", "int", sums=True),
+        Column("leased_units", "已出租", "int", sums=True),
+        # rates over the projects that report them: their denominators are not columns
         Column("occupancy_pct", "出租率", "pct"),
         Column("avg_rent_yuan_m2", "平均租金", "float"),
         Column("rent_ratio", "租金比", "pct"),
         Column("small_units_pct", "≤70㎡占比", "pct"),
-        Column("rent_flagged_projects", "租金偏高", "int"),
-        Column("missing_data_projects", "缺数据", "int"),
+        Column("rent_flagged_projects", "租金偏高", "int", sums=True),
+        Column("missing_data_projects", "缺数据", "int", sums=True),
     ]
     flags = {
         i: {"warning"} for i, r in enumerate(rows) if r["rent_flagged_projects"] or r["missing_data_projects"]
     }
-    table = Table("运营汇总（按区县）", columns, rows, {"district": "合计", **total}, flags)
+    highlights = (
+        Highlight("warning", "rent_flagged_projects", above=0),
+        Highlight("warning", "missing_data_projects", above=0),
+    )
+    table = Table(
+        "运营汇总（按区县）", columns, rows, {"district": "合计", **total}, flags, highlights=highlights
+    )
     unreported = [r["district"] for r in rows if r["reported_units"] != r["delivered_units"]]
     if unreported:
         table.notes.append(
@@ -234,7 +241,12 @@ def _project_table(rows: list[dict[str, Any]]) -> Table:
             flags[i] = {"shortfall"}
         elif row["flags"]:
             flags[i] = {"warning"}
-    table = Table("已交付项目运营明细", columns, table_rows, None, flags)
+    highlights = (
+        Highlight("shortfall", "notice", contains=FLAG_TEXT["rent-ceiling"]),
+        Highlight("shortfall", "notice", contains="运营数据"),
+        Highlight("warning", "notice", contains=FLAG_TEXT["rent-high"]),
+    )
+    table = Table("已交付项目运营明细", columns, table_rows, None, flags, highlights=highlights)
     if not rows:
         table.notes.append("截至统计日没有已交付的项目")
     return table

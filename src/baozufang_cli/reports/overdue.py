@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.progress import MilestoneState, ProjectProgress, project_progress
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.report import Column, Highlight, Report, Table
 from baozufang_cli.reports.filters import Filters
 
 if TYPE_CHECKING:
@@ -130,7 +130,8 @@ def overdue_report(
         columns = [Column("days", "逾期天数", "int") if c.key == "days" else c for c in columns]
     if not any(r["note"] for r in rows):
         columns = [c for c in columns if c.key != "note"]
-    table = Table("逾期节点", columns, rows, flags=flags, notes=notes)
+    highlights = tuple(Highlight(kind, "status", equals=status) for status, kind in KINDS.items())
+    table = Table("逾期节点", columns, rows, flags=flags, notes=notes, highlights=highlights)
     subtitle = filters.describe(registry)
     if within is not None:
         subtitle.append(f"含 {within} 天内到期的节点")

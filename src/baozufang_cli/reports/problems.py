@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from baozufang_cli.ledger import LookupError_, closest
 from baozufang_cli.progress import ProblemState, month_start, project_progress
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.report import Column, Highlight, Report, Table
 from baozufang_cli.reports.filters import Filters
 
 if TYPE_CHECKING:
@@ -118,10 +118,10 @@ def _summary(rows: list[dict[str, Any]], month: date) -> dict[str, Any]:
 
 SUMMARY_COLUMNS = [
     Column("department", "责任部门"),
-    Column("open", "未办结", "int"),
-    Column("overdue", "其中逾期", "int"),
-    Column("closed_this_month", "本月办结", "int"),
-    Column("closed", "累计办结", "int"),
+    Column("open", "未办结", "int", sums=True),
+    Column("overdue", "其中逾期", "int", sums=True),
+    Column("closed_this_month", "本月办结", "int", sums=True),
+    Column("closed", "累计办结", "int", sums=True),
     Column("median_days_to_close", "办结天数中位数", "number"),
 ]
 LIST_COLUMNS = [
@@ -194,7 +194,8 @@ def problems_report(
         total={"department": "合计", **total},
         notes=["办结天数中位数：统计日前已办结问题从提出到办结的天数"],
     )
-    listing = Table("问题清单", LIST_COLUMNS, listed, flags=flags, notes=notes)
+    overdue_highlight = (Highlight("overdue", "state_label", equals=STATE_LABELS[OVERDUE]),)
+    listing = Table("问题清单", LIST_COLUMNS, listed, flags=flags, notes=notes, highlights=overdue_highlight)
     subtitle = filters.describe(registry)
     if departments:
         subtitle.append("责任部门：" + "、".join(sorted(departments)))

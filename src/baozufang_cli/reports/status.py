@@ -76,12 +76,12 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
 
     columns = [
         group_column,
-        Column("projects", "项目数", "int"),
-        Column("units", "套数", "int"),
-        Column("started_units", "已启动套数", "int"),
-        Column("delivered_units", "已交付套数", "int"),
-        Column("started_pct", "启动率", "pct"),
-        Column("delivered_pct", "交付率", "pct", bar=True),
+        Column("projects", "项目数", "int", sums=True),
+        Column("units", "套数", "int", sums=True),
+        Column("started_units", "已启动套数", "int", sums=True),
+        Column("delivered_units", "已交付套数", "int", sums=True),
+        Column("started_pct", "启动率", "pct", ratio_of=("started_units", "units")),
+        Column("delivered_pct", "交付率", "pct", bar=True, ratio_of=("delivered_units", "units")),
     ]
     total = _finish(total)
     label_key = group_column.key

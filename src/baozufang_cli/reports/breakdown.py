@@ -1,0 +1,102 @@
+"""分类统计: supply type × plan year — projects, units, started and delivered units as of D.
+
+One row per (supply type, plan year) that has projects, supply types in registry order and
+years ascending; a 小计 row after each supply type and a 合计 row. Started and delivered
+follow the README's 统计口径 (the supply type's start/delivered milestone done as of D).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from baozufang_cli.ledger import Ledger
+from baozufang_cli.report import Column, Report, Table, ratio
+from baozufang_cli.reports.filters import Filters
+
+COUNTS = ("projects", "units", "started_projects", "started_units", "delivered_projects", "delivered_units")
+
+COLUMNS = [
+    Column("supply_type_label", "筹集方式"),
+    Column("year", "计划年度", "year"),
+    Column("projects", "项目数", "int", sums=True),
+    Column("units", "套数", "int", sums=True),
+    Column("started_projects", "已启动项目", "int", sums=True),
+    Column("started_units", "已启动套数", "int", sums=True),
+    Column("delivered_projects", "已交付项目", "int", sums=True),
+    Column("delivered_units", "已交付套数", "int", sums=True),
+    Column("started_pct", "启动率", "pct", ratio_of=("started_units", "units")),
+    Column("delivered_pct", "交付率", "pct", ratio_of=("delivered_units", "units")),
+]
+
+
+def _zero() -> dict[str, Any]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    row["started_pct"] = ratio(row["started_units"], row["units"])
+    row["delivered_pct"] = ratio(row["delivered_units"], row["units"])
+    return row
+
+
+def breakdown_report(ledger: Ledger, as_of: date, filters: Filters | None = None) -> Report:
+    filters = filters or Filters()
+    registry = ledger.registry
+    cells: dict[tuple[str, int], dict[str, Any]] = {}
+    for project in ledger.valid_projects():
+        if not filters.matches(project):
+            continue
+        counts = cells.setdefault((project.supply_type, project.plan_year), _zero())
+        started = ledger.is_started(project, as_of)
+        delivered = ledger.is_delivered(project, as_of)
+        counts["projects"] += 1
+        counts["units"] += project.units
+        counts["started_projects"] += started
+        counts["started_units"] += project.units if started else 0
+        counts["delivered_projects"] += delivered
+        counts["delivered_units"] += project.units if delivered else 0
+
+    rows: list[dict[str, Any]] = []
+    flags: dict[int, set[str]] = {}
+    by_type: list[dict[str, Any]] = []
+    total = _zero()
+    for type_key in sorted({key for key, _ in cells}, key=registry.type_order.__getitem__):
+        label = registry.supply_types[type_key].label
+        subtotal = _zero()
+        years = []
+        for year in sorted(year for key, year in cells if key == type_key):
+            counts = cells[(type_key, year)]
+            row = {"supply_type": type_key, "supply_type_label": label, "year": year, **_finish(dict(counts))}
+            rows.append(row)
+            years.append(row)
+            for name in COUNTS:
+                subtotal[name] += counts[name]
+                total[name] += counts[name]
+        flags[len(rows)] = {"subtotal"}
+        rows.append(
+            {"supply_type": type_key, "supply_type_label": f"{label} 小计", "year": None, **_finish(subtotal)}
+        )
+        by_type.append({"supply_type": type_key, "supply_type_label": label, "years": years, **subtotal})
+    total = _finish(total)
+    table = Table(
+        "分类统计（筹集方式 × 计划年度）",
+        COLUMNS,
+        rows,
+        total={"supply_type_label": "合计", **total},
+        flags=flags,
+        notes=["已启动、已交付按统计截至日的节点完成情况；计划年度为项目所属的年度计划"],
+    )
+    return Report(
+        title="分类统计",
+        as_of=as_of,
+        ledger=ledger.name,
+        tables=[table],
+        data={
+            "as_of": as_of.isoformat(),
+            "rows": [r for i, r in enumerate(rows) if i not in flags],
+            "by_type": by_type,
+            "total": total,
+        },
+        subtitle=filters.describe(registry),
+    )

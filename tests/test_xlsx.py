@@ -1,0 +1,516 @@
+"""bzf export xlsx|csv and --format xlsx: the workbook opened with openpyxl, cell by cell.
+
+The ledger is tests/data/base + tests/data/excel at 2024-06-30 (four projects; names starting
+with = + @ and texts starting with - test formula injection). Expected numbers by hand:
+
+* E-1 (观山湖区, 新建, 1000 套, 人才租赁住房): started 2023-03-05, delivered 2024-04-10;
+  funding 30000 万元 total, 20000 completed, sources 3000/1500 + 20000/16000.5 → planned 23000,
+  received 17500.5, funding gap 7000, arrival gap 1500 + 3999.5 = 5499.5, received 76.09%;
+  800 of 1000 let (80%), rent 18 / market 24 = 75%, ≤70㎡ 900/1000 = 90%, 81 days since delivery.
+* E-2 (观山湖区, 改建, 500 间): started 2024-02-10; 联合验收 planned 2024-05-31 not done → overdue
+  30 days; problem P1 (市住建局) due 2024-05-31 open → overdue 30 days; P2 (市财政局) closed
+  2024-02-20 after 41 days.
+* N-1 (南明区, 收购, 200 套): 签约付款 planned 2024-08-01 → not started, projected for 2024.
+* GA-1 (贵安新区, no target, 300 套): started 2024-06-15 → a muted row, left out of the 合计.
+
+2024 targets: 观山湖区 started 1500 / delivered 1000 → actual 500 / 1000, projected gap 1000 /
+−500; 南明区 800 / 600 → actual 0 / 0, projected gap 600 / 600. City: delivered 3000 (tag
+人才租赁住房) → 1000.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from baozufang_cli.reports.export import EXPORT_COLUMNS, SHEET_NAMES
+from baozufang_cli.reports.ledger_view import COLUMNS
+from tests.conftest import make_ledger, run
+
+AS_OF = "2024-06-30"
+HEADERS = {c.key: c.header for c in COLUMNS}
+
+
+@pytest.fixture(scope="session")
+def excel_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_ledger(tmp_path_factory.mktemp("excel") / "ledger", "base", "excel")
+
+
+@pytest.fixture(scope="session")
+def workbook_path(excel_ledger: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("out") / "台账.xlsx"
+    result = run("export", "xlsx", "--data", excel_ledger, "--as-of", AS_OF, "-o", path)
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
+def book(workbook_path: Path) -> Any:
+    return load_workbook(workbook_path)
+
+
+def values(sheet: Any, row: int) -> list[Any]:
+    """A row's values as written: datetimes read back as dates."""
+    out = []
+    for cell in sheet[row]:
+        value = cell.value
+        out.append(value.date() if isinstance(value, datetime) else value)
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+def ledger_row(**cells: Any) -> list[Any]:
+    """A 项目台账 row from the cells that are filled (by key); every other cell must be empty."""
+    unknown = set(cells) - set(EXPORT_COLUMNS)
+    assert not unknown, unknown
+    row = [cells.get(key) for key in EXPORT_COLUMNS]
+    while row and row[-1] is None:
+        row.pop()
+    return row
+
+
+# ------------------------------------------------------------------ the workbook as a whole
+
+
+def test_sheets_titles_and_subtitles(book: Any) -> None:
+    assert book.sheetnames == list(SHEET_NAMES)
+    titles = {
+        "汇总": "测试市保障性租赁住房目标完成情况汇总（2024 年）",
+        "项目台账": "测试市保障性租赁住房项目台账",
+        "逾期节点": "测试市保障性租赁住房逾期节点",
+        "问题清单": "测试市保障性租赁住房问题清单",
+        "分类统计": "测试市保障性租赁住房分类统计",
+        "资金": "测试市保障性租赁住房资金筹措与到位情况",
+        "运营": "测试市保障性租赁住房运营情况",
+    }
+    for name, title in titles.items():
+        sheet = book[name]
+        assert sheet["A1"].value == title
+        assert sheet["A2"].value.startswith("统计截至 2024-06-30　台账：测试计划")
+        last = sheet.cell(row=3, column=sheet.max_column).column_letter
+        merged = {str(r) for r in sheet.merged_cells.ranges}
+        assert {f"A1:{last}1", f"A2:{last}2"} <= merged or sheet.max_column < 6
+        assert sheet["A1"].font.bold and sheet["A1"].font.size == 16
+
+
+def test_frozen_header_filter_and_print_settings(book: Any) -> None:
+    # (frozen at, filter, header rows repeated on every page)
+    expected = {
+        "汇总": ("A10", "A9:K12", "$8:$9"),
+        "项目台账": ("D4", "A3:AS7", "$3:$3"),  # 序号, 编号, 名称 stay in view
+        "逾期节点": ("A4", "A3:I4", "$3:$3"),
+        "问题清单": ("A4", "A3:L4", "$3:$3"),
+        "分类统计": ("A5", "A4:J11", "$4:$4"),
+        "资金": ("A5", "A4:I7", "$4:$4"),
+        "运营": ("A5", "A4:J7", "$4:$4"),
+    }
+    for name, (frozen, filtered, titles) in expected.items():
+        sheet = book[name]
+        assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows) == (
+            frozen,
+            filtered,
+            titles,
+        )
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (
+            8,
+            "landscape",
+            1,
+            0,
+        )
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert "&P" in sheet.oddFooter.center.text
+
+
+def test_header_style_and_number_formats(book: Any) -> None:
+    sheet = book["项目台账"]
+    header = sheet["J3"]
+    assert header.value == "套数"
+    assert (
+        header.font.bold and header.fill.fgColor.rgb.endswith("D9E1F2") and header.border.left.style == "thin"
+    )
+    formats = {cell.value: sheet.cell(row=4, column=cell.column).number_format for cell in sheet[3]}
+    assert formats["套数"] == "#,##0"
+    assert formats["总投资（万元）"] == "#,##0.00"
+    assert formats["实际交付"] == "yyyy-mm-dd"
+    assert formats["计划年度"] == "0"
+    assert formats["项目编号"] == "@"
+    assert book["汇总"]["E10"].number_format == "0.0%"
+    assert isinstance(sheet["R4"].value, datetime)  # a real date, not text
+    assert sheet["J4"].border.left.style == "thin"
+
+
+def test_column_widths_count_cjk_twice(book: Any) -> None:
+    sheet = book["汇总"]
+    # 观山湖区 / 南明区 / 贵安新区: 4 CJK = 8 cells (+2 padding); the header 区县 is shorter
+    assert sheet.column_dimensions["A"].width >= 10
+    ledger = book["项目台账"]
+    longest = max(len(name) * 2 for name in ("闲置存量住房和非居住存量房屋改建",))
+    assert ledger.column_dimensions["F"].width >= longest  # 筹集方式 column
+    assert ledger.column_dimensions["A"].width < 10  # 序号 stays narrow
+
+
+# ------------------------------------------------------------------ 项目台账: every cell
+
+
+def test_ledger_sheet_every_cell(book: Any) -> None:
+    sheet = book["项目台账"]
+    assert values(sheet, 3) == [HEADERS[key] for key in EXPORT_COLUMNS]
+    assert values(sheet, 4) == ledger_row(
+        seq=1, id="E-1", name='=HYPERLINK("http://example.com","点我")', district="观山湖区",
+        supply_type_label="新建", tags="人才租赁住房", units=1000, unit_kind="套", small_units=900,
+        floor_area_m2=60000.5, plan_year=2023, start_planned=date(2023, 3, 1), start_actual=date(2023, 3, 5),
+        delivered_planned=date(2024, 3, 31), delivered_actual=date(2024, 4, 10), stage="交付使用",
+        stage_date=date(2024, 4, 10), status="已交付", overdue="否", overdue_milestones=0,
+        schedule="开工：计划 2023-03-01，实际 2023-03-05\n竣工验收：计划 2024-02-29，实际 2024-03-20\n"
+        "交付使用：计划 2024-03-31，实际 2024-04-10",
+        total_investment_wan=30000, completed_investment_wan=20000, funding_planned_wan=23000,
+        funding_received_wan=17500.5, funding_sources="中央补助资金：计划 3000，到位 1500\n银行贷款：计划 20000，到位 16000.5",
+        rent_yuan_m2=18, market_rent_yuan_m2=24, leased_units=800, open_problems=0, overdue_problems=0,
+        responsible_unit="观山湖区住建局", updated=date(2024, 6, 28),
+    )  # fmt: skip
+    assert values(sheet, 5) == ledger_row(
+        seq=2, id="E-2", name="+1 改建项目", district="观山湖区", supply_type_label="闲置存量住房和非居住存量房屋改建",
+        units=500, unit_kind="间", plan_year=2024, start_planned=date(2024, 2, 1), start_actual=date(2024, 2, 10),
+        delivered_planned=date(2024, 7, 31), stage="改造开工", stage_date=date(2024, 2, 10),
+        next_milestone="联合验收", next_planned=date(2024, 5, 31), status="已启动", overdue="是", overdue_milestones=1,
+        schedule="改造开工：计划 2024-02-01，实际 2024-02-10\n联合验收：计划 2024-05-31\n交付使用：计划 2024-07-31",
+        open_problems=1, overdue_problems=1,
+        problem_list="P1 消防验收整改〔建设手续，市住建局，提出 2024-03-01，时限 2024-05-31〕",
+        responsible_unit="-区住建局",
+    )  # fmt: skip
+    assert values(sheet, 6) == ledger_row(
+        seq=3, id="N-1", name="@SUM(A1:A9)", district="南明区", supply_type_label="购买滞销存量小户型房屋",
+        units=200, unit_kind="套", plan_year=2024, start_planned=date(2024, 8, 1), next_milestone="签约付款",
+        next_planned=date(2024, 8, 1), status="未启动", overdue="否", overdue_milestones=0,
+        schedule="签约付款：计划 2024-08-01", open_problems=0, overdue_problems=0, note="-（待定）",
+    )  # fmt: skip
+    assert values(sheet, 7) == ledger_row(
+        seq=4, id="GA-1", name="贵安某人才公寓", district="贵安新区", supply_type_label="新建", units=300,
+        unit_kind="套", plan_year=2025, start_planned=date(2024, 6, 1), start_actual=date(2024, 6, 15),
+        stage="开工", stage_date=date(2024, 6, 15), next_milestone="主体封顶", status="已启动", overdue="否",
+        overdue_milestones=0, schedule="开工：计划 2024-06-01，实际 2024-06-15", open_problems=0,
+        overdue_problems=0, contact="0851-12345678",
+    )  # fmt: skip
+    total = {HEADERS[key]: f"=SUM({sheet.cell(row=4, column=i + 1).column_letter}4:"
+             f"{sheet.cell(row=4, column=i + 1).column_letter}7)" for i, key in enumerate(EXPORT_COLUMNS)}  # fmt: skip
+    summed = ["套数", "其中≤70㎡套数", "建筑面积（㎡）", "逾期节点数", "总投资（万元）", "累计完成投资（万元）",
+              "计划资金（万元）", "到位资金（万元）", "已出租套数", "未办结问题", "逾期问题"]  # fmt: skip
+    row8 = {header: cell.value for header, cell in zip(values(sheet, 3), sheet[8], strict=False)}
+    assert row8["序号"] == "合计"
+    assert {h: v for h, v in row8.items() if v is not None and h != "序号"} == {h: total[h] for h in summed}
+    assert sheet["A9"].value == "共 4 个项目，2,000 套(间)：未启动 1，已启动 2，已交付 1；逾期 1 个"
+    assert sheet["A8"].font.bold
+
+
+def test_multiline_cells_wrap(book: Any) -> None:
+    sheet = book["项目台账"]
+    schedule = EXPORT_COLUMNS.index("schedule") + 1
+    assert sheet.cell(row=4, column=schedule).alignment.wrap_text
+
+
+# ------------------------------------------------------------------ 汇总 and its chart
+
+
+def test_summary_sheet_values_formulas_and_chart(book: Any) -> None:
+    sheet = book["汇总"]
+    assert values(sheet, 3) == ["全市目标（套）"]
+    assert values(sheet, 4) == [
+        "年度",
+        "指标",
+        "统计范围",
+        "统计至",
+        "目标",
+        "完成",
+        "缺口",
+        "完成率",
+        "预计",
+        "预计缺口",
+    ]
+    assert values(sheet, 5) == [
+        2024,
+        "建成交付",
+        "人才租赁住房",
+        date(2024, 6, 30),
+        3000,
+        1000,
+        2000,
+        0.3333,
+        1000,
+        2000,
+    ]
+    assert values(sheet, 8) == ["区县", "启动", None, None, None, None, "交付"]
+    assert values(sheet, 9) == [None, "目标", "完成", "缺口", "完成率", "预计缺口"] * 1 + [
+        "目标",
+        "完成",
+        "缺口",
+        "完成率",
+        "预计缺口",
+    ]
+    assert {"A8:A9", "B8:F8", "G8:K8"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert values(sheet, 10) == ["观山湖区", 1500, 500, 1000, 0.3333, 1000, 1000, 1000, 0, 1, -500]
+    assert values(sheet, 11) == ["南明区", 800, 0, 800, 0, 600, 600, 0, 600, 0, 600]
+    assert values(sheet, 12) == [
+        "贵安新区",
+        None,
+        300,
+        None,
+        None,
+        None,
+        None,
+        0,
+    ]  # no target: not in the 合计
+    assert sheet["A12"].font.color.rgb.endswith("808080")
+    assert values(sheet, 13) == [
+        "合计", "=SUM(B10:B11)", "=SUM(C10:C11)", "=SUM(D10:D11)", '=IF(B13=0,"",C13/B13)', "=SUM(F10:F11)",
+        "=SUM(G10:G11)", "=SUM(H10:H11)", "=SUM(I10:I11)", '=IF(G13=0,"",H13/G13)', "=SUM(K10:K11)",
+    ]  # fmt: skip
+    (chart,) = sheet._charts
+    assert chart.tagname == "barChart" and chart.type == "col"
+    assert [(s.tx.v, s.val.numRef.f) for s in chart.series] == [
+        ("交付目标", "'汇总'!$G$10:$G$12"),
+        ("交付完成", "'汇总'!$H$10:$H$12"),
+    ]
+    assert {s.cat.numRef.f if s.cat.numRef else s.cat.strRef.f for s in chart.series} == {
+        "'汇总'!$A$10:$A$12"
+    }
+
+
+def test_conditional_formats_follow_the_deciding_cells(book: Any) -> None:
+    def rules(name: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for entry in book[name].conditional_formatting:
+            out.setdefault(str(entry.sqref), []).extend(f for rule in entry.rules for f in rule.formula)
+        return out
+
+    assert rules("项目台账") == {"A4:AS7": ['$X4="是"']}  # X = 逾期
+    assert rules("逾期节点") == {"A4:I4": ['$A4="逾期"', '$A4="延期完成"', '$A4="即将到期"']}
+    assert rules("问题清单") == {"A4:L4": ['$A4="逾期"']}
+    assert rules("汇总") == {
+        "A5:J5": ["AND(ISNUMBER($J5),$J5>0)"],
+        "A10:K12": ["OR(AND(ISNUMBER($F10),$F10>0),AND(ISNUMBER($K10),$K10>0))"],
+    }
+    (entry,) = [e for e in book["项目台账"].conditional_formatting]
+    assert entry.rules[0].dxf.fill.fgColor.rgb.endswith("FFC7CE") or entry.rules[
+        0
+    ].dxf.fill.start_color.rgb.endswith("FFC7CE")
+
+
+# ------------------------------------------------------------------ the other sheets
+
+
+def test_overdue_and_problem_sheets(book: Any) -> None:
+    overdue = book["逾期节点"]
+    assert values(overdue, 3) == [
+        "状态",
+        "项目编号",
+        "项目名称",
+        "区县",
+        "筹集方式",
+        "节点",
+        "计划日期",
+        "逾期天数",
+        "责任单位",
+    ]
+    assert values(overdue, 4) == [
+        "逾期",
+        "E-2",
+        "+1 改建项目",
+        "观山湖区",
+        "改建",
+        "联合验收",
+        date(2024, 5, 31),
+        30,
+        "-区住建局",
+    ]
+    problems = book["问题清单"]
+    assert values(problems, 4) == [
+        "逾期", "E-2", "+1 改建项目", "观山湖区", "P1", "消防验收整改", "建设手续", "市住建局",
+        date(2024, 3, 1), date(2024, 5, 31), None, 30,
+    ]  # fmt: skip
+    assert values(problems, 7) == ["按责任部门汇总"]
+    assert values(problems, 9) == ["市住建局", 1, 1, 0, 0]
+    assert values(problems, 10) == ["市财政局", 0, 0, 0, 1, 41]
+    assert values(problems, 11) == [
+        "合计",
+        "=SUM(B9:B10)",
+        "=SUM(C9:C10)",
+        "=SUM(D9:D10)",
+        "=SUM(E9:E10)",
+        41,
+    ]
+
+
+def test_breakdown_sheet_subtotals(book: Any) -> None:
+    sheet = book["分类统计"]
+    assert values(sheet, 5) == ["新建", 2023, 1, 1000, 1, 1000, 1, 1000, 1, 1]
+    assert values(sheet, 6) == ["新建", 2025, 1, 300, 1, 300, 0, 0, 1, 0]
+    assert values(sheet, 7)[:4] == ["新建 小计", None, "=SUM(C5:C6)", "=SUM(D5:D6)"]
+    assert values(sheet, 7)[8:] == ['=IF(D7=0,"",F7/D7)', '=IF(D7=0,"",H7/D7)']
+    assert values(sheet, 8) == ["闲置存量住房和非居住存量房屋改建", 2024, 1, 500, 1, 500, 0, 0, 1, 0]
+    assert values(sheet, 10) == ["购买滞销存量小户型房屋", 2024, 1, 200, 0, 0, 0, 0, 0, 0]
+    assert values(sheet, 12)[:4] == [
+        "合计",
+        None,
+        "=SUM(C5:C6,C8,C10)",
+        "=SUM(D5:D6,D8,D10)",
+    ]  # 小计 left out
+
+
+def test_funding_and_operations_sheets(book: Any) -> None:
+    funding = book["资金"]
+    assert values(funding, 4) == [
+        "区县",
+        "项目数",
+        "总投资",
+        "累计完成投资",
+        "计划资金",
+        "资金缺口",
+        "到位资金",
+        "到位率",
+        "未到位资金",
+    ]
+    assert values(funding, 5) == ["观山湖区", 1, 30000, 20000, 23000, 7000, 17500.5, 0.7609, 5499.5]
+    assert values(funding, 8)[7] == '=IF(E8=0,"",G8/E8)'
+    assert values(funding, 13) == ["中央补助资金", 1, 3000, 1500, 0.5, 1500]
+    assert values(funding, 17) == ["银行贷款", 1, 20000, 16000.5, 0.8, 3999.5]
+    assert values(funding, 24)[:2] == ["合计", None]  # a project may have several sources: not added up
+    assert values(funding, 28) == [
+        "E-1",
+        '=HYPERLINK("http://example.com","点我")',
+        "观山湖区",
+        20000,
+        17500.5,
+        2499.5,
+    ]
+    operations = book["运营"]
+    assert values(operations, 5) == ["观山湖区", 1, 1000, 800, 0.8, 18, 0.75, 0.9, 0, 0]
+    assert values(operations, 12)[:13] == [
+        "E-1", '=HYPERLINK("http://example.com","点我")', "观山湖区", "2024-04-10", 81, 1000, 800, 0.8, 18, 24, 0.75, 0.9,
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------ formula injection
+
+
+def test_text_that_looks_like_a_formula_stays_text(book: Any, workbook_path: Path) -> None:
+    sheet = book["项目台账"]
+    for ref, text in (("C4", '=HYPERLINK("http://example.com","点我")'), ("C5", "+1 改建项目"),
+                      ("C6", "@SUM(A1:A9)"), ("AS6", "-（待定）")):  # fmt: skip
+        cell = sheet[ref]
+        assert (cell.value, cell.data_type) == (text, "s")
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited
+    assert not sheet["C7"].quotePrefix
+    # the file itself: the only formulas are the totals
+    with zipfile.ZipFile(workbook_path) as archive:
+        names = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(archive.read(n).decode("utf-8") for n in names)
+    formulas = xml.split("<f>")[1:]
+    assert formulas and all(f.startswith(("SUM(", "IF(")) for f in formulas)
+    assert "HYPERLINK" not in "".join(f.split("</f>")[0] for f in formulas)
+
+
+def test_csv_export_defuses_formulas(excel_ledger: Path, tmp_path: Path) -> None:
+    result = run("export", "csv", "--data", excel_ledger, "--as-of", AS_OF, "-o", tmp_path / "csv")
+    assert result.exit_code == 0, result.stderr
+    files = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert files == sorted([
+        "汇总.csv", "汇总-全市目标（套）.csv", "项目台账.csv", "逾期节点.csv", "问题清单.csv",
+        "问题清单-按责任部门汇总.csv", "分类统计.csv", "资金.csv", "资金-按资金来源.csv",
+        "资金-累计完成投资超过到位资金的项目.csv", "资金-中央补助资金申请（按区县）.csv", "运营.csv",
+        "运营-已交付项目运营明细.csv",
+    ])  # fmt: skip
+    raw = (tmp_path / "csv" / "项目台账.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens Chinese correctly
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == [HEADERS[key] for key in EXPORT_COLUMNS]
+    names = [row[2] for row in rows[1:5]]
+    assert names == [
+        '\'=HYPERLINK("http://example.com","点我")',
+        "'+1 改建项目",
+        "'@SUM(A1:A9)",
+        "贵安某人才公寓",
+    ]
+    assert rows[5][0] == "合计" and rows[5][EXPORT_COLUMNS.index("units")] == "2000"
+
+
+# ------------------------------------------------------------------ --format xlsx on the reports
+
+
+@pytest.mark.parametrize(
+    ("command", "sheets"),
+    [
+        (["status"], ["项目进度汇总"]),
+        (["gap"], ["全市目标（套）", "2024 年区县目标完成情况（套）"]),
+        (["overdue"], ["逾期节点"]),
+        (["problems"], ["按责任部门汇总", "问题清单"]),
+        (["ledger"], ["项目台账"]),
+        (
+            ["funding"],
+            [
+                "资金汇总（按区县）",
+                "按资金来源",
+                "累计完成投资超过到位资金的项目",
+                "中央补助资金申请（按区县）",
+            ],
+        ),
+        (["operations"], ["运营汇总（按区县）", "已交付项目运营明细"]),
+    ],
+)
+def test_format_xlsx_one_sheet_per_table(
+    excel_ledger: Path, tmp_path: Path, command: list[str], sheets: list[str]
+) -> None:
+    out = tmp_path / "r.xlsx"
+    result = run(*command, "--data", excel_ledger, "--as-of", AS_OF, "-f", "xlsx", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == sheets
+    assert workbook[sheets[0]]["A1"].value.startswith("测试市保障性租赁住房")
+
+
+def test_format_xlsx_needs_an_output_file(excel_ledger: Path) -> None:
+    result = run("status", "--data", excel_ledger, "--as-of", AS_OF, "-f", "xlsx")
+    assert result.exit_code == 2
+    assert "-o" in result.stderr
+
+
+def test_status_totals_are_formulas(excel_ledger: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    run("status", "--data", excel_ledger, "--as-of", AS_OF, "-f", "xlsx", "-o", out)
+    sheet = load_workbook(out).active
+    assert values(sheet, 3) == ["区县", "项目数", "套数", "已启动套数", "已交付套数", "启动率", "交付率"]
+    assert values(sheet, 4) == ["观山湖区", 2, 1500, 1500, 1000, 1, 0.6667]
+    assert values(sheet, 7) == ["合计", "=SUM(B4:B6)", "=SUM(C4:C6)", "=SUM(D4:D6)", "=SUM(E4:E6)",
+                                '=IF(C7=0,"",D7/C7)', '=IF(C7=0,"",E7/C7)']  # fmt: skip
+
+
+def test_a_flag_without_its_deciding_column_is_painted(excel_ledger: Path, tmp_path: Path) -> None:
+    out = tmp_path / "l.xlsx"
+    run("ledger", "--data", excel_ledger, "--as-of", AS_OF, "-C", "id,name", "-f", "xlsx", "-o", out)
+    sheet = load_workbook(out).active
+    assert not list(sheet.conditional_formatting)  # no 逾期 column to decide it
+    assert sheet["A5"].value == "E-2" and sheet["A5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet["A4"].fill.fgColor.rgb in (None, "00000000")
+
+
+def test_export_with_errors_still_writes_and_exits_1(ledger: Any, tmp_path: Path) -> None:
+    root = ledger("base", "excel")
+    (root / "projects" / "BAD.yaml").write_text("id: BAD\nname: 坏\n", encoding="utf-8")
+    out = tmp_path / "x.xlsx"
+    result = run("export", "xlsx", "--data", root, "--as-of", AS_OF, "-o", out)
+    assert result.exit_code == 1
+    workbook = load_workbook(out)
+    assert all("1 个文件有错误，未计入" in workbook[name]["A2"].value for name in workbook.sheetnames)
+
+
+def test_export_refuses_a_folder_as_file(excel_ledger: Path, tmp_path: Path) -> None:
+    result = run("export", "xlsx", "--data", excel_ledger, "-o", tmp_path)
+    assert result.exit_code == 2
