@@ -11,7 +11,8 @@ copy or an attacker would leave them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,31 @@ milestones:
   - {name: 交付使用, planned: 2025-06-30}
 """
 MB = 1024 * 1024
+SECONDS_PER_TEST = 60  # generous: a case takes well under a second; only a hang gets near this
+
+
+class Hung(BaseException):
+    """Not an ``Exception`` (nor an ``OSError`` like ``TimeoutError``): nothing in bzf can swallow it."""
+
+
+@pytest.fixture
+def time_limit() -> Iterator[None]:
+    """Fail a case that hangs instead of hanging the suite (POSIX; elsewhere unbounded)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def hung(signum: int, frame: Any) -> None:
+        raise Hung(f"still running after {SECONDS_PER_TEST} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(SECONDS_PER_TEST)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
 
 GENERATORS: dict[str, Generator] = {}
 

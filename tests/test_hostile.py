@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,40 +28,17 @@ import pytest
 import yaml
 
 from tests.conftest import TESTS, make_ledger, run
-from tests.hostile_files import GENERATORS
+from tests.hostile_files import GENERATORS, time_limit
 
 HOSTILE = TESTS / "hostile"
 CASES = sorted(p.name for p in HOSTILE.iterdir() if (p / "expect.yaml").is_file())
-SECONDS_PER_CASE = 60  # generous: a case takes well under a second; only a hang gets near this
 CJK = re.compile("[\u4e00-\u9fff]")
+pytestmark = pytest.mark.usefixtures(time_limit.__name__)
 
 
 def spec_of(case: str) -> dict[str, Any]:
     spec: dict[str, Any] = yaml.safe_load((HOSTILE / case / "expect.yaml").read_text(encoding="utf-8"))
     return spec
-
-
-class Hung(BaseException):
-    """Not an ``Exception`` (nor an ``OSError`` like ``TimeoutError``): nothing in bzf can swallow it."""
-
-
-@pytest.fixture(autouse=True)
-def _time_limit() -> Iterator[None]:
-    """Fail a case that hangs instead of hanging the suite (POSIX; elsewhere unbounded)."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def hung(signum: int, frame: Any) -> None:
-        raise Hung(f"hostile case still running after {SECONDS_PER_CASE} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(SECONDS_PER_CASE)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def build(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
