@@ -6,6 +6,8 @@ and pytest's ``monkeypatch`` for what a file cannot express (a file deleted whil
 being read, permissions that root ignores). They write bytes, never text: encodings,
 line endings and control characters must reach bzf exactly as a Windows editor, a broken
 copy or an attacker would leave them.
+
+``time_limit`` (a fixture the hostile suites use) turns a hang into a failure.
 """
 
 from __future__ import annotations
