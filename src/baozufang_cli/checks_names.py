@@ -4,7 +4,8 @@ A name shared by two supply types (``新建`` as one's label and another's alias
 milestones of one sequence makes every project that uses it ambiguous, and the project's
 error would point at the project instead of at ``criteria.yaml`` where the clash is. Ids
 that differ only in case (``A-1``, ``a-1``) are two files on Linux but one on Windows and
-macOS, where checking out the ledger silently keeps only one of them.
+macOS, where checking out the ledger silently keeps only one of them; an id such as ``CON``
+or ``LPT1`` is a device name there, and the file cannot be checked out at all.
 """
 
 from __future__ import annotations
@@ -58,6 +59,17 @@ def _clashes(names: list[tuple[str, str, Loc]], kind: str) -> list[Diagnostic]:
         for name, _, loc in names
         if len(owners[name]) > 1
     ]
+
+
+# device names Windows will not create a file for, whatever the extension (CON.yaml too)
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)]
+)
+WINDOWS_HINT = "在 Windows 上无法建立这个文件（git 检出会失败），请换一个编号"
+
+
+def is_reserved_name(project_id: str) -> bool:
+    return project_id.upper() in _RESERVED
 
 
 def check_id_case(paths_by_id: dict[str, list[str]]) -> list[Diagnostic]:
