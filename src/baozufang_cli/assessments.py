@@ -14,7 +14,14 @@ from pathlib import Path, PurePosixPath
 
 from baozufang_cli.diagnostics import Diagnostic, sort_key
 from baozufang_cli.ledger import LookupError_, Registry, closest
-from baozufang_cli.loader import PROJECT_SUFFIXES, locate_all, read_yaml, validate
+from baozufang_cli.loader import (
+    PROJECT_SUFFIXES,
+    bad_file_name,
+    is_utf8_name,
+    locate_all,
+    read_yaml,
+    validate,
+)
 from baozufang_cli.metrics import parse_month
 from baozufang_cli.models import Assessment
 
@@ -63,6 +70,9 @@ def load_assessments(root: Path, registry: Registry, month: str | None = None) -
         rel = f"{ASSESSMENTS_DIR}/{entry.name}"
         if entry.name.startswith("."):
             continue
+        if not is_utf8_name(entry.name):
+            loose.append(bad_file_name(ASSESSMENTS_DIR, entry.name))
+            continue
         if not entry.is_dir():
             if entry.name.endswith(PROJECT_SUFFIXES):
                 loose.append(
@@ -101,6 +111,10 @@ def _load_month(root: Path, folder: Path, month: str, registry: Registry) -> lis
         if path.name.startswith(".") or not path.name.endswith(PROJECT_SUFFIXES) or not path.is_file():
             continue
         rel = path.relative_to(root).as_posix()
+        if not is_utf8_name(path.name):
+            unreadable = bad_file_name(rel.rpartition("/")[0], path.name)
+            loaded.append(AssessmentFile(unreadable.path, month, None, None, [unreadable]))
+            continue
         loaded.append(load_assessment_file(root, path, rel, month, registry))
     by_district: dict[str, list[AssessmentFile]] = {}
     for item in loaded:

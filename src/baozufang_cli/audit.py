@@ -21,7 +21,7 @@ from baozufang_cli.history import (
     is_project_file,
     project_log,
 )
-from baozufang_cli.loader import CRITERIA_FILE, TARGETS_FILE, discover
+from baozufang_cli.loader import CRITERIA_FILE, TARGETS_FILE, discover, is_utf8_name
 
 SUBJECT_WIDTH = 40  # a commit subject in a header line is cut here
 
@@ -71,6 +71,8 @@ class LedgerRepository:
         if not repo_path.startswith(self.prefix):
             return None
         rel = repo_path[len(self.prefix) :]
+        if not is_utf8_name(rel):  # skipped on disk as well (bad-file-name): invisible in both versions
+            return None
         return rel if is_config_file(rel) or is_project_file(rel) else None
 
     def files_at(self, commit: Commit | None) -> dict[str, str]:

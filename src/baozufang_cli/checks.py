@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.checks_money import check_money, check_settings
+from baozufang_cli.checks_names import WINDOWS_HINT, check_id_case, check_name_clashes, is_reserved_name
 from baozufang_cli.diagnostics import Diagnostic
 from baozufang_cli.ledger import LookupError_, Registry, closest
 from baozufang_cli.models import Project
@@ -43,6 +44,8 @@ def check_project(project: Project, rel: str, stem: str, registry: Registry | No
             ("id",),
             f"把文件改名为 {project.id}.yaml，或改 id",
         )
+    if is_reserved_name(project.id):
+        add("bad-id", f"项目编号 {project.id} 是 Windows 的保留设备名", ("id",), WINDOWS_HINT)
     if project.small_units is not None and project.small_units > project.units:
         add(
             "small-units-exceed",
@@ -315,6 +318,7 @@ def check_config(registry: Registry) -> list[Diagnostic]:
                     loc=("supply_types", i, "start_milestone"),
                 )
             )
+    out += check_name_clashes(registry)  # aliases that name two supply types or milestones
     out += check_evaluation(registry)  # the 监测评价 items (scheme.py)
     return out + check_settings(registry)
 
@@ -339,7 +343,7 @@ def check_ledger(ledger: Ledger) -> list[Diagnostic]:
                     loc=("id",),
                 )
             )
-    return out
+    return out + check_id_case(by_id)
 
 
 def check_as_of(ledger: Ledger, as_of: date) -> list[Diagnostic]:

@@ -20,7 +20,8 @@ The API every writer uses (``bzf set``/``problem``/``fmt``/``new`` and the Excel
 * **Validation.** The text about to be written goes through the loader's own path (parse,
   models, ``check_project``). An edit may not add an error; errors already in the file do not
   block an edit that fixes something else. Refusals are ``EditRefused`` (exit code 3).
-* **Concurrency.** ``save`` refuses when the file's bytes, size or mtime differ from what was read.
+* **Concurrency.** ``save`` refuses when the file's bytes, size or mtime differ from what was read;
+  a lock (``filelock.py``) keeps two bzf processes from both passing that check.
 * **Atomic writes.** Temp file in the same folder → flush → fsync → ``os.replace``; on any
   exception the temp file is removed and the original is untouched.
 
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli import yamlread
 from baozufang_cli.diagnostics import Diagnostic
+from baozufang_cli.filelock import exclusive
 from baozufang_cli.roundtrip import dump, encode, means, round_trip, splice, split_text
 
 if TYPE_CHECKING:
@@ -84,9 +86,12 @@ def parse(text: str, rel: str) -> Any:
     try:
         return round_trip().load(text)
     except (YAMLError, ValueError) as error:  # e.g. an impossible date that libyaml left as text
+        # the read path locates what ruamel could not read (bad-date …): show that, in Chinese
+        located = [d for d in validate_text(text, rel, None).diagnostics if d.is_error]
         raise EditRefused(
-            f"{rel} 无法解析，未修改：{error}",
+            f"{rel} 无法解析，未修改" + ("" if located else f"：{error}"),
             "先修正文件（运行 bzf check 查看）",
+            located,
             reason=EditRefused.UNREADABLE,
         ) from None
 
@@ -154,15 +159,24 @@ class Document:
     @classmethod
     def read(cls, path: Path, rel: str | None = None, *, fix_encoding: bool = False) -> Document:
         """Open ``path`` for editing (``fix_encoding``: accept UTF-16/GB18030, to be saved as UTF-8)."""
-        real = path.resolve()  # a symlinked project file is edited where it really lives
+        from baozufang_cli.loader import MAX_FILE_BYTES
+
         try:
+            real = path.resolve()  # a symlinked project file is edited where it really lives
+            if not stat.S_ISREG(real.stat().st_mode):  # opening a named pipe would wait for ever
+                raise EditRefused(f"{rel or path} 不是普通文件，未修改", reason=EditRefused.UNREADABLE)
             with real.open("rb") as handle:
-                raw = handle.read()
                 status = os.fstat(handle.fileno())
-        except OSError as error:
-            raise EditRefused(
-                f"无法读取 {rel or path}：{error.strerror or error}", reason=EditRefused.UNREADABLE
-            ) from None
+                if status.st_size > MAX_FILE_BYTES:  # what bzf check refuses to read is not edited either
+                    raise EditRefused(
+                        f"{rel or path} 过大（{status.st_size // 1024} KB），未修改",
+                        "台账文件通常只有几 KB，请检查是否误存了其他内容",
+                        reason=EditRefused.UNREADABLE,
+                    )
+                raw = handle.read()
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
+            reason = getattr(error, "strerror", None) or "符号链接形成循环"
+            raise EditRefused(f"无法读取 {rel or path}：{reason}", reason=EditRefused.UNREADABLE) from None
         return cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
 
     def render(self) -> str:
@@ -205,13 +219,14 @@ class Document:
         if text == self.text and not self.reencoded:
             return False
         raw = encode(text, self.layout)
-        if self.changed_on_disk():
-            raise EditRefused(
-                f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入",
-                "请重新运行命令",
-                reason=EditRefused.CHANGED,
-            )
-        atomic_write(self.path, raw)
+        with exclusive(self.path):  # no other bzf replaces the file between the check and the rename
+            if self.changed_on_disk():
+                raise EditRefused(
+                    f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入",
+                    "请重新运行命令",
+                    reason=EditRefused.CHANGED,
+                )
+            atomic_write(self.path, raw)
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
         self.reencoded = False

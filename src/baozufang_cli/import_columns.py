@@ -116,13 +116,14 @@ def load_mapping(path: Path) -> ColumnMap:
     """
     from baozufang_cli import yamlread
     from baozufang_cli.ledger import closest
+    from baozufang_cli.loader import decode, read_bytes
 
+    raw, unreadable = read_bytes(path, str(path))  # a pipe is not opened, a huge file not read
+    if raw is None:
+        reason = unreadable[0]
+        raise MappingError(f"无法读取映射文件 {path}：{reason.message}，{reason.hint}")
     try:
-        data = yamlread.load(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise MappingError(f"无法读取映射文件 {path}：{error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise MappingError(f"映射文件 {path} 不是 UTF-8 编码") from None
+        data = yamlread.load(decode(raw))
     except yamlread.YamlProblem as problem:
         raise MappingError(f"映射文件 {path}:{problem.line}:{problem.col}: {problem.message}") from None
     if data is None:

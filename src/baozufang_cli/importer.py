@@ -75,7 +75,13 @@ def read_sheet(path: Path, mapping: ColumnMap, sheet_name: str | None = None) ->
             raise ImportFailed(f"{path} 中没有工作表「{wanted}」，现有：{'、'.join(workbook.sheetnames)}")
         names = [wanted] if wanted else sorted(workbook.sheetnames, key=lambda n: n != "项目台账")
         for name in names:
-            rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
+            try:  # read-only sheets are parsed lazily: a damaged one fails here, in XML or zip code
+                rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
+            except Exception as error:
+                raise ImportFailed(
+                    f"{path} 的工作表「{name}」已损坏，无法读取（{type(error).__name__}）；"
+                    "请在 Excel 或 WPS 中打开并另存后重试"
+                ) from None
             header = find_header(rows, mapping)
             if header is not None:
                 return _data_rows(name, header, rows)

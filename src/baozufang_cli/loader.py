@@ -21,6 +21,7 @@ from baozufang_cli import yamlread
 from baozufang_cli.checks import check_config, check_ledger, check_project, check_raw_references
 from baozufang_cli.diagnostics import Diagnostic, sort_key
 from baozufang_cli.ledger import FileResult, Ledger, Registry
+from baozufang_cli.lookalikes import describe
 from baozufang_cli.models import Criteria, Project, Targets, field_titles
 
 TARGETS_FILE = "targets.yaml"
@@ -110,14 +111,7 @@ def read_bytes(
                 Diagnostic(rel, "read-error", "这不是普通文件", hint="项目文件须是普通的 .yaml 文件")
             ]
         if stat.st_size > MAX_FILE_BYTES:
-            return None, [
-                Diagnostic(
-                    rel,
-                    "file-too-large",
-                    f"文件过大（{stat.st_size // 1024} KB）",
-                    hint="项目文件通常只有几 KB，请检查是否误存了其他内容",
-                )
-            ]
+            return None, [_too_large(rel, stat.st_size)]
         with open(path, "rb") as handle:
             return handle.read(), []
     except FileNotFoundError:
@@ -126,12 +120,21 @@ def read_bytes(
         ]
     except IsADirectoryError:
         return None, [
-            Diagnostic(rel, "read-error", "这是一个文件夹，不是文件", hint="请改名，项目文件须是 .yaml 文件")
+            Diagnostic(rel, "read-error", "这是一个文件夹，不是文件", hint="请把这个文件夹改名或移走")
         ]
     except OSError as error:
         return None, [
             Diagnostic(rel, "read-error", f"无法读取文件：{error.strerror or error}", hint="检查文件权限")
         ]
+
+
+def _too_large(rel: str, size: int) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        "file-too-large",
+        f"文件过大（{size // 1024} KB）",
+        hint="台账文件通常只有几 KB，请检查是否误存了其他内容",
+    )
 
 
 def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
@@ -144,6 +147,8 @@ def read_yaml(path: Path, rel: str) -> tuple[Any, str, list[Diagnostic]]:
 
 def parse_yaml_bytes(raw: bytes, rel: str) -> tuple[Any, str, list[Diagnostic]]:
     """Decode and parse one file's bytes (from disk or from git). Returns (data, text, diagnostics)."""
+    if len(raw) > MAX_FILE_BYTES:  # a blob from git or an import is held to the limit of a file on disk
+        return None, "", [_too_large(rel, len(raw))]
     try:
         text = decode(raw)
         data = yamlread.load(text)
@@ -266,6 +271,8 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
 
             guess = closest(str(loc[-1]), _known_keys(model, loc))
             hint = f"是否为 {guess}？" if guess else "键名须与 README 的格式一致"
+            lookalike = describe(str(loc[-1]))  # 全角空格 … that makes a right-looking key unknown
+            hint = f"键名{lookalike}，{hint}" if lookalike else hint
         elif kind == "bad-date":
             code, message = "bad-date", f"{_title(loc)}：{item['msg']}"
         elif kind in _KINDS:
@@ -279,6 +286,8 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
                 hint = "文字内容请加引号"
         elif kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
             code, message = "empty-value", f"{_title(loc)}不能为空"
+        elif kind == "blank":
+            code, message = "empty-value", f"{_title(loc)}不能只有空格"
         elif kind in _RANGE_ERRORS:
             code = "out-of-range"
             limits = "、".join(f"{_BOUNDS[k]} {_number(v)}" for k, v in ctx.items() if k in _BOUNDS)
@@ -288,6 +297,8 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
         elif kind == "string_pattern_mismatch":
             code, message = "bad-id", f"{_title(loc)}格式不对：{_describe(value)}"
             hint = "只能包含字母、数字、- 和 _，且以字母或数字开头"
+            lookalike = describe(value) if isinstance(value, str) else ""
+            hint = f"{lookalike}；{hint}" if lookalike else hint
         elif kind == "literal_error":
             code = "bad-value"
             message = f"{_title(loc)}取值不对：{_describe(value)}（应为 {ctx.get('expected', '')}）"
@@ -405,7 +416,7 @@ def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Regi
 
 def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
     path = root / name
-    if not path.is_file():
+    if not path.exists():  # a folder or a pipe of that name is read, and refused, as any file is
         return None, [
             Diagnostic(name, "missing-file", f"缺少 {name}", hint="用 bzf init 创建，或从示例台账复制")
         ]
@@ -469,13 +480,24 @@ def _scan_folder(
     try:
         with os.scandir(folder) as entries:
             listing = list(entries)
-    except OSError:  # an unreadable folder is skipped, as os.walk does
+    except OSError as error:  # its projects are missing from every total: an error, not a skip
+        diagnostics.append(
+            Diagnostic(
+                rel_folder,
+                "read-error",
+                f"无法读取文件夹：{error.strerror or error}",
+                hint="检查文件夹权限；其中的项目未计入",
+            )
+        )
         return
     folders: list[tuple[str, os.DirEntry[str]]] = []
     files: list[tuple[str, os.DirEntry[str]]] = []
     for entry in listing:
         name = entry.name
         if name[0] == ".":
+            continue
+        if not name.isascii() and not is_utf8_name(name):
+            diagnostics.append(bad_file_name(rel_folder, name))
             continue
         try:
             is_dir = entry.is_dir()
@@ -489,17 +511,11 @@ def _scan_folder(
     files.sort()  # names are unique within a folder: the entries are never compared
     for name, entry in files:
         rel = f"{rel_folder}/{name}"
-        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root):
-            diagnostics.append(
-                Diagnostic(
-                    rel,
-                    "symlink-outside",
-                    "符号链接指向台账之外，已跳过",
-                    severity="warning",
-                    hint="项目文件应放在台账内",
-                )
-            )
-            continue
+        if entry.is_symlink():
+            problem = _link_problem(entry.path, rel, real_root)
+            if problem is not None:
+                diagnostics.append(problem)
+                continue
         try:
             stat: os.stat_result | None = entry.stat()
         except OSError:
@@ -525,6 +541,51 @@ def _scan_folder(
             )
             continue
         _scan_folder(entry.path, rel, real_root, found, diagnostics)
+
+
+def _link_problem(path: str, rel: str, real_root: Path) -> Diagnostic | None:
+    """Why a symlinked project file is not read: broken, a loop, or pointing out of the ledger."""
+    try:
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return Diagnostic(
+            rel,
+            "read-error",
+            "符号链接无法打开（指向的文件不存在，或链接形成循环）",
+            hint="删除这个链接，或让它指向台账内的文件",
+        )
+    if target.is_relative_to(real_root):
+        return None
+    return Diagnostic(
+        rel,
+        "symlink-outside",
+        "符号链接指向台账之外，已跳过",
+        severity="warning",
+        hint="项目文件应放在台账内",
+    )
+
+
+def is_utf8_name(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def bad_file_name(rel_folder: str, name: str) -> Diagnostic:
+    raw = os.fsencode(name)
+    try:
+        meant = f"（按 GBK 读作 {raw.decode('gb18030')}）"
+    except UnicodeDecodeError:
+        meant = ""
+    return Diagnostic(
+        f"{rel_folder}/{raw.decode('utf-8', 'replace')}",
+        "bad-file-name",
+        f"文件名不是 UTF-8 编码{meant}，已跳过",
+        hint="多半来自 Windows 压缩包，请用 UTF-8 重新命名（项目文件名即项目编号）",
+    )
 
 
 # The latest loaded ledger stays referenced until the process ends, so that ``cli.main`` can

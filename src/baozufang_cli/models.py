@@ -9,13 +9,17 @@ use for hover help. Dates are ``YYYY-MM-DD`` only (see ``parse_ledger_date``).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: full-width ２０２４ gets the hint below
+# dates outside this range are typing slips (0204-03-05, 9999-12-31 placeholders); the bound
+# also keeps every date computation of the reports (weeks, years ahead) inside ``date``
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 _OTHER_DATE = re.compile(r"\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*")
 
 
@@ -28,13 +32,14 @@ def parse_ledger_date(value: Any) -> Any:
     if isinstance(value, datetime):
         raise PydanticCustomError("bad-date", "应为日期，不含时间：{value}", {"value": str(value)})
     if isinstance(value, date):
-        return value
+        return _in_range(value)
     if isinstance(value, str):
         if _ISO_DATE.fullmatch(value):
             try:
-                return date.fromisoformat(value)
+                parsed = date.fromisoformat(value)
             except ValueError:
                 raise PydanticCustomError("bad-date", "不存在的日期：{value}", {"value": value}) from None
+            return _in_range(parsed)
         other = _OTHER_DATE.fullmatch(value)
         if other:
             year, month, day = (int(part) for part in other.groups())
@@ -46,9 +51,57 @@ def parse_ledger_date(value: Any) -> Any:
                 "bad-date", "日期格式应为 YYYY-MM-DD：{value}，请写成 {iso}", {"value": value, "iso": iso}
             )
         raise PydanticCustomError("bad-date", "不是日期：{value}（格式应为 YYYY-MM-DD）", {"value": value})
-    raise PydanticCustomError(
-        "bad-date", "应为日期（YYYY-MM-DD），实为 {kind}", {"kind": type(value).__name__}
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise _number_date(value)
+    kind = {bool: "true/false", float: "数字", list: "列表", dict: "键值对"}.get(
+        type(value), type(value).__name__
     )
+    raise PydanticCustomError("bad-date", "应为日期（YYYY-MM-DD），实为{kind}", {"kind": kind})
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year bug folded in)
+
+
+def _number_date(value: int) -> PydanticCustomError:
+    """A date typed as a number: 20250630, or the serial number of an Excel date cell (45838)."""
+    text = str(value)
+    try:
+        if len(text) == 8:
+            iso = date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+            return PydanticCustomError(
+                "bad-date", "日期格式应为 YYYY-MM-DD：{value}，请写成 {iso}", {"value": value, "iso": iso}
+            )
+        serial = _EXCEL_EPOCH + timedelta(days=value)
+        if EARLIEST_DATE <= serial <= LATEST_DATE:
+            return PydanticCustomError(
+                "bad-date",
+                "像是 Excel 的日期序号：{value} 即 {iso}，请写成 {iso}",
+                {"value": value, "iso": serial.isoformat()},
+            )
+    except (ValueError, OverflowError):
+        pass
+    return PydanticCustomError("bad-date", "应为日期（YYYY-MM-DD），实为数字 {value}", {"value": value})
+
+
+def _in_range(value: date) -> date:
+    if EARLIEST_DATE <= value <= LATEST_DATE:
+        return value
+    raise PydanticCustomError(
+        "bad-date",
+        "日期超出范围：{value}（应在 {earliest} 至 {latest} 之间）",
+        {
+            "value": value.isoformat(),
+            "earliest": EARLIEST_DATE.isoformat(),
+            "latest": LATEST_DATE.isoformat(),
+        },
+    )
+
+
+def _not_blank(value: str) -> str:
+    # "   " or a lone full-width space looks filled in but names nothing
+    if value.isspace():
+        raise PydanticCustomError("blank", "只有空格")
+    return value
 
 
 def _code_to_text(value: Any) -> Any:
@@ -59,7 +112,7 @@ def _code_to_text(value: Any) -> Any:
 
 
 LedgerDate = Annotated[date, BeforeValidator(parse_ledger_date)]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
 Money = Annotated[float, Field(ge=0, le=1e8)]  # 万元; 1e8 万元 = 1 万亿元 is absurd for one project
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 

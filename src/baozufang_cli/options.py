@@ -30,9 +30,14 @@ def check_month(text: str | None) -> str | None:
 
 def parse_date(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(f"日期应为 YYYY-MM-DD，例如 2024-06-30：{text}") from None
+    from baozufang_cli.models import EARLIEST_DATE, LATEST_DATE
+
+    if not EARLIEST_DATE <= value <= LATEST_DATE:  # the range of ledger dates (models.py)
+        raise typer.BadParameter(f"日期应在 {EARLIEST_DATE} 至 {LATEST_DATE} 之间：{text}")
+    return value
 
 
 class Format(str, Enum):

@@ -114,7 +114,9 @@ def split_text(raw: bytes, fix_encoding: bool = False) -> tuple[str, Layout, boo
             raise problem from None
     bom = raw.startswith(b"\xef\xbb\xbf")
     newline = "\r\n" if "\r\n" in text else "\n"
-    text = text.replace("\r\n", "\n")
+    if "\r" in text and "\n" not in text:  # classic Mac line ends: one giant "line" otherwise
+        newline = "\r"
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if newline == "\r" else text.replace("\r\n", "\n")
     return text, guess_layout(text, newline, bom), converted
 
 

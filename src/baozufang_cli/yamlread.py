@@ -6,7 +6,9 @@ last of duplicate keys. This loader keeps libyaml's speed and fixes its meaning:
 
 * implicit types are the YAML 1.2 core schema (what ruamel.yaml, the edit path, uses);
 * dates stay strings and are parsed by the models, so a bad date is a located schema error;
-* duplicate keys, aliases (billion-laughs), custom tags and multi-document files are errors;
+* duplicate keys, keys that are not text, aliases (billion-laughs), custom tags, control
+  characters and multi-document files are errors (syntax errors caused by look-alike
+  characters or merge-conflict markers say so: ``lookalikes.py``);
 * every failure is a ``YamlProblem`` with a 1-based line and column.
 
 Speed: libyaml composes the node tree in C but asks Python to resolve the tag of every
@@ -30,6 +32,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
+
+from baozufang_cli.lookalikes import explain
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -108,6 +112,8 @@ class _Constructor(SafeConstructor):
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise YamlProblem("yaml-syntax", "键必须是简单值", *_pos(key_node))
+            if not isinstance(key, str):
+                raise _key_not_text(key_node)
             if key in mapping:
                 raise YamlProblem(
                     "yaml-duplicate-key",
@@ -213,6 +219,8 @@ def _build(root: Node) -> Any:
             if type(key_node) is not ScalarNode:
                 raise YamlProblem("yaml-syntax", "键必须是简单值", *_pos(key_node))
             key = _scalar(key_node)
+            if type(key) is not str:
+                raise _key_not_text(key_node)
             if key in target:
                 raise YamlProblem(
                     "yaml-duplicate-key",
@@ -261,6 +269,13 @@ def _scalar(node: Node) -> Any:
             "yaml-tag", f"值 {value} 与标签 {tag} 不符", *_pos(node), hint="去掉标签，或改正取值"
         ) from None
     raise _unsupported_tag(node)
+
+
+def _key_not_text(node: Node) -> YamlProblem:
+    # every key of a ledger file is a name (units, milestones…); 1:, true: or ~: is a slip
+    return YamlProblem(
+        "unknown-key", f"键 {node.value or '（空）'} 不是文字", *_pos(node), hint="键名须与 README 的格式一致"
+    )
 
 
 def _unsupported_tag(node: Node) -> YamlProblem:
@@ -327,7 +342,13 @@ def _depth_guard(text: str) -> None:
             if depth > deepest:
                 deepest = depth
                 if deepest > MAX_DEPTH:
-                    raise YamlProblem("yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层", line, 1)
+                    raise YamlProblem(
+                        "yaml-too-deep",
+                        f"嵌套超过 {MAX_DEPTH} 层",
+                        line,
+                        1,
+                        hint="检查是否误写了一长串 [ 或 {",
+                    )
         elif char in "]}":
             depth = max(0, depth - 1)
         elif char == "\n":
@@ -336,22 +357,45 @@ def _depth_guard(text: str) -> None:
 
 def load(text: str) -> Any:
     """Parse one YAML document. Returns ``None`` for an empty document; raises ``YamlProblem``."""
-    _depth_guard(text)
-    parser = _FastParser(text)
+    parser = None
     try:
-        _check_aliases(text)  # inside: its scan meets the same syntax errors as the parse
+        # inside the try: the alias scan parses too and meets the same syntax errors first
+        _check_aliases(text)
+        _depth_guard(text)
+        parser = _FastParser(text)
         node = parser.get_single_node()
         return None if node is None else _build(node)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as error:
-        raise _problem_from(error) from None
+        raise explain(_problem_from(error), text) from None
+    except yaml.reader.ReaderError as error:
+        raise _reader_problem(error, text) from None
     except RecursionError:
         raise YamlProblem("yaml-too-deep", "嵌套太深，无法读取") from None
     except yaml.YAMLError as error:  # pragma: no cover - unmarked libyaml errors
         raise YamlProblem("yaml-syntax", f"YAML 语法错误：{error}") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    """A character YAML does not allow (control characters): located, named, Chinese."""
+    # libyaml counts UTF-8 bytes, the pure-Python reader counts characters
+    before = (
+        text.encode("utf-8")[: error.position].decode("utf-8", "ignore") if FAST else text[: error.position]
+    )
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+    return YamlProblem(
+        "control-char",
+        f"文件含有不可见的控制字符 U+{character:04X}",
+        line,
+        col,
+        hint="多半是从其他软件复制时带入的，请删除这个字符",
+    )
 
 
 _YAML_MESSAGES = [
@@ -362,10 +406,52 @@ _YAML_MESSAGES = [
         "请删除 --- 分隔的其余部分",
     ),
     ("found character '\\t'", "yaml-syntax", "缩进里有制表符（Tab）", "YAML 只能用空格缩进"),
-    ("found character that cannot start any token", "yaml-syntax", "无法识别的字符", "若是 Tab 请改为空格"),
+    ("found a tab character", "yaml-syntax", "缩进里有制表符（Tab）", "YAML 只能用空格缩进"),
+    (
+        "exceeded maximum nesting depth",
+        "yaml-too-deep",
+        f"嵌套超过 {MAX_DEPTH} 层",
+        "检查是否误写了一长串 - 或 [",
+    ),
+    (
+        "found character that cannot start any token",
+        "yaml-syntax",
+        "无法识别的字符",
+        "若是 Tab 请改为空格；以 @、` 等符号开头的文字请加引号",
+    ),
+    (
+        "found unexpected document indicator",
+        "yaml-syntax",
+        "引号中出现了 --- 或 ...",
+        "检查这一行起的引号是否闭合",
+    ),
     ("found unexpected end of stream", "yaml-syntax", "引号或括号没有闭合", "检查这一行起的引号、括号"),
     ("while scanning a quoted scalar", "yaml-syntax", "引号没有闭合", "检查这一行的引号"),
-    ("mapping values are not allowed here", "yaml-syntax", "这里不能出现冒号键值", "值里含冒号时请加引号"),
+    (
+        "mapping values are not allowed",
+        "yaml-syntax",
+        "这里不能出现冒号键值",
+        "值里含冒号时请加引号；检查这一行和上一行的缩进",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "yaml-syntax",
+        "这里不能开始列表（- ）",
+        "列表项须另起一行并缩进；以 - 开头的文字请加引号",
+    ),
+    ("escape", "yaml-syntax", "双引号中有无效的转义（\\）", "含 \\ 的文字（如路径）请改用单引号"),
+    ("hexdecimal number", "yaml-syntax", "双引号中有无效的转义（\\）", "含 \\ 的文字（如路径）请改用单引号"),
+    ("alphabetic or numeric character", "yaml-syntax", "& 或 * 的写法不对", "文字中的 &、* 请加引号"),
+    ("scanning a tag", "yaml-tag", "标签（!）的写法不对", "台账文件不用标签；以 ! 开头的文字请加引号"),
+    ("tag handle", "yaml-tag", "标签（!）的写法不对", "台账文件不用标签；以 ! 开头的文字请加引号"),
+    (
+        "indentation indicator",
+        "yaml-syntax",
+        "多行文字（| 或 >）的写法不对",
+        "| 或 > 后直接换行，下一行缩进写文字",
+    ),
+    ("<document start>", "yaml-multi-doc", "一个文件只能有一个 YAML 文档", "请删除 ... 或 --- 之后的内容"),
+    ("directive", "yaml-syntax", "文件开头的 % 指令不对", "删除以 % 开头的行"),
     ("could not find expected ':'", "yaml-syntax", "缺少冒号", "键与值之间需要 `: `"),
     ("did not find expected key", "yaml-syntax", "缩进不对齐或缺少键", "检查这一行和上一行的缩进"),
     ("did not find expected '-' indicator", "yaml-syntax", "列表缩进不对齐", "检查 - 的缩进"),
@@ -395,7 +481,13 @@ def _problem_from(error: yaml.MarkedYAMLError) -> YamlProblem:
     for needle, code, message, hint in _YAML_MESSAGES:
         if needle in raw:
             return YamlProblem(code, message, line, col, hint=hint)
-    return YamlProblem("yaml-syntax", f"YAML 语法错误：{error.problem or raw}", line, col)
+    return YamlProblem(
+        "yaml-syntax",
+        f"YAML 语法错误：{error.problem or raw}",
+        line,
+        col,
+        hint="检查这一行的缩进、引号和冒号",
+    )
 
 
 def compose(text: str) -> Node | None:
