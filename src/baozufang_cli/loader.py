@@ -467,6 +467,17 @@ def _paused_gc() -> Callable[[], None]:
     return resume
 
 
+def load_registry(root: Path) -> tuple[Registry | None, list[Diagnostic]]:
+    """targets.yaml + criteria.yaml and their cross-checks; ``None`` when either does not validate."""
+    targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
+    criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
+    diagnostics += criteria_diagnostics
+    registry = Registry(targets, criteria) if targets and criteria else None
+    if registry is not None:
+        diagnostics += locate_in_files(root, check_config(registry))
+    return registry, diagnostics
+
+
 def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None = None) -> Ledger:
     """Load and check the whole ledger. Raises ``NoLedger`` or ``LedgerUnusable``.
 
@@ -478,12 +489,7 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
 
     resume_gc = _paused_gc()
     try:
-        targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
-        criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
-        diagnostics += criteria_diagnostics
-        registry = Registry(targets, criteria) if targets and criteria else None
-        if registry is not None:
-            diagnostics += locate_in_files(root, check_config(registry))
+        registry, diagnostics = load_registry(root)
         config_ok = registry is not None and not any(d.is_error for d in diagnostics)
 
         files, scan_diagnostics = scan(root)
@@ -508,10 +514,10 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
 
         for result in loaded:
             diagnostics += result.diagnostics
-        if not config_ok or targets is None or criteria is None or registry is None:
+        if not config_ok or registry is None:
             raise LedgerUnusable(sorted(diagnostics, key=sort_key), len(loaded))
 
-        ledger = Ledger(root, targets, criteria, registry, loaded)
+        ledger = Ledger(root, registry.targets, registry.criteria, registry, loaded)
         diagnostics += locate_in_files(root, check_ledger(ledger))
         ledger.set_diagnostics(sorted(diagnostics, key=sort_key))
         _kept[:] = [ledger]

@@ -81,6 +81,10 @@ def as_of_date(text: str | None) -> date:
     return parse_date(text) if text else today()
 
 
+def not_a_ledger(root: Path) -> str:
+    return f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）"
+
+
 def ledger_root(data: Path | None) -> Path:
     if data is not None:
         if not data.is_dir():
@@ -109,7 +113,7 @@ def open_ledger(data: Path | None, no_cache: bool = False) -> Ledger:
     try:
         return load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
     except NoLedger:
-        raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）") from None
+        raise fail(not_a_ledger(root)) from None
     except LedgerUnusable as unusable:
         print_diagnostics([d for d in unusable.diagnostics if d.is_error], MAX_SHOWN_ERRORS)
         raise fail("targets.yaml 或 criteria.yaml 有错误，无法生成报表", ExitCode.LEDGER_ERRORS) from None
@@ -229,20 +233,12 @@ def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> 
 
 def open_registry(data: Path | None) -> tuple[Path, Registry]:
     """The ledger root and its name registry (targets.yaml + criteria.yaml), without reading projects."""
-    from baozufang_cli.checks import check_config
-    from baozufang_cli.ledger import Registry
-    from baozufang_cli.loader import CRITERIA_FILE, TARGETS_FILE, is_ledger, load_config, locate_in_files
-    from baozufang_cli.models import Criteria, Targets
+    from baozufang_cli.loader import is_ledger, load_registry
 
     root = ledger_root(data)
     if not is_ledger(root):
-        raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）")
-    targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
-    criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
-    diagnostics += criteria_diagnostics
-    registry = Registry(targets, criteria) if targets and criteria else None
-    if registry is not None:
-        diagnostics += locate_in_files(root, check_config(registry))
+        raise fail(not_a_ledger(root))
+    registry, diagnostics = load_registry(root)
     errors = [d for d in diagnostics if d.is_error]
     if registry is None or errors:
         print_diagnostics(errors, MAX_SHOWN_ERRORS)

@@ -10,7 +10,7 @@ import typer
 
 from baozufang_cli.diagnostics import ExitCode, count_errors
 from baozufang_cli.options import AsOfOpt, DataOpt, NoCacheOpt
-from baozufang_cli.runtime import as_of_date, fail, guard, ledger_root
+from baozufang_cli.runtime import as_of_date, fail, guard, ledger_root, not_a_ledger
 
 ORDER = 10
 
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
             )
             files = len(ledger.files)
         except NoLedger:
-            raise fail(f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）") from None
+            raise fail(not_a_ledger(root)) from None
         except LedgerUnusable as unusable:
             diagnostics, files = unusable.diagnostics, unusable.files
         errors = count_errors(diagnostics)

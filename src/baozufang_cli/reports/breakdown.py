@@ -11,10 +11,9 @@ from datetime import date
 from typing import Any
 
 from baozufang_cli.ledger import Ledger
-from baozufang_cli.report import Column, Report, Table, ratio
+from baozufang_cli.report import Column, Report, Table
 from baozufang_cli.reports.filters import Filters
-
-COUNTS = ("projects", "units", "started_projects", "started_units", "delivered_projects", "delivered_units")
+from baozufang_cli.reports.status import COUNTS, add_project, with_rates, zero_counts
 
 COLUMNS = [
     Column("supply_type_label", "筹集方式"),
@@ -30,16 +29,6 @@ COLUMNS = [
 ]
 
 
-def _zero() -> dict[str, Any]:
-    return dict.fromkeys(COUNTS, 0)
-
-
-def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    row["started_pct"] = ratio(row["started_units"], row["units"])
-    row["delivered_pct"] = ratio(row["delivered_units"], row["units"])
-    return row
-
-
 def breakdown_report(ledger: Ledger, as_of: date, filters: Filters | None = None) -> Report:
     filters = filters or Filters()
     registry = ledger.registry
@@ -47,27 +36,26 @@ def breakdown_report(ledger: Ledger, as_of: date, filters: Filters | None = None
     for project in ledger.valid_projects():
         if not filters.matches(project):
             continue
-        counts = cells.setdefault((project.supply_type, project.plan_year), _zero())
-        started = ledger.is_started(project, as_of)
-        delivered = ledger.is_delivered(project, as_of)
-        counts["projects"] += 1
-        counts["units"] += project.units
-        counts["started_projects"] += started
-        counts["started_units"] += project.units if started else 0
-        counts["delivered_projects"] += delivered
-        counts["delivered_units"] += project.units if delivered else 0
+        add_project(
+            cells.setdefault((project.supply_type, project.plan_year), zero_counts()), ledger, project, as_of
+        )
 
     rows: list[dict[str, Any]] = []
     flags: dict[int, set[str]] = {}
     by_type: list[dict[str, Any]] = []
-    total = _zero()
+    total = zero_counts()
     for type_key in sorted({key for key, _ in cells}, key=registry.type_order.__getitem__):
         label = registry.supply_types[type_key].label
-        subtotal = _zero()
+        subtotal = zero_counts()
         years = []
         for year in sorted(year for key, year in cells if key == type_key):
             counts = cells[(type_key, year)]
-            row = {"supply_type": type_key, "supply_type_label": label, "year": year, **_finish(dict(counts))}
+            row = {
+                "supply_type": type_key,
+                "supply_type_label": label,
+                "year": year,
+                **with_rates(dict(counts)),
+            }
             rows.append(row)
             years.append(row)
             for name in COUNTS:
@@ -75,10 +63,15 @@ def breakdown_report(ledger: Ledger, as_of: date, filters: Filters | None = None
                 total[name] += counts[name]
         flags[len(rows)] = {"subtotal"}
         rows.append(
-            {"supply_type": type_key, "supply_type_label": f"{label} 小计", "year": None, **_finish(subtotal)}
+            {
+                "supply_type": type_key,
+                "supply_type_label": f"{label} 小计",
+                "year": None,
+                **with_rates(subtotal),
+            }
         )
         by_type.append({"supply_type": type_key, "supply_type_label": label, "years": years, **subtotal})
-    total = _finish(total)
+    total = with_rates(total)
     table = Table(
         "分类统计（筹集方式 × 计划年度）",
         COLUMNS,

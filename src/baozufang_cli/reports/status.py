@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from baozufang_cli.ledger import Ledger
+from baozufang_cli.models import Project
 from baozufang_cli.report import Column, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
 
@@ -14,11 +15,23 @@ By = Literal["district", "year", "type"]
 COUNTS = ("projects", "units", "started_projects", "started_units", "delivered_projects", "delivered_units")
 
 
-def _zero() -> dict[str, Any]:
+def zero_counts() -> dict[str, Any]:
     return dict.fromkeys(COUNTS, 0)
 
 
-def _finish(row: dict[str, Any]) -> dict[str, Any]:
+def add_project(counts: dict[str, Any], ledger: Ledger, project: Project, as_of: date) -> None:
+    """Count one project into ``counts`` (projects, units, started and delivered as of D)."""
+    started = ledger.is_started(project, as_of)
+    delivered = ledger.is_delivered(project, as_of)
+    counts["projects"] += 1
+    counts["units"] += project.units
+    counts["started_projects"] += started
+    counts["started_units"] += project.units if started else 0
+    counts["delivered_projects"] += delivered
+    counts["delivered_units"] += project.units if delivered else 0
+
+
+def with_rates(row: dict[str, Any]) -> dict[str, Any]:
     row["started_pct"] = ratio(row["started_units"], row["units"])
     row["delivered_pct"] = ratio(row["delivered_units"], row["units"])
     return row
@@ -32,13 +45,13 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
     if by == "district":
         for name in registry.districts:
             if not filters.districts or name in filters.districts:
-                groups[name] = _zero()
+                groups[name] = zero_counts()
     elif by == "type":
         for type_key in registry.supply_types:
             if not filters.types or type_key in filters.types:
-                groups[type_key] = _zero()
+                groups[type_key] = zero_counts()
 
-    total = _zero()
+    total = zero_counts()
     for project in ledger.valid_projects():
         if not filters.matches(project):
             continue
@@ -47,29 +60,25 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
             "year": project.plan_year,
             "type": project.supply_type,
         }[by]
-        row = groups.setdefault(group, _zero())
-        started = ledger.is_started(project, as_of)
-        delivered = ledger.is_delivered(project, as_of)
-        for counts in (row, total):
-            counts["projects"] += 1
-            counts["units"] += project.units
-            counts["started_projects"] += started
-            counts["started_units"] += project.units if started else 0
-            counts["delivered_projects"] += delivered
-            counts["delivered_units"] += project.units if delivered else 0
+        add_project(groups.setdefault(group, zero_counts()), ledger, project, as_of)
+        add_project(total, ledger, project, as_of)
 
     if by == "district":
         keys = sorted(groups, key=lambda k: registry.district_order[str(k)])
-        rows = [{"district": k, **_finish(groups[k])} for k in keys]
+        rows = [{"district": k, **with_rates(groups[k])} for k in keys]
         group_column = Column("district", "区县")
     elif by == "year":
         keys = sorted(groups, key=lambda k: int(str(k)))
-        rows = [{"year": k, **_finish(groups[k])} for k in keys]
+        rows = [{"year": k, **with_rates(groups[k])} for k in keys]
         group_column = Column("year", "计划年度", "year")
     else:
         keys = sorted(groups, key=lambda k: registry.type_order[str(k)])
         rows = [
-            {"supply_type": k, "supply_type_label": registry.supply_types[str(k)].label, **_finish(groups[k])}
+            {
+                "supply_type": k,
+                "supply_type_label": registry.supply_types[str(k)].label,
+                **with_rates(groups[k]),
+            }
             for k in keys
         ]
         group_column = Column("supply_type_label", "筹集方式")
@@ -83,7 +92,7 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
         Column("started_pct", "启动率", "pct", ratio_of=("started_units", "units")),
         Column("delivered_pct", "交付率", "pct", bar=True, ratio_of=("delivered_units", "units")),
     ]
-    total = _finish(total)
+    total = with_rates(total)
     label_key = group_column.key
     table = Table("项目进度汇总", columns, rows, total={label_key: "合计", **total})
     return Report(
