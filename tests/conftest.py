@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from baozufang_cli.cli import app
+from baozufang_cli.cli.app import app
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"

@@ -87,7 +87,7 @@ def huge_50mb(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @generator
 def just_over_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from baozufang_cli.loader import MAX_FILE_BYTES
+    from baozufang_cli.ledger.load import MAX_FILE_BYTES
 
     padding = MAX_FILE_BYTES + 1 - len(VALID.encode()) - len("note: \n")
     _project(root, (VALID + "note: " + "x" * padding + "\n").encode())
@@ -219,7 +219,7 @@ def unreadable_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
     import builtins
 
-    from baozufang_cli import loader
+    from baozufang_cli.ledger import load as loader
 
     original: Any = getattr(os if function == "scandir" else builtins, function)
 
@@ -237,7 +237,7 @@ def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
 @generator
 def deleted_while_loading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process (git checkout, a sync tool) deletes B-1.yaml after the folder was listed."""
-    from baozufang_cli import loader
+    from baozufang_cli.ledger import load as loader
 
     victim = root / "projects" / "B-1.yaml"
     victim.write_text(VALID.replace("A-1", "B-1"), encoding="utf-8")

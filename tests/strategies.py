@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from baozufang_cli.ledger import FileResult, Ledger, Registry
+from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
 from baozufang_cli.models import Criteria, Milestone, Problem, Project, Targets
 from tests.conftest import DATA
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli import cache as cache_module
-from baozufang_cli import loader
-from baozufang_cli.cache import CACHE_DIR, SHARDS, ProjectCache, cache_dirs, shard_name, shard_of
-from baozufang_cli.loader import LedgerUnusable, load_ledger
+from baozufang_cli.ledger import cache as cache_module
+from baozufang_cli.ledger import load as loader
+from baozufang_cli.ledger.cache import CACHE_DIR, SHARDS, ProjectCache, cache_dirs, shard_name, shard_of
+from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 from baozufang_cli.reports.status import status_report
 from tests.benchmarks_support import generate
 from tests.conftest import run

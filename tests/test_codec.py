@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, PrivateAttr
 
-from baozufang_cli.codec import Unsupported, plan
-from baozufang_cli.loader import load_ledger
+from baozufang_cli.ledger.codec import Unsupported, plan
+from baozufang_cli.ledger.load import load_ledger
 from baozufang_cli.models import Criteria, Milestone, Project, Targets
 from tests.benchmarks_support import generate
 

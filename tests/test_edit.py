@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from baozufang_cli import edit
-from baozufang_cli.edit import Document, EditRefused, write_new_file
-from baozufang_cli.ledger import Registry
-from baozufang_cli.loader import CRITERIA_FILE, TARGETS_FILE, load_config
+from baozufang_cli.edit import document as edit
+from baozufang_cli.edit.document import Document, EditRefused, write_new_file
+from baozufang_cli.edit.roundtrip import guess_layout, splice
+from baozufang_cli.ledger.load import CRITERIA_FILE, TARGETS_FILE, load_config
+from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.models import Criteria, Targets
-from baozufang_cli.roundtrip import guess_layout, splice
 from tests.conftest import DATA
 
 HAND_WRITTEN = """\

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from baozufang_cli import yamlread
-from baozufang_cli.edit import Document, EditRefused, validate_text, write_new_file
-from baozufang_cli.formatting import format_file, project_text
-from baozufang_cli.ledger import Registry
-from baozufang_cli.loader import CRITERIA_FILE, TARGETS_FILE, load_config
+from baozufang_cli.edit.document import Document, EditRefused, validate_text, write_new_file
+from baozufang_cli.edit.fields import EditError, set_value
+from baozufang_cli.edit.fmt import format_file, project_text
+from baozufang_cli.ledger import yamlread
+from baozufang_cli.ledger.load import CRITERIA_FILE, TARGETS_FILE, load_config
+from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.models import Criteria, Targets
-from baozufang_cli.project_edits import EditError, set_value
 from tests.conftest import SAMPLE
 
 SAMPLE_PROJECTS = sorted((SAMPLE / "projects").rglob("*.yaml"))

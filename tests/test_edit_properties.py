@@ -20,8 +20,8 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli import yamlread
-from baozufang_cli.formatting import format_file
+from baozufang_cli.edit.fmt import format_file
+from baozufang_cli.ledger import yamlread
 from baozufang_cli.models import Project
 from tests.conftest import make_ledger, run
 

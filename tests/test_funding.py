@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from baozufang_cli.ledger import FileResult, Ledger
+from baozufang_cli.ledger.registry import FileResult, Ledger
 from baozufang_cli.models import Funding, FundingSource, Project
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.funding import funding_report

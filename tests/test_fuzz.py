@@ -25,8 +25,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli import yamlread
-from baozufang_cli.loader import decode
+from baozufang_cli.ledger import yamlread
+from baozufang_cli.ledger.load import decode
 from tests.conftest import DATA, SAMPLE, run
 
 DEEP = "BZF_FUZZ_EXAMPLES" in os.environ  # a deeper, random run by hand; CI runs the fixed one

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from baozufang_cli import gitrepo
-from baozufang_cli.history import field_label, flatten
+from baozufang_cli.history import git as gitrepo
+from baozufang_cli.history.diff import field_label, flatten
 from tests.conftest import REPO, assert_golden, make_ledger, run, run_json
 
 A1 = """id: A-1

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from baozufang_cli import edit
+from baozufang_cli.edit import document as edit
 from baozufang_cli.render.data import csv_value
 from baozufang_cli.render.xlsx_cells import FORMULA_PREFIXES
 from tests.conftest import make_ledger, run

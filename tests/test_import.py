@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from baozufang_cli import edit, yamlread
+from baozufang_cli.edit import document as edit
+from baozufang_cli.ledger import yamlread
 from tests.conftest import make_ledger, run
 
 AS_OF = "2024-06-30"
@@ -337,7 +338,7 @@ def test_a_write_that_fails_midway_is_rolled_back(
 def test_a_file_changed_meanwhile_stops_the_import(
     exported: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from baozufang_cli import importer
+    from baozufang_cli.xlsx_import import importer
 
     root, path = exported
     workbook = load_workbook(path)
@@ -361,7 +362,7 @@ def test_a_file_changed_meanwhile_stops_the_import(
 
 
 def test_dates_and_numbers_typed_many_ways() -> None:
-    from baozufang_cli.import_rows import parse_row
+    from baozufang_cli.xlsx_import.rows import parse_row
     from tests.strategies import REGISTRY
 
     parsed = parse_row(
@@ -381,13 +382,13 @@ def test_the_quick_check_on_the_model_agrees_with_the_file_edit(exported: tuple[
     """``differs`` (on the loaded model, no file opened) says a row changes a project exactly when
     editing the project's file would change something — for every row unchanged, and for each
     column of each row changed to another valid value."""
-    from baozufang_cli.edit import Document
-    from baozufang_cli.import_columns import ColumnMap
-    from baozufang_cli.import_rows import parse_row
-    from baozufang_cli.import_values import apply_row, differs
-    from baozufang_cli.importer import read_sheet
-    from baozufang_cli.loader import load_ledger
-    from baozufang_cli.project_edits import EditError
+    from baozufang_cli.edit.document import Document
+    from baozufang_cli.edit.fields import EditError
+    from baozufang_cli.ledger.load import load_ledger
+    from baozufang_cli.xlsx_import.apply import apply_row, differs
+    from baozufang_cli.xlsx_import.columns import ColumnMap
+    from baozufang_cli.xlsx_import.importer import read_sheet
+    from baozufang_cli.xlsx_import.rows import parse_row
 
     root, path = exported
     ledger = load_ledger(root, use_cache=False)

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from baozufang_cli.formatting import project_text
-from baozufang_cli.ledger_cells import (
+from baozufang_cli.edit.fmt import project_text
+from baozufang_cli.models import FundingSource, Milestone, Problem
+from baozufang_cli.reports.ledger_view_cells import (
     parse_problems,
     parse_schedule,
     parse_sources,
@@ -23,7 +24,6 @@ from baozufang_cli.ledger_cells import (
     schedule_text,
     sources_text,
 )
-from baozufang_cli.models import FundingSource, Milestone, Problem
 from tests.conftest import make_ledger, run
 from tests.strategies import CRITERIA, TARGETS
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from baozufang_cli.ledger import FileResult, Ledger, Registry
-from baozufang_cli.metrics import Period, Scope, compute, parse_month
+from baozufang_cli.evaluation.metrics import Period, Scope, compute, parse_month
+from baozufang_cli.evaluation.scheme import METRIC_LABELS, METRICS, apply_rule
+from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
 from baozufang_cli.models import AutoScoring, Criteria, Milestone, Problem, Project, Targets
-from baozufang_cli.scheme import METRIC_LABELS, METRICS, apply_rule
 from tests.conftest import DATA
 
 _yaml = YAML(typ="safe", pure=True)
@@ -89,7 +89,7 @@ def test_rules(
 
 
 def test_every_metric_has_a_label_and_a_function() -> None:
-    from baozufang_cli.metrics import metric_functions
+    from baozufang_cli.evaluation.metrics import metric_functions
 
     assert set(METRICS) == set(metric_functions()) == set(METRIC_LABELS)
 

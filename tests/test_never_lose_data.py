@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from baozufang_cli import edit
-from baozufang_cli.edit import Document, EditRefused
+from baozufang_cli.edit import document as edit
+from baozufang_cli.edit.document import Document, EditRefused
 from tests.conftest import make_ledger, run
 from tests.hostile_files import VALID
 
@@ -31,7 +31,7 @@ ORIGINAL = VALID.replace("units: 100", "units: 100  # 原值")
 CHILD = r"""
 import os, sys
 from pathlib import Path
-from baozufang_cli import edit
+from baozufang_cli.edit import document as edit
 path, step = Path(sys.argv[1]), sys.argv[2]
 
 def die(*args, **kwargs):

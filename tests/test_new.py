@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from baozufang_cli.edit.new import backward_schedule, id_prefix, next_project_id
 from baozufang_cli.models import District, MilestoneSpec, SupplyType
-from baozufang_cli.newproject import backward_schedule, id_prefix, next_project_id
 from tests.conftest import SAMPLE, make_ledger, run
 
 # Delivery on 2024-12-31; each earlier milestone = the next one's date minus the next one's

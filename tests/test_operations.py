@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from baozufang_cli.ledger import FileResult, Ledger
+from baozufang_cli.ledger.registry import FileResult, Ledger
 from baozufang_cli.models import Milestone, Operations, Project
 from baozufang_cli.reports.listings import listings_report, schema_text
 from baozufang_cli.reports.operations import operations_report

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli.ledger import Ledger
-from baozufang_cli.loader import load_ledger
-from baozufang_cli.periods import KINDS, parse_period, period_containing
+from baozufang_cli.facts.periods import KINDS, parse_period, period_containing
+from baozufang_cli.ledger.load import load_ledger
+from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.reports.gap import gap_report
 from baozufang_cli.reports.overdue import overdue_report
 from baozufang_cli.reports.periodic import periodic_report

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baozufang_cli.periods import KINDS, Period, PeriodError, parse_period, period_containing, report_as_of
+from baozufang_cli.facts.periods import (
+    KINDS,
+    Period,
+    PeriodError,
+    parse_period,
+    period_containing,
+    report_as_of,
+)
 
 
 def span(period: Period) -> tuple[str, str, str]:

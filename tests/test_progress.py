@@ -7,9 +7,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli.ledger import Ledger
-from baozufang_cli.models import Milestone, Problem, Project
-from baozufang_cli.progress import (
+from baozufang_cli.facts.project import (
     DELIVERED,
     NOT_STARTED,
     STARTED,
@@ -19,6 +17,8 @@ from baozufang_cli.progress import (
     project_progress,
     year_end,
 )
+from baozufang_cli.ledger.registry import Ledger
+from baozufang_cli.models import Milestone, Problem, Project
 from tests.strategies import DAY0, REGISTRY, ledgers
 
 D = date(2024, 6, 30)

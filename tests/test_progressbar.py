@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from baozufang_cli import progressbar
-from baozufang_cli.loader import load_ledger
+from baozufang_cli.cli import progressbar
+from baozufang_cli.ledger.load import load_ledger
 from tests.benchmarks_support import generate
 
 

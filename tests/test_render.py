@@ -14,7 +14,7 @@ from rich.console import Console
 from baozufang_cli.render.data import render_csv, render_md
 from baozufang_cli.render.table import render_table
 from baozufang_cli.render.text import cell_text
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.reports.value import Column, Report, Table
 
 
 def terminal(report: Report, width: int) -> str:

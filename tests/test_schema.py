@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from baozufang_cli import yamlread
-from baozufang_cli.schema import schema_texts
+from baozufang_cli.edit.schema import schema_texts
+from baozufang_cli.ledger import yamlread
 from tests.conftest import DATA, SAMPLE, run
 
 SCHEMAS = {name: json.loads(text) for name, text in schema_texts().items()}

@@ -28,9 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from baozufang_cli.assessments import AssessmentFile
-from baozufang_cli.ledger import FileResult, Ledger, Registry
-from baozufang_cli.metrics import Period
+from baozufang_cli.evaluation.metrics import Period
+from baozufang_cli.evaluation.scoring import score_month
+from baozufang_cli.ledger.assessments import AssessmentFile
+from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
 from baozufang_cli.models import (
     Assessment,
     Certificate,
@@ -41,7 +42,6 @@ from baozufang_cli.models import (
     Project,
     Targets,
 )
-from baozufang_cli.scoring import score_month
 from tests.conftest import DATA, SAMPLE, assert_golden, run
 
 SCORE = DATA / "score"

@@ -211,7 +211,7 @@ def test_problem_errors(root: Path) -> None:
 def test_a_file_changed_by_someone_else_during_the_edit_is_not_overwritten(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from baozufang_cli.edit import Document
+    from baozufang_cli.edit.document import Document
 
     theirs = read(root, G2).replace("units: 500", "units: 510")
     original_prepare = Document.prepare

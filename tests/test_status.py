@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from baozufang_cli.ledger import FileResult, Ledger, Registry
-from baozufang_cli.loader import load_ledger
+from baozufang_cli.ledger.load import load_ledger
+from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
 from baozufang_cli.models import Criteria, Milestone, Project, Targets
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.status import status_report

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from baozufang_cli import yamlread
-from baozufang_cli.loader import decode
+from baozufang_cli.ledger import yamlread
+from baozufang_cli.ledger.load import decode
 
 
 def test_yaml_1_2_meaning() -> None:

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli import yamlread
+from baozufang_cli.ledger import yamlread
 from tests.conftest import DATA, SAMPLE
 
 # scalars whose meaning differs between YAML 1.1 and 1.2, or between resolvers

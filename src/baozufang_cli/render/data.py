@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from baozufang_cli.render.text import cell_text, is_numeric
-from baozufang_cli.report import Report, Table
+from baozufang_cli.reports.value import Report, Table
 
 
 def _default(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.render.text import bar, cell_text, is_numeric
-from baozufang_cli.report import Report, Table
+from baozufang_cli.reports.value import Report, Table
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baozufang_cli.report import Column
+from baozufang_cli.reports.value import Column
 
 EMPTY = "-"  # ASCII: "—" is ambiguous-width and misaligns CJK terminals
 

@@ -46,7 +46,7 @@ from baozufang_cli.render.xlsx_cells import (
     sum_formula,
     widest,
 )
-from baozufang_cli.report import Chart, Column, Report, Sheet, Table
+from baozufang_cli.reports.value import Chart, Column, Report, Sheet, Table
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
@@ -159,7 +159,7 @@ class Book:
 
     def save(self, path: Path) -> None:
         """Write the file atomically: a reader never sees half a workbook."""
-        from baozufang_cli.edit import atomic_write
+        from baozufang_cli.edit.document import atomic_write
 
         buffer = io.BytesIO()
         self.workbook.save(buffer)

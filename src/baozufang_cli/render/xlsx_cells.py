@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.report import Column, Highlight
+from baozufang_cli.reports.value import Column, Highlight
 
 if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray

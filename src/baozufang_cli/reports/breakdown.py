@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baozufang_cli.ledger import Ledger
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.status import COUNTS, add_project, with_rates, zero_counts
+from baozufang_cli.reports.value import Column, Report, Table
 
 COLUMNS = [
     Column("supply_type_label", "筹集方式"),

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.history import ADDED, FILE_FIELD, REMOVED, ProjectDiff, ProjectVersion, field_label
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.history.diff import ADDED, FILE_FIELD, REMOVED, ProjectDiff, ProjectVersion, field_label
+from baozufang_cli.reports.value import Column, Report, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.audit import Version
-    from baozufang_cli.gitrepo import Commit
-    from baozufang_cli.history import LedgerDiff, Step
+    from baozufang_cli.history.diff import LedgerDiff, Step
+    from baozufang_cli.history.git import Commit
+    from baozufang_cli.history.versions import Version
 
 CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}  # 新增项目, 删除项目, 修改字段
 WORKTREE = "未提交"

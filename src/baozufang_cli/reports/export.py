@@ -21,10 +21,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from baozufang_cli.report import Chart, Sheet
+from baozufang_cli.reports.value import Chart, Sheet
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.reports.filters import Filters
 
 # the 项目台账 sheet: the columns of a real 台账 (domain.md), computed ones included; the three

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from baozufang_cli.ledger import Registry
+from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.models import Project
 
 

@@ -15,10 +15,10 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, Literal
 
-from baozufang_cli.ledger import Ledger
+from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import Funding, Project
-from baozufang_cli.report import Column, Highlight, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 
 By = Literal["district", "year", "type", "source"]
 CENTRAL_SUBSIDY = "中央补助资金"

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from baozufang_cli.progress import MilestoneState, ProjectProgress, project_progress, year_end
-from baozufang_cli.report import Column, Highlight, Report, Table, ratio
+from baozufang_cli.facts.project import MilestoneState, ProjectProgress, project_progress, year_end
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.models import CityTarget, Targets
 
 Metric = Literal["started", "delivered"]

@@ -13,15 +13,15 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.ledger_cells import problems_text, schedule_text, sources_text
-from baozufang_cli.progress import DELIVERED, NOT_STARTED, STARTED, project_progress
-from baozufang_cli.report import Column, Highlight, Report, Table
-from baozufang_cli.reports.ledger_columns import COLUMN_KEYS, DEFAULT_KEYS
+from baozufang_cli.facts.project import DELIVERED, NOT_STARTED, STARTED, project_progress
+from baozufang_cli.reports.ledger_view_cells import problems_text, schedule_text, sources_text
+from baozufang_cli.reports.ledger_view_columns import COLUMN_KEYS, DEFAULT_KEYS
+from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.facts.project import ProjectProgress
+    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.models import Project
-    from baozufang_cli.progress import ProjectProgress
     from baozufang_cli.reports.filters import Filters
 
 COLUMNS: tuple[Column, ...] = (
@@ -88,7 +88,7 @@ def resolve_columns(texts: list[str] | None) -> list[str]:
 
     An unknown key raises ``LookupError_`` naming the closest key.
     """
-    from baozufang_cli.ledger import LookupError_, closest
+    from baozufang_cli.ledger.registry import LookupError_, closest
 
     keys = [part.strip() for text in texts or [] for part in text.split(",") if part.strip()]
     if not keys:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baozufang_cli.ledger import Ledger
+from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import Project
-from baozufang_cli.report import Column, Report, Table
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Report, Table
 
 SCHEMA_FILE = "listing.schema.json"
 COLUMNS = [

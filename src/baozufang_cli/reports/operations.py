@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baozufang_cli.checks_money import rent_ratio
-from baozufang_cli.ledger import Ledger
+from baozufang_cli.ledger.registry import Ledger
+from baozufang_cli.ledger.rules_money import rent_ratio
 from baozufang_cli.models import Project, Settings
-from baozufang_cli.report import Column, Highlight, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 
 CORE_FIELDS = {"leased_units": "已出租套数", "rent_yuan_m2": "租金", "market_rent_yuan_m2": "市场租金"}
 SUMS = (

@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.progress import MilestoneState, ProjectProgress, project_progress
-from baozufang_cli.report import Column, Highlight, Report, Table
+from baozufang_cli.facts.project import MilestoneState, ProjectProgress, project_progress
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.ledger.registry import Ledger
 
 OVERDUE = "逾期"
 UPCOMING = "即将到期"

@@ -22,9 +22,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.periods import Period, PeriodKind
-from baozufang_cli.progress import project_progress
-from baozufang_cli.report import Column, Report, Table
+from baozufang_cli.facts.periods import Period, PeriodKind
+from baozufang_cli.facts.project import project_progress
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.gap import gap_report
 from baozufang_cli.reports.overdue import overdue_report
@@ -33,9 +32,10 @@ from baozufang_cli.reports.periodic_sections import (
     problems_section,
     ranking_section,
 )
+from baozufang_cli.reports.value import Column, Report, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.ledger.registry import Ledger
 
 MEETINGS: dict[PeriodKind, str] = {"week": "周调度", "month": "月督导", "quarter": "季评估", "year": "年考核"}
 SECTIONS = {

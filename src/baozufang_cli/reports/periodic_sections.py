@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.periods import Period
-from baozufang_cli.report import Column, Table
+from baozufang_cli.facts.periods import Period
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.overdue import overdue_report
 from baozufang_cli.reports.problems import CLOSED, OVERDUE, problem_rows
+from baozufang_cli.reports.value import Column, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.ledger.registry import Ledger
 
 PROBLEM_COUNTS = ("opened", "closed", "open", "overdue")
 

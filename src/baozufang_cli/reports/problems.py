@@ -15,13 +15,13 @@ from datetime import date, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
-from baozufang_cli.ledger import LookupError_, closest
-from baozufang_cli.progress import ProblemState, month_start, project_progress
-from baozufang_cli.report import Column, Highlight, Report, Table
+from baozufang_cli.facts.project import ProblemState, month_start, project_progress
+from baozufang_cli.ledger.registry import LookupError_, closest
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger import Ledger
+    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.models import Project
 
 State = Literal["all", "open", "overdue", "closed"]

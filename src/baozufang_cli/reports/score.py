@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baozufang_cli.assessments import AssessmentFile
-from baozufang_cli.ledger import Ledger
-from baozufang_cli.metrics import Period
-from baozufang_cli.report import Column, Report, Table
-from baozufang_cli.scoring import FLAG_LABELS, DistrictScore, ItemScore, score_month
+from baozufang_cli.evaluation.metrics import Period
+from baozufang_cli.evaluation.scoring import FLAG_LABELS, DistrictScore, ItemScore, score_month
+from baozufang_cli.ledger.assessments import AssessmentFile
+from baozufang_cli.ledger.registry import Ledger
+from baozufang_cli.reports.value import Column, Report, Table
 
 TITLE = "月度测评评分"
 MODE_LABELS = {"auto": "自动", "manual": "自评"}

@@ -6,10 +6,10 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, Literal
 
-from baozufang_cli.ledger import Ledger
+from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import Project
-from baozufang_cli.report import Column, Report, Table, ratio
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.value import Column, Report, Table, ratio
 
 By = Literal["district", "year", "type"]
 COUNTS = ("projects", "units", "started_projects", "started_units", "delivered_projects", "delivered_units")

@@ -1,0 +1,130 @@
+"""The ``bzf`` command. Commands live in ``commands/``: each module registers its own.
+
+Only typer is imported at start-up; every command imports what it needs when it runs, so
+``bzf --help`` and ``bzf --version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import os
+import pkgutil
+import sys
+import threading
+from typing import Annotated, NoReturn
+
+import typer
+
+from baozufang_cli import __version__
+from baozufang_cli.cli import commands, zh
+
+zh.install()
+
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name="bzf",
+        help="bzf：保障性租赁住房项目台账工具。读取 YAML 台账，汇总进度、目标缺口、逾期节点，导出 Excel 台账。",
+        rich_markup_mode=None,  # plain help: rich would add ~100 ms to every --help
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+app = _new_app()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bzf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="显示版本并退出", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """bzf：保障性租赁住房项目台账工具。"""
+
+
+def _register() -> None:
+    modules = [
+        importlib.import_module(f"{commands.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(commands.__path__)
+    ]
+    for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> NoReturn:
+    """The console script: run the app, then end the process without tearing down the heap.
+
+    A warm ``bzf status`` over 10,000 projects holds ~1.5 million objects. Freeing them one by
+    one and dismantling every module at exit took ~0.15 s, a fifth of the command. Instead
+    output is flushed, ``atexit`` handlers run, and the process ends with ``os._exit`` (mypy
+    does the same); the operating system reclaims the memory at once. With other threads
+    still running, bzf exits the ordinary way so their work is not cut short.
+    """
+    try:
+        app_for(sys.argv[1:])()
+        status = 0
+    except SystemExit as done:
+        status = _exit_status(done.code)
+    _leave(status)
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app to run: for ``bzf <command> …``, one that holds only that command.
+
+    Before it parses anything Typer turns every registered command into a click command,
+    evaluating each parameter's annotations: with twenty commands that is ~30 ms on every
+    run. Running one command needs only that one, and ``bzf --version`` none. ``bzf``,
+    ``bzf --help`` and anything else get the full app, so the command list, suggestions for
+    typos and every error message stay the same.
+    """
+    if not args:
+        return app
+    from typer.main import get_command_name
+
+    lean = _new_app()
+    lean.registered_callback = app.registered_callback
+    if args[0] in ("--version", "-V"):
+        return lean  # an eager option of the app itself: no command is needed to print the version
+    for command in app.registered_commands:
+        name = command.name or get_command_name(command.callback.__name__ if command.callback else "")
+        if name == args[0]:
+            lean.registered_commands = [command]
+            return lean
+    for group in app.registered_groups:
+        if group.name == args[0]:
+            lean.registered_groups = [group]
+            return lean
+    return app
+
+
+def _exit_status(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # sys.exit("message") semantics
+    return 1
+
+
+def _leave(status: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # `bzf status | head`: the reader has gone
+            stream.flush()
+    if threading.active_count() > 1:
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    os._exit(status)

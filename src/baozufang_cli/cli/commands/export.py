@@ -1,0 +1,121 @@
+"""``bzf export xlsx|csv``: the meeting workbook (汇总, 项目台账, 逾期节点, 问题清单, 分类统计, 资金, 运营)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from baozufang_cli.cli.options import AsOfOpt, DataOpt, DistrictOpt, NoCacheOpt, TypeOpt, YearOpt
+from baozufang_cli.cli.runtime import (
+    as_of_date,
+    fail,
+    guard,
+    open_ledger,
+    resolve_filters,
+    warn_excluded,
+    write_xlsx,
+)
+from baozufang_cli.ledger.diagnostics import ExitCode
+
+if TYPE_CHECKING:
+    from baozufang_cli.ledger.registry import Ledger
+    from baozufang_cli.reports.value import Sheet
+
+ORDER = 80
+
+SHEETS_HELP = "汇总（含图表）、项目台账、逾期节点、问题清单、分类统计、资金、运营"
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(
+        short_help="导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）或 CSV",
+        help=(
+            f"导出会议用台账。xlsx：一个 Excel 工作簿，工作表为{SHEETS_HELP}，汇总为统计截至日所在年度的目标完成情况；"
+            "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹"
+        ),
+    )
+    @guard
+    def export(
+        kind: Annotated[
+            ExportFormat,
+            typer.Argument(help="xlsx（Excel 工作簿）或 csv（每张表一个文件）", metavar="FORMAT"),
+        ],
+        output: Annotated[
+            Path,
+            typer.Option(
+                "--output",
+                "-o",
+                help="xlsx：输出文件，例如 台账.xlsx；csv：输出文件夹（不存在时创建）",
+                metavar="PATH",
+                show_default=False,
+            ),
+        ],
+        data: DataOpt = None,
+        as_of: AsOfOpt = None,
+        district: DistrictOpt = None,
+        year: YearOpt = None,
+        supply_type: TypeOpt = None,
+        no_cache: NoCacheOpt = False,
+    ) -> None:
+        from baozufang_cli.reports.export import export_sheets
+
+        day = as_of_date(as_of)
+        ledger = open_ledger(data, no_cache)
+        sheets = export_sheets(ledger, day, resolve_filters(ledger, district, year, supply_type))
+        partial = _warn_excluded(ledger, sheets)
+        if kind is ExportFormat.xlsx:
+            _write_xlsx(sheets, ledger.targets.city, output)
+        else:
+            _write_csv(sheets, output)
+        if partial:
+            raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+
+def _write_xlsx(sheets: list[Sheet], city: str, output: Path) -> None:
+    from baozufang_cli.render.xlsx import Book
+
+    def write(path: Path) -> None:
+        book = Book(city)
+        for sheet in sheets:
+            book.add_sheet(sheet)
+        book.save(path)
+
+    write_xlsx(write, output)
+
+
+def _write_csv(sheets: list[Sheet], output: Path) -> None:
+    """One CSV per table; each file is written atomically (a reader never sees half of one)."""
+    from baozufang_cli.edit.document import atomic_write
+    from baozufang_cli.render.data import render_csv
+    from baozufang_cli.reports.export import csv_name
+
+    if output.exists() and not output.is_dir():
+        raise fail(f"{output} 是文件：export csv 的 -o 应为文件夹")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        for sheet in sheets:
+            for index, table in enumerate(sheet.tables):
+                path = output / csv_name(sheet, index)
+                atomic_write(path, render_csv(table).encode("utf-8-sig"), new=not path.exists())
+                typer.echo(f"已写入 {path}", err=True)
+    except OSError as error:
+        raise fail(f"无法写入 {output}：{error.strerror or error}") from None
+
+
+def _warn_excluded(ledger: Ledger, sheets: list[Sheet]) -> bool:
+    """Files with errors are left out of every sheet: say so once on stderr and on every sheet."""
+    if not warn_excluded(ledger, sheets[0].report):
+        return False
+    note = sheets[0].report.subtitle[-1]
+    for sheet in sheets[1:]:
+        if note not in sheet.report.subtitle:
+            sheet.report.subtitle.append(note)
+    return True

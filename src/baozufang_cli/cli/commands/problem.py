@@ -1,0 +1,106 @@
+"""``bzf problem add|close``: the problem list (问题清单) of one project."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from baozufang_cli.cli.options import AsOfOpt, DataOpt, DryRunOpt
+from baozufang_cli.cli.runtime import as_of_date, edit_failed, guard, open_registry, refused, write_document
+
+ORDER = 120
+
+ProjectArg = Annotated[str, typer.Argument(metavar="项目编号", help="项目编号（即文件名）")]
+
+problem_app = typer.Typer(
+    help="问题清单：添加问题（bzf problem add）、办结问题（bzf problem close）",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+
+@problem_app.command("add", help="给项目添加一个问题；编号自动为 P1、P2……")
+@guard
+def add(
+    project_id: ProjectArg,
+    text: Annotated[str, typer.Option("--text", help="问题描述", show_default=False)],
+    category: Annotated[
+        str,
+        typer.Option("--category", "-c", help="问题类别：房源筹集、建设手续、资金来源、组织实施（可写前缀）"),
+    ],
+    department: Annotated[
+        str, typer.Option("--department", help="责任部门，例如 市住建局", show_default=False)
+    ],
+    due: Annotated[
+        str | None, typer.Option("--due", help="办结时限", metavar="YYYY-MM-DD", show_default=False)
+    ] = None,
+    raised: Annotated[
+        str | None,
+        typer.Option(
+            "--raised", help="提出日期，默认统计日（今天）", metavar="YYYY-MM-DD", show_default=False
+        ),
+    ] = None,
+    problem_id: Annotated[str | None, typer.Option("--id", help="问题编号，默认自动编号")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    from baozufang_cli.edit.document import Document, EditRefused
+    from baozufang_cli.edit.fields import EditError, parse_date_text
+    from baozufang_cli.edit.items import add_problem, find_project_file
+
+    root, registry = open_registry(data)
+    try:
+        path, rel = find_project_file(root, project_id)
+        document = Document.read(path, rel)
+        _, changes = add_problem(
+            document.data,
+            registry,
+            text=text,
+            category=category,
+            department=department,
+            raised=parse_date_text(raised, "提出日期") if raised else as_of_date(as_of),
+            due=parse_date_text(due, "办结时限") if due else None,
+            problem_id=problem_id,
+        )
+        write_document(document, registry, changes, dry_run)
+    except EditError as error:
+        raise edit_failed(error) from None
+    except EditRefused as error:
+        raise refused(error) from None
+
+
+@problem_app.command("close", help="办结项目的一个问题：填写办结日期（默认统计日）和办结情况")
+@guard
+def close(
+    project_id: ProjectArg,
+    problem_id: Annotated[str, typer.Argument(metavar="问题编号", help="例如 P1")],
+    closed: Annotated[
+        str | None,
+        typer.Option("--date", help="办结日期，默认统计日（今天）", metavar="YYYY-MM-DD", show_default=False),
+    ] = None,
+    resolution: Annotated[str | None, typer.Option("--resolution", "-r", help="办结情况")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    from baozufang_cli.edit.document import Document, EditRefused
+    from baozufang_cli.edit.fields import EditError, parse_date_text
+    from baozufang_cli.edit.items import close_problem, find_project_file
+
+    root, registry = open_registry(data)
+    try:
+        path, rel = find_project_file(root, project_id)
+        document = Document.read(path, rel)
+        day = parse_date_text(closed, "办结日期") if closed else as_of_date(as_of)
+        changes = close_problem(document.data, problem_id, day, resolution, project_id)
+        write_document(document, registry, changes, dry_run)
+    except EditError as error:
+        raise edit_failed(error) from None
+    except EditRefused as error:
+        raise refused(error) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(problem_app, name="problem", short_help="问题清单：添加（add）、办结（close）问题")

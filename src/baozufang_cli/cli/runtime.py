@@ -1,0 +1,280 @@
+"""Glue between the CLI and the layers: open the ledger, resolve filters, emit a report, exit codes.
+
+Nothing here computes a report; every function is a few lines that the thin commands share.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from baozufang_cli.cli.options import Format, parse_date
+from baozufang_cli.ledger.diagnostics import Diagnostic, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from baozufang_cli.edit.document import Document, EditRefused
+    from baozufang_cli.edit.fields import Change, EditError
+    from baozufang_cli.ledger.registry import Ledger, Registry
+    from baozufang_cli.reports.filters import Filters
+    from baozufang_cli.reports.value import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_SHOWN_ERRORS = 20
+
+
+PIPE_WIDTH = 200  # a table piped to a file or `less` is not squeezed to 80 columns
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def fail(message: str, code: ExitCode = ExitCode.USAGE) -> typer.Exit:
+    """Print one clear line on stderr and return the Exit to raise."""
+    typer.echo(f"bzf：{message}", err=True)
+    return typer.Exit(int(code))
+
+
+def guard(command: F) -> F:
+    """No Python traceback ever reaches a user: unexpected errors become one line and exit 70."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # `bzf status | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except Exception as error:
+            if os.environ.get("BZF_DEBUG"):
+                raise
+            raise fail(
+                f"内部错误（{type(error).__name__}: {error}）。这是 bzf 的缺陷，请附上命令报告；设置 BZF_DEBUG=1 可查看详情",
+                ExitCode.INTERNAL,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def today() -> date:
+    """The only place bzf reads the clock."""
+    return date.today()
+
+
+def as_of_date(text: str | None) -> date:
+    """The as-of date: the option, or today."""
+    return parse_date(text) if text else today()
+
+
+def not_a_ledger(root: Path) -> str:
+    return f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）"
+
+
+def ledger_root(data: Path | None) -> Path:
+    if data is not None:
+        if not data.is_dir():
+            raise fail(f"台账目录不存在：{data}")
+        return data
+    for candidate in (Path("data"), Path(".")):
+        if (candidate / "targets.yaml").is_file() or (candidate / "projects").is_dir():
+            return candidate
+    raise fail("当前目录下没有台账（未找到 ./data）：请用 --data 指定台账目录，或设置环境变量 BZF_DATA")
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], limit: int | None = None) -> None:
+    shown = diagnostics if limit is None else diagnostics[:limit]
+    for diagnostic in shown:
+        typer.echo(diagnostic.format(), err=True)
+    if limit is not None and len(diagnostics) > limit:
+        typer.echo(f"……另有 {len(diagnostics) - limit} 个问题，运行 bzf check 查看全部", err=True)
+
+
+def open_ledger(data: Path | None, no_cache: bool = False) -> Ledger:
+    """Load the ledger for a report; a ledger that cannot be used ends the command with exit 1."""
+    from baozufang_cli.cli import progressbar
+    from baozufang_cli.ledger.load import LedgerUnusable, NoLedger, load_ledger
+
+    root = ledger_root(data)
+    try:
+        return load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
+    except NoLedger:
+        raise fail(not_a_ledger(root)) from None
+    except LedgerUnusable as unusable:
+        print_diagnostics([d for d in unusable.diagnostics if d.is_error], MAX_SHOWN_ERRORS)
+        raise fail("targets.yaml 或 criteria.yaml 有错误，无法生成报表", ExitCode.LEDGER_ERRORS) from None
+
+
+def resolve_filters(
+    ledger: Ledger, districts: list[str] | None, years: list[str] | None, types: list[str] | None
+) -> Filters:
+    from baozufang_cli.ledger.registry import LookupError_
+    from baozufang_cli.reports.filters import Filters
+
+    registry = ledger.registry
+    try:
+        district_set = frozenset(registry.district_filter(d) for d in districts or [])
+        type_set = frozenset(registry.supply_type_filter(t) for t in types or [])
+    except LookupError_ as error:
+        raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
+    return Filters(district_set, frozenset(parse_years(years)), type_set)
+
+
+def parse_years(texts: list[str] | None) -> set[int]:
+    """``--year 2023 --year 2024,2025`` → {2023, 2024, 2025}; anything else is a usage error."""
+    years: set[int] = set()
+    for text in texts or []:
+        for part in text.split(","):
+            part = part.strip()
+            if not (part.isdigit() and len(part) == 4):
+                raise fail(f"年度应为四位数字：{part}")
+            years.add(int(part))
+    return years
+
+
+def resolve_target_years(ledger: Ledger, texts: list[str] | None, as_of: date) -> list[int]:
+    """Target years for ``--year`` of ``bzf gap``: listed years, ``all``, or the year of ``as_of``."""
+    from baozufang_cli.reports.gap import target_years
+
+    parts = [part.strip() for text in texts or [] for part in text.split(",")]
+    if "all" in parts:
+        return target_years(ledger.targets)
+    return sorted(parse_years(texts)) if parts else [as_of.year]
+
+
+def warn_excluded(ledger: Ledger, report: Report) -> bool:
+    """Reports count only error-free files; say loudly when some were left out. True when any were."""
+    excluded = sorted({d.path for d in ledger.errors})
+    if not excluded:
+        return False
+    report.subtitle.append(f"注意：{len(excluded)} 个文件有错误，未计入（运行 bzf check 查看）")
+    print_diagnostics(ledger.errors, MAX_SHOWN_ERRORS)
+    return True
+
+
+def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> None:
+    """Render ``report`` in ``fmt`` to ``output`` (or the terminal); ``city`` heads Excel sheets."""
+    from baozufang_cli.render import data as data_render
+
+    if fmt is Format.xlsx:
+        if output is None:
+            raise fail("xlsx 格式须用 -o 指定输出文件，例如 -o 报表.xlsx")
+        from baozufang_cli.render.xlsx import write_report
+
+        write_xlsx(lambda path: write_report(report, path, city), output)
+        return
+    if fmt is Format.table:
+        from baozufang_cli.render.table import render_table
+
+        if output is None:
+            render_table(report, console())
+            return
+        from rich.console import Console
+
+        with output.open("w", encoding="utf-8") as handle:
+            render_table(report, Console(file=handle, width=120, color_system=None))
+        return
+    if fmt is Format.json:
+        text = data_render.render_json(report)
+    elif fmt is Format.csv:
+        text = data_render.render_csv(report.primary)
+    else:
+        text = data_render.render_md(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        # a file for Excel gets a BOM so Chinese opens correctly; stdout stays clean for pipes
+        output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
+
+
+def write_xlsx(write: Callable[[Path], None], output: Path) -> None:
+    """Run an Excel writer; a file that cannot be written is one clear line (exit 2), not a traceback."""
+    import gc
+
+    if output.is_dir():
+        raise fail(f"{output} 是文件夹，请指定 .xlsx 文件名")
+    # a workbook is ~a million small objects: the collector, not openpyxl, would dominate
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        write(output)
+    except OSError as error:
+        raise fail(f"无法写入 {output}：{error.strerror or error}") from None
+    finally:
+        if was_enabled:
+            gc.enable()
+    typer.echo(f"已写入 {output}", err=True)
+
+
+def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> None:
+    """Emit a report over the valid projects and exit 1 when files with errors were left out."""
+    partial = warn_excluded(ledger, report)
+    emit(report, fmt, output, ledger.targets.city)
+    if partial:
+        raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+
+# ------------------------------------------------------------------ editing commands
+
+
+def open_registry(data: Path | None) -> tuple[Path, Registry]:
+    """The ledger root and its name registry (targets.yaml + criteria.yaml), without reading projects."""
+    from baozufang_cli.ledger.load import is_ledger, load_registry
+
+    root = ledger_root(data)
+    if not is_ledger(root):
+        raise fail(not_a_ledger(root))
+    registry, diagnostics = load_registry(root)
+    errors = [d for d in diagnostics if d.is_error]
+    if registry is None or errors:
+        print_diagnostics(errors, MAX_SHOWN_ERRORS)
+        raise fail("targets.yaml 或 criteria.yaml 有错误，无法修改台账", ExitCode.LEDGER_ERRORS)
+    return root, registry
+
+
+def refused(error: EditRefused) -> typer.Exit:
+    """An edit that was not written: its located reasons, one line, exit 3."""
+    print_diagnostics(error.diagnostics)
+    return fail(error.message + (f"，{error.hint}" if error.hint else ""), ExitCode.WRITE_REFUSED)
+
+
+def edit_failed(error: EditError) -> typer.Exit:
+    return fail(error.message + (f"，{error.hint}" if error.hint else ""))
+
+
+def write_document(document: Document, registry: Registry, changes: list[Change], dry_run: bool) -> None:
+    """Save an edited document (or show the diff with ``--dry-run``) and say what changed."""
+    import difflib
+
+    if not changes:
+        typer.echo(f"{document.rel}：没有变化")
+        return
+    if dry_run:
+        text = document.prepare(registry)
+        diff = difflib.unified_diff(
+            document.text.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            f"a/{document.rel}",
+            f"b/{document.rel}",
+        )
+        sys.stdout.write("".join(diff))
+        typer.echo("（预演：未写入）")
+        return
+    document.save(registry)
+    typer.echo(f"已更新 {document.rel}")
+    for change in changes:
+        typer.echo(f"  {change.describe()}")

@@ -1,0 +1,308 @@
+"""Round-trip edits of ledger files that keep every comment and never corrupt a file.
+
+The API every writer uses (``bzf set``/``problem``/``fmt``/``new`` and the Excel import)::
+
+    doc = Document.read(path, rel)     # parse; remember the bytes, size and mtime that were read
+    set_value(doc.data, registry, "operations.leased_units", 640)   # project_edits: by path, typed
+    doc.data["units"] = 820            # or directly: a ruamel CommentedMap; ``datetime.date`` for dates
+    doc.save(registry)                 # validate → refuse if changed on disk → atomic write
+
+    write_new_file(path, rel, project_text(values), registry)   # a new file (formatting.project_text)
+
+``EditRefused`` (exit code 3) says why nothing was written: ``reason`` is one of
+``unreadable``, ``invalid``, ``changed`` (on disk since read) or ``exists`` (new file).
+
+* **Minimal diffs.** ruamel.yaml re-emits a whole file; ``render`` splices only the lines the
+  edit changed into the original text, so ``~``, empty values, quoting, hand alignment and
+  CRLF/BOM elsewhere in the file stay byte-identical and ``git diff`` shows the edit alone.
+  The spliced text is parsed again and must mean exactly the edited data, else the plain
+  dump is used.
+* **Validation.** The text about to be written goes through the loader's own path (parse,
+  models, ``check_project``). An edit may not add an error; errors already in the file do not
+  block an edit that fixes something else. Refusals are ``EditRefused`` (exit code 3).
+* **Concurrency.** ``save`` refuses when the file's bytes, size or mtime differ from what was read;
+  a lock (``filelock.py``) keeps two bzf processes from both passing that check.
+* **Atomic writes.** Temp file in the same folder → flush → fsync → ``os.replace``; on any
+  exception the temp file is removed and the original is untouched.
+
+The YAML text layer (ruamel set-up, layouts, encodings, splicing) is ``roundtrip.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from baozufang_cli.edit.roundtrip import dump, encode, means, round_trip, splice, split_text
+from baozufang_cli.files import exclusive
+from baozufang_cli.ledger import yamlread
+from baozufang_cli.ledger.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from baozufang_cli.ledger.registry import FileResult, Registry
+
+
+class EditRefused(Exception):
+    """An edit that was not written (exit code 3). ``diagnostics`` locate the reason."""
+
+    UNREADABLE = "unreadable"  # the file could not be read or parsed: nothing was changed
+    INVALID = "invalid"  # the edited result would add an error
+    CHANGED = "changed"  # the file changed on disk after it was read
+    EXISTS = "exists"  # a new file would overwrite one
+
+    def __init__(
+        self, message: str, hint: str = "", diagnostics: list[Diagnostic] | None = None, reason: str = INVALID
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.diagnostics = diagnostics or []
+        self.reason = reason
+
+
+# ------------------------------------------------------------------ parsing
+
+
+def parse(text: str, rel: str) -> Any:
+    """Round-trip parse; a file that does not parse is refused with the loader's located reason."""
+    try:
+        yamlread.load(text)  # the read path's rules: aliases, tags, duplicate keys are refused
+    except yamlread.YamlProblem as problem:
+        diagnostic = Diagnostic(
+            rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
+        )
+        raise EditRefused(
+            f"{rel} 无法解析，未修改",
+            "先修正文件（运行 bzf check 查看）",
+            [diagnostic],
+            EditRefused.UNREADABLE,
+        ) from None
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return round_trip().load(text)
+    except (YAMLError, ValueError) as error:  # e.g. an impossible date that libyaml left as text
+        # the read path locates what ruamel could not read (bad-date …): show that, in Chinese
+        located = [d for d in validate_text(text, rel, None).diagnostics if d.is_error]
+        raise EditRefused(
+            f"{rel} 无法解析，未修改" + ("" if located else f"：{error}"),
+            "先修正文件（运行 bzf check 查看）",
+            located,
+            reason=EditRefused.UNREADABLE,
+        ) from None
+
+
+# ------------------------------------------------------------------ validation
+
+
+def validate_text(text: str, rel: str, registry: Registry | None) -> FileResult:
+    """The loader's checks on a project file's text, with diagnostics located in that text."""
+    from baozufang_cli.ledger.load import check_project_data
+    from baozufang_cli.ledger.registry import FileResult
+
+    try:
+        data = yamlread.load(text)
+    except yamlread.YamlProblem as problem:
+        diagnostic = Diagnostic(
+            rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
+        )
+        return FileResult(rel, None, [diagnostic])
+    if not isinstance(data, dict):
+        return FileResult(rel, None, [Diagnostic(rel, "not-a-mapping", "文件内容应为键值对", line=1, col=1)])
+    return check_project_data(data, text, rel, registry)
+
+
+def _error_keys(result: FileResult) -> set[tuple[str, tuple[str | int, ...]]]:
+    return {(d.code, d.loc) for d in result.diagnostics if d.is_error}
+
+
+def refuse_new_errors(before: FileResult | None, after: FileResult) -> None:
+    """Raise ``EditRefused`` when ``after`` has an error that ``before`` did not have."""
+    known = _error_keys(before) if before is not None else set()
+    new = [d for d in after.diagnostics if d.is_error and (d.code, d.loc) not in known]
+    if new:
+        raise EditRefused(f"修改后 {after.path} 将无效，未写入", "原文件保持不变", new)
+
+
+# ------------------------------------------------------------------ the document
+
+
+class Document:
+    """One YAML file opened for editing. ``data`` is the round-trip tree to change in place."""
+
+    def __init__(
+        self, path: Path, rel: str, raw: bytes, stamp: tuple[int, int], fix_encoding: bool = False
+    ) -> None:
+        self.path = path
+        self.rel = rel
+        self._raw = raw
+        self._stamp = stamp
+        try:
+            self.text, self.layout, self.reencoded = split_text(raw, fix_encoding)
+        except yamlread.YamlProblem as problem:
+            diagnostic = Diagnostic(
+                rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
+            )
+            raise EditRefused(
+                f"{rel} 无法读取，未修改", problem.hint, [diagnostic], EditRefused.UNREADABLE
+            ) from None
+        self.data: Any = parse(self.text, rel)
+        if not isinstance(self.data, dict):  # every ledger file is a mapping; an empty one too is refused
+            diagnostic = Diagnostic(rel, "not-a-mapping", "文件内容应为键值对", line=1, col=1)
+            raise EditRefused(f"{rel} 不是键值对，未修改", "先修正文件", [diagnostic], EditRefused.UNREADABLE)
+        self._base = dump(self.data, self.layout)  # the unchanged dump, for splicing
+
+    @classmethod
+    def read(cls, path: Path, rel: str | None = None, *, fix_encoding: bool = False) -> Document:
+        """Open ``path`` for editing (``fix_encoding``: accept UTF-16/GB18030, to be saved as UTF-8)."""
+        from baozufang_cli.ledger.load import MAX_FILE_BYTES
+
+        try:
+            real = path.resolve()  # a symlinked project file is edited where it really lives
+            if not stat.S_ISREG(real.stat().st_mode):  # opening a named pipe would wait for ever
+                raise EditRefused(f"{rel or path} 不是普通文件，未修改", reason=EditRefused.UNREADABLE)
+            with real.open("rb") as handle:
+                status = os.fstat(handle.fileno())
+                if status.st_size > MAX_FILE_BYTES:  # what bzf check refuses to read is not edited either
+                    raise EditRefused(
+                        f"{rel or path} 过大（{status.st_size // 1024} KB），未修改",
+                        "台账文件通常只有几 KB，请检查是否误存了其他内容",
+                        reason=EditRefused.UNREADABLE,
+                    )
+                raw = handle.read()
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
+            reason = getattr(error, "strerror", None) or "符号链接形成循环"
+            raise EditRefused(f"无法读取 {rel or path}：{reason}", reason=EditRefused.UNREADABLE) from None
+        return cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
+
+    def render(self) -> str:
+        """The text to write: the edit spliced into the original lines (see ``splice``)."""
+        edited = dump(self.data, self.layout)
+        if edited == self._base:
+            return self.text
+        lines = splice(self.text.split("\n"), self._base.split("\n"), edited.split("\n"))
+        text = "\n".join(lines)
+        return text if means(text, self.data) else edited
+
+    def changed_on_disk(self) -> bool:
+        try:
+            status = self.path.stat()
+            if (status.st_size, status.st_mtime_ns) != self._stamp:
+                return True
+            return self.path.read_bytes() != self._raw
+        except OSError:
+            return True
+
+    def prepare(self, registry: Registry | None, *, text: str | None = None, check: bool = True) -> str:
+        """The text ``save`` would write, validated; ``self.text`` when nothing changes.
+
+        ``check`` validates as a project file (``registry`` None: the schema and per-file rules
+        only); ``text`` replaces ``render()`` with a text prepared by the caller (bzf fmt).
+        """
+        text = self.render() if text is None else text
+        if text == self.text and not self.reencoded:
+            return text
+        if not means(text, self.data):
+            raise EditRefused(f"{self.rel}：写出的内容与修改不符，未写入", "这是 bzf 的缺陷，请报告")
+        if check:
+            before = validate_text(self.text, self.rel, registry)
+            refuse_new_errors(before, validate_text(text, self.rel, registry))
+        return text
+
+    def save(self, registry: Registry | None, *, text: str | None = None, check: bool = True) -> bool:
+        """Validate and write atomically; False when there was nothing to change."""
+        text = self.prepare(registry, text=text, check=check)
+        if text == self.text and not self.reencoded:
+            return False
+        raw = encode(text, self.layout)
+        with exclusive(self.path):  # no other bzf replaces the file between the check and the rename
+            if self.changed_on_disk():
+                raise EditRefused(
+                    f"{self.rel} 在读取后已被修改（可能有人同时在编辑），未写入",
+                    "请重新运行命令",
+                    reason=EditRefused.CHANGED,
+                )
+            atomic_write(self.path, raw)
+        status = self.path.stat()
+        self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
+        self.reencoded = False
+        self._base = dump(self.data, self.layout)
+        return True
+
+
+def write_new_file(path: Path, rel: str, text: str, registry: Registry | None) -> None:
+    """Write a new project file after validating it; refuses to overwrite anything."""
+    result = validate_text(text, rel, registry)
+    refuse_new_errors(None, result)
+    if path.exists() or path.is_symlink():
+        raise EditRefused(
+            f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic_write(path, text.encode("utf-8"), new=True)
+    except FileExistsError:
+        raise EditRefused(
+            f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
+        ) from None
+
+
+# ------------------------------------------------------------------ atomic writes
+
+
+def atomic_write(path: Path, raw: bytes, *, new: bool = False) -> None:
+    """Replace ``path`` with ``raw`` all at once: readers see the old file or the new one, never half."""
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _mode_for(path, new))
+        if new:
+            _create(temp, path)
+        else:
+            os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _fsync_folder(path.parent)
+
+
+def _create(temp: Path, path: Path) -> None:
+    """Move ``temp`` to a ``path`` that must not exist (``FileExistsError`` otherwise)."""
+    try:
+        os.link(temp, path)  # atomic and never overwrites
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system (FAT, some network shares)
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        os.replace(temp, path)
+        return
+    temp.unlink()
+
+
+def _mode_for(path: Path, new: bool) -> int:
+    if not new:
+        with contextlib.suppress(OSError):
+            return stat.S_IMODE(path.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    # the rename itself is durable only once the folder entry is flushed (POSIX; no-op elsewhere)
+    with contextlib.suppress(OSError, AttributeError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

@@ -1,0 +1,213 @@
+"""The loaded ledger: projects + targets + criteria, with the lookups every report needs.
+
+Projects are canonical once loaded: ``district`` is the official name, ``supply_type`` the
+key and milestone names the standard names, whatever alias the file used.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from baozufang_cli.ledger.diagnostics import Diagnostic
+from baozufang_cli.models import Criteria, District, Milestone, Project, SupplyType, Targets
+
+
+class LookupError_(ValueError):
+    """A name that does not resolve; ``message`` is Chinese and names the closest match."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    options = list(dict.fromkeys(candidates))
+    for option in options:  # a shared prefix or containment is the likeliest intent for short CJK names
+        if option.startswith(word) or (len(word) >= 2 and word in option):
+            return option
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    return matches[0] if matches else None
+
+
+class Registry:
+    """Name → canonical lookups built from targets.yaml and criteria.yaml."""
+
+    def __init__(self, targets: Targets, criteria: Criteria) -> None:
+        self.targets = targets
+        self.criteria = criteria
+        self.districts: dict[str, District] = {d.name: d for d in targets.districts}
+        self.district_order = {d.name: i for i, d in enumerate(targets.districts)}
+        self._district_names: dict[str, set[str]] = {}
+        for district in targets.districts:
+            for name in (district.name, *district.aliases, *([district.code] if district.code else [])):
+                self._district_names.setdefault(name, set()).add(district.name)
+        self.supply_types: dict[str, SupplyType] = {t.key: t for t in criteria.supply_types}
+        self.type_order = {t.key: i for i, t in enumerate(criteria.supply_types)}
+        self._type_names: dict[str, set[str]] = {}
+        for supply_type in criteria.supply_types:
+            for name in (supply_type.key, supply_type.label, *supply_type.aliases):
+                self._type_names.setdefault(name, set()).add(supply_type.key)
+        self._milestone_names: dict[str, dict[str, set[str]]] = {}
+        for supply_type in criteria.supply_types:
+            names: dict[str, set[str]] = {}
+            for spec in supply_type.milestones:
+                for name in (spec.name, *spec.aliases):
+                    names.setdefault(name, set()).add(spec.name)
+            self._milestone_names[supply_type.key] = names
+
+    # -- exact resolution (files) ---------------------------------------------------
+
+    def district(self, name: str) -> str:
+        found = self._district_names.get(name.strip())
+        if found and len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise LookupError_(f'区县名称 "{name}" 有歧义：{"、".join(sorted(found))}', "请写官方名称")
+        guess = closest(name, self._district_names)
+        hint = f"是否为 {self.district(guess)}？" if guess else "区县名录见 targets.yaml"
+        raise LookupError_(f'未知区县 "{name}"', hint)
+
+    def supply_type(self, name: str) -> str:
+        found = self._type_names.get(name.strip())
+        if found and len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise LookupError_(f'筹集方式 "{name}" 有歧义：{"、".join(sorted(found))}', "请写代码")
+        guess = closest(name, self._type_names)
+        known = "、".join(f"{t.key}（{t.label}）" for t in self.supply_types.values())
+        hint = f"是否为 {self.supply_type(guess)}？" if guess else f"可选：{known}"
+        raise LookupError_(f'未知筹集方式 "{name}"', hint)
+
+    def milestone(self, supply_type: str, name: str) -> str:
+        names = self._milestone_names.get(supply_type, {})
+        found = names.get(name.strip())
+        if found and len(found) == 1:
+            return next(iter(found))
+        label = self.supply_types[supply_type].label if supply_type in self.supply_types else supply_type
+        sequence = (
+            "、".join(m.name for m in self.supply_types[supply_type].milestones)
+            if supply_type in self.supply_types
+            else ""
+        )
+        guess = closest(name, names)
+        hint = f"是否为 {next(iter(names[guess]))}？" if guess else f"{label}的节点：{sequence}"
+        raise LookupError_(f'{label}没有节点 "{name}"', hint)
+
+    # -- forgiving resolution (command-line filters) --------------------------------
+
+    def district_filter(self, text: str) -> str:
+        """Official name, alias, code or a unique prefix (``观山湖`` → 观山湖区)."""
+        try:
+            return self.district(text)
+        except LookupError_:
+            pass
+        text = text.strip()
+        prefixed = {
+            canonical
+            for name, found in self._district_names.items()
+            if name.startswith(text)
+            for canonical in found
+        }
+        if len(prefixed) == 1:
+            return next(iter(prefixed))
+        if len(prefixed) > 1:
+            raise LookupError_(
+                f"区县 {text} 有多个匹配：{'、'.join(sorted(prefixed, key=self.district_order.__getitem__))}"
+            )
+        return self.district(text)  # raises with the closest match
+
+    def supply_type_filter(self, text: str) -> str:
+        return self.supply_type(text)
+
+    # -- semantics ------------------------------------------------------------------
+
+    def type_of(self, project: Project) -> SupplyType:
+        return self.supply_types[project.supply_type]
+
+    def short_label(self, supply_type: str) -> str:
+        """The shortest Chinese name of a supply type (改建 for the conversion label), for narrow tables."""
+        spec = self.supply_types[supply_type]
+        names = [n for n in (spec.label, *spec.aliases) if any("\u4e00" <= ch <= "\u9fff" for ch in n)]
+        return min(names, key=len) if names else spec.label
+
+    def milestone_order(self, supply_type: str) -> dict[str, int]:
+        return {spec.name: i for i, spec in enumerate(self.supply_types[supply_type].milestones)}
+
+
+def done(milestone: Milestone | None, as_of: date) -> bool:
+    """A milestone is done as of D when its actual date is set and not after D."""
+    return milestone is not None and milestone.actual is not None and milestone.actual <= as_of
+
+
+@dataclass
+class FileResult:
+    """What one project file yields; cached as a unit so errors are never lost to the cache."""
+
+    path: str  # relative to the ledger root, posix separators
+    project: Project | None  # None when the file did not parse or failed the schema
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+
+class Ledger:
+    """The loaded ledger. ``projects`` holds every project that passed the schema, sorted by id."""
+
+    def __init__(
+        self, root: Path, targets: Targets, criteria: Criteria, registry: Registry, files: list[FileResult]
+    ) -> None:
+        self.root = root
+        self.targets = targets
+        self.criteria = criteria
+        self.registry = registry
+        self.files = files
+        entries = sorted(
+            ((f.project, f.path) for f in files if f.project is not None), key=lambda e: (e[0].id, e[1])
+        )
+        self.projects: list[Project] = [project for project, _ in entries]
+        self._paths = {id(project): path for project, path in entries}
+        self.diagnostics: list[Diagnostic] = []
+        self._error_paths: set[str] = set()
+
+    def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        self._error_paths = {d.path for d in diagnostics if d.is_error}
+
+    @property
+    def name(self) -> str:
+        return self.targets.plan
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def path(self, project: Project) -> str:
+        return self._paths[id(project)]
+
+    def has_errors(self, project: Project) -> bool:
+        return self._paths[id(project)] in self._error_paths
+
+    def valid_projects(self) -> list[Project]:
+        """Projects whose files have no errors: the only ones reports count."""
+        return [p for p in self.projects if self._paths[id(p)] not in self._error_paths]
+
+    # -- per-project facts as of a date --------------------------------------------------
+
+    def start_milestone(self, project: Project) -> Milestone | None:
+        return project.milestone(self.registry.type_of(project).start_milestone)
+
+    def delivered_milestone(self, project: Project) -> Milestone | None:
+        return project.milestone(self.registry.type_of(project).delivered_milestone)
+
+    def is_started(self, project: Project, as_of: date) -> bool:
+        return done(self.start_milestone(project), as_of)
+
+    def is_delivered(self, project: Project, as_of: date) -> bool:
+        return done(self.delivered_milestone(project), as_of)

@@ -1,0 +1,396 @@
+"""``bzf import xlsx``: a spreadsheet 台账 into the ledger — every row or none.
+
+1. **Read**: the sheet (``--sheet``, else 项目台账, else the first with a header); the header
+   row is found among the first rows (``import_columns``), merged title rows are skipped, and
+   so are 合计/小计 rows and notes under the table.
+2. **Plan** every row before writing anything. A row is matched to a project by 项目编号, or —
+   when the sheet has no ids — by name and district, so running the same import twice finds
+   the projects the first run created and never duplicates them. A matched project is
+   updated through the round-trip writer (``edit.Document``, ``set_value``): only values
+   that differ are written, comments and layout stay; an empty cell never clears a value. An
+   unmatched row becomes a new file (``formatting.project_text``) with an id generated like
+   ``bzf new`` does (district prefix, plan year, next number). Every result is validated
+   with ``bzf check``'s rules; each row that cannot be imported is reported with its reasons.
+3. **Write** only when every row can be imported: each file atomically; if one write fails,
+   the files already written are restored (new ones removed) — an import is never half done.
+
+Ids are checked against the id pattern (letters, digits, ``-``, ``_``): a cell such as
+``../x`` is refused, so no file is ever written outside ``projects/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from baozufang_cli.ledger.registry import LookupError_
+from baozufang_cli.xlsx_import.apply import RowRefused, apply_row, differs, project_values
+from baozufang_cli.xlsx_import.columns import ColumnMap, Header, find_header
+from baozufang_cli.xlsx_import.rows import FIELD_TITLES, Parsed, is_empty, parse_row, resolve_milestones
+
+if TYPE_CHECKING:
+    from baozufang_cli.edit.document import Document
+    from baozufang_cli.edit.fields import Change
+    from baozufang_cli.ledger.registry import Registry
+    from baozufang_cli.models import Project
+
+TOTAL_LABELS = ("合计", "小计", "总计", "总 计", "合 计")
+REQUIRED = ("name", "district", "supply_type", "units", "plan_year")
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported at all (usage error, exit 2); the message is Chinese."""
+
+
+# ------------------------------------------------------------------ reading the sheet
+
+
+@dataclass
+class SheetData:
+    name: str
+    header: Header
+    rows: list[tuple[int, dict[str, Any]]]  # (row number, field → cell)
+    skipped: int = 0  # 合计/小计 rows and notes under the table
+
+
+def read_sheet(path: Path, mapping: ColumnMap, sheet_name: str | None = None) -> SheetData:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise ImportFailed(f"找不到文件 {path}")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        hint = "；.xls 文件请在 Excel 或 WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
+        raise ImportFailed(f"{path} 不是 Excel 工作簿（.xlsx）{hint}") from None
+    try:
+        wanted = sheet_name or mapping.sheet
+        if wanted is not None and wanted not in workbook.sheetnames:
+            raise ImportFailed(f"{path} 中没有工作表「{wanted}」，现有：{'、'.join(workbook.sheetnames)}")
+        names = [wanted] if wanted else sorted(workbook.sheetnames, key=lambda n: n != "项目台账")
+        for name in names:
+            try:  # read-only sheets are parsed lazily: a damaged one fails here, in XML or zip code
+                rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
+            except Exception as error:
+                raise ImportFailed(
+                    f"{path} 的工作表「{name}」已损坏，无法读取（{type(error).__name__}）；"
+                    "请在 Excel 或 WPS 中打开并另存后重试"
+                ) from None
+            header = find_header(rows, mapping)
+            if header is not None:
+                return _data_rows(name, header, rows)
+    finally:
+        workbook.close()
+    where = f"工作表「{wanted}」" if wanted else "任何工作表"
+    raise ImportFailed(
+        f"{path} 的{where}中没有找到表头（需要「项目名称」或「项目编号」列和至少 3 个可识别的列）；"
+        "可用 --mapping 指定列名与表头所在行，见 README「bzf import」"
+    )
+
+
+def _data_rows(name: str, header: Header, rows: list[tuple[Any, ...]]) -> SheetData:
+    data = SheetData(name, header, [])
+    for number, cells in enumerate(rows[header.row :], start=header.row + 1):
+        filled = [cell for cell in cells if not is_empty(cell)]
+        if not filled:
+            continue
+        values = {key: cells[i] for i, key in header.fields.items() if i < len(cells)}
+        if is_empty(values.get("name")) and is_empty(values.get("id")):
+            label = str(filled[0]).strip()
+            if len(filled) == 1 or label.replace(" ", "") in TOTAL_LABELS or label.endswith(("小计", "合计")):
+                data.skipped += 1  # a 合计 row or a note under the table
+                continue
+        data.rows.append((number, values))
+    return data
+
+
+# ------------------------------------------------------------------ the ledger's projects
+
+
+@dataclass
+class _Index:
+    files: dict[str, tuple[Path, str]]  # file stem (case-folded) → (path, rel)
+    stems: dict[str, str]  # case-folded → the stem as written
+    by_name: dict[tuple[str, str], list[str]]  # (name, district) → ids
+    pairs: list[tuple[str, str]]  # (id, district) for id prefixes
+    ids: set[str]
+    projects: dict[str, Project]  # file stem (case-folded) → the loaded project (files that parse)
+
+
+def _index(root: Path) -> _Index:
+    from baozufang_cli.ledger.load import LedgerUnusable, discover, load_ledger
+
+    files, _ = discover(root)
+    try:
+        ledger = load_ledger(root)
+        projects = ledger.projects
+        by_stem = {Path(ledger.path(p)).stem.casefold(): p for p in projects}
+    except LedgerUnusable:
+        projects, by_stem = [], {}
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for project in projects:
+        by_name.setdefault((project.name.strip(), project.district), []).append(project.id)
+    return _Index(
+        {path.stem.casefold(): (path, rel) for path, rel in files},
+        {path.stem.casefold(): path.stem for path, _ in files},
+        by_name,
+        [(p.id, p.district) for p in projects],
+        {path.stem for path, _ in files} | {p.id for p in projects},
+        by_stem,
+    )
+
+
+# ------------------------------------------------------------------ planning
+
+
+@dataclass
+class Action:
+    row: int
+    kind: str  # "new", "update" or "same"
+    rel: str
+    path: Path
+    project_id: str
+    name: str
+    text: str | None = None  # a new file
+    document: Document | None = None  # an updated file
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    sheet: str
+    actions: list[Action] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    skipped: int = 0
+
+    def count(self, kind: str) -> int:
+        return sum(action.kind == kind for action in self.actions)
+
+
+def plan_import(root: Path, registry: Registry, sheet: SheetData, mapping: ColumnMap, source: str) -> Plan:
+    """What importing ``sheet`` would do, every row validated; nothing is written."""
+    index = _index(root)
+    plan = Plan(sheet.name, skipped=sheet.skipped)
+    factors = {
+        key: sheet.header.factors[i] for i, key in sheet.header.fields.items() if i in sheet.header.factors
+    }
+    claimed: dict[str, int] = {}  # id (case-folded) → the row that imports it
+    new_names: dict[tuple[str, str], int] = {}
+    for number, cells in sheet.rows:
+        parsed = parse_row(number, cells, registry, factors)
+        plan.warnings += [(number, warning) for warning in parsed.warnings]
+        project_id, reason = _match(parsed, index, registry, mapping)
+        if reason:
+            parsed.reasons.append(reason)
+        if project_id is not None:
+            first = claimed.setdefault(project_id.casefold(), number)
+            if first != number:
+                parsed.reasons.append(f"项目编号 {project_id} 与第 {first} 行重复")
+        if parsed.reasons:
+            plan.errors += [(number, r) for r in parsed.reasons]
+            continue
+        try:
+            if project_id is not None and project_id.casefold() in index.files:
+                action = _plan_update(root, registry, index, parsed, project_id)
+            else:
+                parsed = parse_row(number, {**mapping.defaults, **_filled(cells)}, registry, factors)
+                action = _plan_new(root, registry, index, parsed, project_id, source, new_names)
+                index.ids.add(action.project_id)
+                index.pairs.append((action.project_id, str(parsed.fields["district"])))
+                claimed.setdefault(action.project_id.casefold(), number)
+        except RowRefused as refused:
+            plan.errors += [(number, r) for r in refused.reasons]
+            continue
+        plan.actions.append(action)
+    return plan
+
+
+def _filled(cells: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in cells.items() if not is_empty(value)}
+
+
+def _match(parsed: Parsed, index: _Index, registry: Registry, mapping: ColumnMap) -> tuple[str | None, str]:
+    """The id of the project a row is about (None: a new project without an id), or a reason."""
+    project_id = parsed.project_id
+    if project_id is not None:
+        stem = index.stems.get(project_id.casefold())
+        if stem is not None and stem != project_id:
+            return None, f"项目编号 {project_id} 与已有项目 {stem} 只有大小写不同，请改为 {stem}"
+        return project_id, ""
+    name = parsed.fields.get("name")
+    district = parsed.fields.get("district")
+    if district is None and "district" in mapping.defaults:
+        with contextlib.suppress(LookupError_):
+            district = registry.district_filter(str(mapping.defaults["district"]))
+    if not isinstance(name, str) or district is None:
+        return None, ""
+    found = index.by_name.get((name, str(district)), [])
+    if len(found) > 1:
+        return None, f"台账中有多个「{name}」（{'、'.join(found)}），请在表中填写项目编号"
+    return (found[0], "") if found else (None, "")
+
+
+def _plan_update(root: Path, registry: Registry, index: _Index, parsed: Parsed, project_id: str) -> Action:
+    from baozufang_cli.edit.document import Document, EditRefused
+    from baozufang_cli.edit.fields import EditError
+
+    path, rel = index.files[project_id.casefold()]
+    loaded = index.projects.get(project_id.casefold())
+    if loaded is not None:
+        _resolve_milestones(parsed, registry, parsed.fields.get("supply_type") or loaded.supply_type, rel)
+        if not differs(loaded, parsed):
+            return Action(parsed.row, "same", rel, path, project_id, loaded.name)
+    try:
+        document = Document.read(path, rel)
+    except EditRefused as refused:
+        raise RowRefused([_refusal(refused)]) from None
+    _resolve_milestones(
+        parsed, registry, parsed.fields.get("supply_type") or document.data.get("supply_type"), rel
+    )
+    try:
+        changes = apply_row(document.data, registry, parsed)
+    except EditError as error:
+        raise RowRefused([error.message + (f"，{error.hint}" if error.hint else "")]) from None
+    name = str(document.data.get("name") or project_id)
+    if not changes:
+        return Action(parsed.row, "same", rel, path, project_id, name)
+    try:
+        document.prepare(registry)
+    except EditRefused as refused:
+        raise RowRefused([_refusal(refused)]) from None
+    return Action(parsed.row, "update", rel, path, project_id, name, document=document, changes=changes)
+
+
+def _resolve_milestones(parsed: Parsed, registry: Registry, supply_type: Any, rel: str) -> None:
+    """Name the row's milestones by the project's supply type (once), or refuse the row."""
+    if not parsed.milestones and any(key in parsed.fields for key in ("schedule", *_DATE_COLUMNS)):
+        try:
+            resolve_milestones(parsed, registry, registry.supply_type(str(supply_type)))
+        except LookupError_ as error:
+            raise RowRefused([f"{rel} 的筹集方式无法识别：{error.message}"]) from None
+    if parsed.reasons:
+        raise RowRefused(parsed.reasons)
+
+
+_DATE_COLUMNS = ("start_planned", "start_actual", "delivered_planned", "delivered_actual")
+
+
+def _refusal(refused: Any) -> str:
+    details = [d.message + (f"（{d.hint}）" if d.hint else "") for d in refused.diagnostics]
+    return "；".join(details) if details else refused.message
+
+
+def _plan_new(
+    root: Path,
+    registry: Registry,
+    index: _Index,
+    parsed: Parsed,
+    project_id: str | None,
+    source: str,
+    new_names: dict[tuple[str, str], int],
+) -> Action:
+    from baozufang_cli.edit.document import validate_text
+    from baozufang_cli.edit.fmt import project_text
+    from baozufang_cli.edit.new import id_prefix, next_project_id, project_folder, schema_pointer
+
+    fields = parsed.fields
+    if "plan_year" not in fields:
+        year = _plan_year(parsed, registry)
+        if year is not None:
+            fields["plan_year"] = year
+    missing = [FIELD_TITLES[key] for key in REQUIRED if key not in fields]
+    if missing:
+        raise RowRefused([f"新项目缺少「{'」「'.join(missing)}」", *parsed.reasons])
+    if parsed.reasons:
+        raise RowRefused(parsed.reasons)
+    district = registry.districts[str(fields["district"])]
+    key = (str(fields["name"]), district.name)
+    if project_id is None:
+        if key in new_names:
+            raise RowRefused([f"与第 {new_names[key]} 行是同名同区县的项目，请在表中填写项目编号以区分"])
+        prefix = id_prefix(district, index.pairs)
+        if prefix is None:
+            raise RowRefused(
+                [f"{district.name}没有行政区划代码或英文别名，无法生成项目编号，请在表中填写项目编号"]
+            )
+        project_id = next_project_id(prefix, int(fields["plan_year"]), index.ids)
+    new_names.setdefault(key, parsed.row)
+    rel_path = project_folder(root, district) / f"{project_id}.yaml"
+    target = root / rel_path
+    projects = (root / "projects").resolve()
+    if not target.resolve().is_relative_to(projects) or target.exists() or target.is_symlink():
+        raise RowRefused([f"无法新建 {rel_path.as_posix()}：文件已存在或不在台账的 projects/ 中"])
+    header = [
+        f"yaml-language-server: $schema={schema_pointer(root, rel_path)}",
+        f"由 bzf import 从 {source}第 {parsed.row} 行导入",
+    ]
+    text = project_text(project_values(parsed, registry, project_id), header)
+    rel = rel_path.as_posix()
+    result = validate_text(text, rel, registry)
+    errors = [d for d in result.diagnostics if d.is_error]
+    if errors:
+        raise RowRefused([d.message + (f"（{d.hint}）" if d.hint else "") for d in errors])
+    return Action(parsed.row, "new", rel, target, project_id, str(fields["name"]), text=text)
+
+
+def _plan_year(parsed: Parsed, registry: Registry) -> int | None:
+    """No 计划年度 column: the year the project starts (planned or actual), else the delivery year."""
+    supply_type = parsed.fields.get("supply_type")
+    if not isinstance(supply_type, str):
+        return None
+    spec = registry.supply_types[supply_type]
+    for name, when in ((spec.start_milestone, "planned"), (spec.start_milestone, "actual"),
+                       (spec.delivered_milestone, "planned")):  # fmt: skip
+        day = parsed.milestones.get(name, {}).get(when)
+        if isinstance(day, date):
+            return day.year
+    return None
+
+
+# ------------------------------------------------------------------ writing: all or nothing
+
+
+def apply_plan(plan: Plan, registry: Registry) -> None:
+    """Write every new and updated file; when one write fails, restore the ledger as it was
+    (updated files get their old bytes back, new files and the folders made for them go) and
+    re-raise the failure."""
+    from baozufang_cli.edit.document import write_new_file
+
+    created: list[Path] = []
+    folders: list[Path] = []
+    restored: list[tuple[Path, bytes]] = []
+    try:
+        for action in plan.actions:
+            if action.kind == "new":
+                assert action.text is not None
+                folders += [p for p in reversed(action.path.parents) if not p.exists()]
+                write_new_file(action.path, action.rel, action.text, registry)
+                created.append(action.path)
+            elif action.kind == "update":
+                assert action.document is not None
+                original = action.document.path.read_bytes()
+                action.document.save(registry)
+                restored.append((action.document.path, original))
+    except BaseException:
+        _roll_back(created, folders, restored)
+        raise
+
+
+def _roll_back(created: list[Path], folders: list[Path], restored: list[tuple[Path, bytes]]) -> None:
+    from baozufang_cli.edit.document import atomic_write
+
+    for path in created:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if empty: never removes anything else
+    for path, raw in restored:
+        atomic_write(path, raw)
