@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from baozufang_cli.cli.options import Format, parse_date
-from baozufang_cli.ledger.diagnostics import Diagnostic, ExitCode
+from baozufang_cli.errors import BzfError, ExitCode, LedgerError, UsageError
+from baozufang_cli.ledger.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from baozufang_cli.edit.document import Document, EditRefused
-    from baozufang_cli.edit.fields import Change, EditError
+    from baozufang_cli.edit.document import Document
+    from baozufang_cli.edit.fields import Change
     from baozufang_cli.ledger.registry import Ledger, Registry
     from baozufang_cli.reports.filters import Filters
     from baozufang_cli.reports.value import Report
@@ -42,14 +43,13 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
-def fail(message: str, code: ExitCode = ExitCode.USAGE) -> typer.Exit:
-    """Print one clear line on stderr and return the Exit to raise."""
-    typer.echo(f"bzf：{message}", err=True)
-    return typer.Exit(int(code))
-
-
 def guard(command: F) -> F:
-    """No Python traceback ever reaches a user: unexpected errors become one line and exit 70."""
+    """The one place a failure becomes output and an exit code.
+
+    A ``BzfError`` prints its located diagnostics and one line ``bzf：message，hint`` on stderr
+    and exits with its kind's code. No Python traceback ever reaches a user: anything else is a
+    defect, reported in one line with exit 70.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -57,16 +57,21 @@ def guard(command: F) -> F:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BzfError as error:
+            print_diagnostics(error.diagnostics, error.shown_diagnostics)
+            typer.echo(f"bzf：{error.line()}", err=True)
+            raise typer.Exit(int(error.exit_code)) from None
         except BrokenPipeError:  # `bzf status | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
         except Exception as error:
             if os.environ.get("BZF_DEBUG"):
                 raise
-            raise fail(
-                f"内部错误（{type(error).__name__}: {error}）。这是 bzf 的缺陷，请附上命令报告；设置 BZF_DEBUG=1 可查看详情",
-                ExitCode.INTERNAL,
-            ) from None
+            typer.echo(
+                f"bzf：内部错误（{type(error).__name__}: {error}）。这是 bzf 的缺陷，请附上命令报告；设置 BZF_DEBUG=1 可查看详情",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -81,19 +86,15 @@ def as_of_date(text: str | None) -> date:
     return parse_date(text) if text else today()
 
 
-def not_a_ledger(root: Path) -> str:
-    return f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）"
-
-
 def ledger_root(data: Path | None) -> Path:
     if data is not None:
         if not data.is_dir():
-            raise fail(f"台账目录不存在：{data}")
+            raise UsageError(f"台账目录不存在：{data}")
         return data
     for candidate in (Path("data"), Path(".")):
         if (candidate / "targets.yaml").is_file() or (candidate / "projects").is_dir():
             return candidate
-    raise fail("当前目录下没有台账（未找到 ./data）：请用 --data 指定台账目录，或设置环境变量 BZF_DATA")
+    raise UsageError("当前目录下没有台账（未找到 ./data）：请用 --data 指定台账目录，或设置环境变量 BZF_DATA")
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], limit: int | None = None) -> None:
@@ -107,30 +108,24 @@ def print_diagnostics(diagnostics: list[Diagnostic], limit: int | None = None) -
 def open_ledger(data: Path | None, no_cache: bool = False) -> Ledger:
     """Load the ledger for a report; a ledger that cannot be used ends the command with exit 1."""
     from baozufang_cli.cli import progressbar
-    from baozufang_cli.ledger.load import LedgerUnusable, NoLedger, load_ledger
+    from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 
     root = ledger_root(data)
     try:
         return load_ledger(root, use_cache=not no_cache, progress=progressbar.for_stderr())
-    except NoLedger:
-        raise fail(not_a_ledger(root)) from None
     except LedgerUnusable as unusable:
-        print_diagnostics([d for d in unusable.diagnostics if d.is_error], MAX_SHOWN_ERRORS)
-        raise fail("targets.yaml 或 criteria.yaml 有错误，无法生成报表", ExitCode.LEDGER_ERRORS) from None
+        unusable.diagnostics = [d for d in unusable.diagnostics if d.is_error]
+        raise
 
 
 def resolve_filters(
     ledger: Ledger, districts: list[str] | None, years: list[str] | None, types: list[str] | None
 ) -> Filters:
-    from baozufang_cli.ledger.registry import LookupError_
     from baozufang_cli.reports.filters import Filters
 
     registry = ledger.registry
-    try:
-        district_set = frozenset(registry.district_filter(d) for d in districts or [])
-        type_set = frozenset(registry.supply_type_filter(t) for t in types or [])
-    except LookupError_ as error:
-        raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
+    district_set = frozenset(registry.district_filter(d) for d in districts or [])
+    type_set = frozenset(registry.supply_type_filter(t) for t in types or [])
     return Filters(district_set, frozenset(parse_years(years)), type_set)
 
 
@@ -141,7 +136,7 @@ def parse_years(texts: list[str] | None) -> set[int]:
         for part in text.split(","):
             part = part.strip()
             if not (part.isdigit() and len(part) == 4):
-                raise fail(f"年度应为四位数字：{part}")
+                raise UsageError(f"年度应为四位数字：{part}")
             years.add(int(part))
     return years
 
@@ -172,7 +167,7 @@ def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> No
 
     if fmt is Format.xlsx:
         if output is None:
-            raise fail("xlsx 格式须用 -o 指定输出文件，例如 -o 报表.xlsx")
+            raise UsageError("xlsx 格式须用 -o 指定输出文件，例如 -o 报表.xlsx")
         from baozufang_cli.render.xlsx import write_report
 
         write_xlsx(lambda path: write_report(report, path, city), output)
@@ -206,14 +201,14 @@ def write_xlsx(write: Callable[[Path], None], output: Path) -> None:
     import gc
 
     if output.is_dir():
-        raise fail(f"{output} 是文件夹，请指定 .xlsx 文件名")
+        raise UsageError(f"{output} 是文件夹，请指定 .xlsx 文件名")
     # a workbook is ~a million small objects: the collector, not openpyxl, would dominate
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         write(output)
     except OSError as error:
-        raise fail(f"无法写入 {output}：{error.strerror or error}") from None
+        raise UsageError(f"无法写入 {output}：{error.strerror or error}") from None
     finally:
         if was_enabled:
             gc.enable()
@@ -233,27 +228,16 @@ def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> 
 
 def open_registry(data: Path | None) -> tuple[Path, Registry]:
     """The ledger root and its name registry (targets.yaml + criteria.yaml), without reading projects."""
-    from baozufang_cli.ledger.load import is_ledger, load_registry
+    from baozufang_cli.ledger.load import NoLedger, is_ledger, load_registry
 
     root = ledger_root(data)
     if not is_ledger(root):
-        raise fail(not_a_ledger(root))
+        raise NoLedger(root)
     registry, diagnostics = load_registry(root)
     errors = [d for d in diagnostics if d.is_error]
     if registry is None or errors:
-        print_diagnostics(errors, MAX_SHOWN_ERRORS)
-        raise fail("targets.yaml 或 criteria.yaml 有错误，无法修改台账", ExitCode.LEDGER_ERRORS)
+        raise LedgerError("targets.yaml 或 criteria.yaml 有错误，无法修改台账", diagnostics=errors)
     return root, registry
-
-
-def refused(error: EditRefused) -> typer.Exit:
-    """An edit that was not written: its located reasons, one line, exit 3."""
-    print_diagnostics(error.diagnostics)
-    return fail(error.message + (f"，{error.hint}" if error.hint else ""), ExitCode.WRITE_REFUSED)
-
-
-def edit_failed(error: EditError) -> typer.Exit:
-    return fail(error.message + (f"，{error.hint}" if error.hint else ""))
 
 
 def write_document(document: Document, registry: Registry, changes: list[Change], dry_run: bool) -> None:

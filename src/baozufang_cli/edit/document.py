@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.edit.roundtrip import dump, encode, means, round_trip, splice, split_text
+from baozufang_cli.errors import WriteRefused
 from baozufang_cli.files import exclusive
 from baozufang_cli.ledger import yamlread
 from baozufang_cli.ledger.diagnostics import Diagnostic
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import FileResult, Registry
 
 
-class EditRefused(Exception):
+class EditRefused(WriteRefused):
     """An edit that was not written (exit code 3). ``diagnostics`` locate the reason."""
 
     UNREADABLE = "unreadable"  # the file could not be read or parsed: nothing was changed
@@ -57,10 +58,7 @@ class EditRefused(Exception):
     def __init__(
         self, message: str, hint: str = "", diagnostics: list[Diagnostic] | None = None, reason: str = INVALID
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.diagnostics = diagnostics or []
+        super().__init__(message, hint, diagnostics or [])
         self.reason = reason
 
 

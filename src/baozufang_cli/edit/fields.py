@@ -23,17 +23,13 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
-from baozufang_cli.ledger.registry import LookupError_, Registry, closest
+from baozufang_cli.errors import UsageError
+from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import Milestone, Problem, Project, parse_ledger_date
 
 
-class EditError(ValueError):
+class EditError(UsageError):
     """The command line asks for something that cannot be done (exit code 2)."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -263,7 +259,7 @@ def project_supply_type(data: Any, registry: Registry) -> str:
         raise EditError("项目文件没有筹集方式（supply_type），无法识别节点", "先修正文件")
     try:
         return registry.supply_type(value)
-    except LookupError_ as error:
+    except NameNotFound as error:
         raise EditError(error.message, error.hint) from None
 
 
@@ -416,7 +412,7 @@ def set_value(data: Any, registry: Registry, path: str, value: Any) -> list[Chan
 def _resolve(lookup: typing.Callable[[str], str], value: str) -> str:
     try:
         return lookup(value)
-    except LookupError_ as error:
+    except NameNotFound as error:
         raise EditError(error.message, error.hint) from None
 
 
@@ -432,7 +428,7 @@ def canonical_milestone(item: Any, registry: Registry, supply_type: str) -> str 
         return None
     try:
         return registry.milestone(supply_type, item["name"])
-    except LookupError_:
+    except NameNotFound:
         return None
 
 

@@ -27,7 +27,7 @@ from baozufang_cli.edit.fields import (
     project_supply_type,
     set_key,
 )
-from baozufang_cli.ledger.registry import LookupError_, Registry, closest
+from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import Milestone, Problem, Project
 
 # ------------------------------------------------------------------ milestones
@@ -36,7 +36,7 @@ from baozufang_cli.models import Milestone, Problem, Project
 def is_milestone(data: Any, registry: Registry, name: str) -> bool:
     try:
         registry.milestone(project_supply_type(data, registry), name)
-    except (LookupError_, EditError):
+    except (NameNotFound, EditError):
         return False
     return True
 

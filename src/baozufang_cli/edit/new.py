@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.registry import LookupError_, Registry
+from baozufang_cli.ledger.registry import NameNotFound, Registry
 from baozufang_cli.models import ID_PATTERN, District, Project, SupplyType
 
 COMMENT_COLUMN = 34  # comments line up here unless the line is longer (display width: CJK counts 2)
@@ -252,7 +252,7 @@ def plan_project(
     try:
         district_info = registry.districts[registry.district_filter(district)]
         spec = registry.supply_types[registry.supply_type_filter(supply_type)]
-    except LookupError_ as error:
+    except NameNotFound as error:
         raise EditError(error.message, error.hint) from None
     if unit_kind not in ("套", "间"):
         raise EditError(f"计量单位应为 套 或 间，实为 {unit_kind}")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from baozufang_cli.errors import UsageError
+
 DEFAULT_FILES = ("targets.yaml", "criteria.yaml")
 CACHE_IGNORE = ".bzf-cache/"
 
@@ -46,8 +48,8 @@ VSCODE_SETTINGS = {
 }
 
 
-class InitError(Exception):
-    pass
+class InitError(UsageError):
+    """The folder cannot become a new ledger."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, get_args
 
 from baozufang_cli.ledger.diagnostics import Diagnostic
-from baozufang_cli.ledger.registry import LookupError_, closest
+from baozufang_cli.ledger.registry import NameNotFound, closest
 from baozufang_cli.models import AutoScoring, MetricName, RuleName
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _check_auto(registry: Registry, auto: AutoScoring, where: tuple[str | int, .
     for j, name in enumerate(auto.supply_types or []):
         try:  # names and aliases are accepted, like everywhere else; canonical keys from here on
             auto.supply_types[j] = registry.supply_type(name)  # type: ignore[index]
-        except LookupError_ as error:
+        except NameNotFound as error:
             out.append(
                 Diagnostic(
                     CRITERIA,

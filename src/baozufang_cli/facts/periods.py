@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from baozufang_cli.errors import UsageError
+
 PeriodKind = Literal["week", "month", "quarter", "year"]
 KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "year")
 KIND_LABELS: dict[PeriodKind, str] = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
@@ -32,7 +34,7 @@ _PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
 ]
 
 
-class PeriodError(ValueError):
+class PeriodError(UsageError):
     """A period that cannot be parsed or does not fit; the message is Chinese."""
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from baozufang_cli.errors import UsageError
+
 # set by git hooks and wrappers; inherited, they would point our commands at another repository
 _GIT_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE",
             "GIT_COMMON_DIR", "GIT_PREFIX")  # fmt: skip
@@ -21,12 +23,8 @@ EMPTY_OID = "0" * 40
 SEPARATOR = "\x01"  # starts each commit record of `git log` (subjects never contain it)
 
 
-class GitError(Exception):
+class GitError(UsageError):
     """git is missing, a revision is unknown, or a git command failed; ``message`` is Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from baozufang_cli.ledger.load import (
     read_yaml,
     validate,
 )
-from baozufang_cli.ledger.registry import LookupError_, Registry, closest
+from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import Assessment
 
 ASSESSMENTS_DIR = "assessments"
@@ -141,7 +141,7 @@ def load_assessment_file(root: Path, path: Path, rel: str, month: str, registry:
     district: str | None = None
     try:
         district = registry.district(Path(rel).stem)
-    except LookupError_ as error:
+    except NameNotFound as error:
         diagnostics.append(
             Diagnostic(
                 rel,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.evaluation.scheme import check_evaluation
 from baozufang_cli.ledger.diagnostics import Diagnostic
-from baozufang_cli.ledger.registry import LookupError_, Registry, closest
+from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.ledger.rules_money import check_money, check_settings
 from baozufang_cli.ledger.rules_names import WINDOWS_HINT, check_id_case, check_name_clashes, is_reserved_name
 from baozufang_cli.models import Project
@@ -68,11 +68,11 @@ def check_project(project: Project, rel: str, stem: str, registry: Registry | No
 
     try:
         project.district = registry.district(project.district)
-    except LookupError_ as error:
+    except NameNotFound as error:
         add("unknown-district", error.message, ("district",), error.hint)
     try:
         project.supply_type = registry.supply_type(project.supply_type)
-    except LookupError_ as error:
+    except NameNotFound as error:
         add("unknown-supply-type", error.message, ("supply_type",), error.hint)
         return out  # milestone names cannot be checked without a supply type
     if project.funding:
@@ -101,7 +101,7 @@ def check_raw_references(data: dict[str, Any], rel: str, registry: Registry) -> 
         if isinstance(value, str) and value.strip():
             try:
                 resolve(value)
-            except LookupError_ as error:
+            except NameNotFound as error:
                 out.append(Diagnostic(rel, code, error.message, hint=error.hint, loc=(key,)))
     return out
 
@@ -147,7 +147,7 @@ def _check_milestones(project: Project, registry: Registry, add: _Add) -> None:
     for i, milestone in enumerate(project.milestones):
         try:
             milestone.name = registry.milestone(supply_type.key, milestone.name)
-        except LookupError_ as error:
+        except NameNotFound as error:
             add("unknown-milestone", error.message, ("milestones", i, "name"), error.hint)
             continue
         if milestone.name in seen:
@@ -239,7 +239,7 @@ def check_config(registry: Registry) -> list[Diagnostic]:
     for i, target in enumerate(targets.district_targets):
         try:
             target.district = registry.district(target.district)
-        except LookupError_ as error:
+        except NameNotFound as error:
             out.append(
                 Diagnostic(
                     TARGETS,

@@ -9,21 +9,10 @@ diagnostic created without a line is located later from ``loc`` (see ``locate``)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import IntEnum
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
-
-
-class ExitCode(IntEnum):
-    """Exit codes of every bzf command (documented in the README)."""
-
-    OK = 0
-    LEDGER_ERRORS = 1  # the ledger has errors (check), or a report refused to run on them
-    USAGE = 2  # bad option or argument, no ledger found
-    WRITE_REFUSED = 3  # an edit was refused (invalid result, file changed on disk)
-    INTERNAL = 70  # a bug in bzf (never expected; the message asks for a report)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from baozufang_cli.errors import LedgerError, UsageError
 from baozufang_cli.ledger import yamlread
 from baozufang_cli.ledger.checks import check_config, check_ledger, check_project, check_raw_references
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
@@ -34,20 +35,23 @@ M = TypeVar("M", bound=BaseModel)
 Progress = Callable[[int, int], None]  # (files parsed, files to parse)
 
 
-class NoLedger(Exception):
+def not_a_ledger(root: Path) -> str:
+    return f"{root} 不是台账目录（缺少 targets.yaml、criteria.yaml 和 projects/）"
+
+
+class NoLedger(UsageError):
     """The folder is not a ledger (no targets.yaml / criteria.yaml / projects/)."""
 
     def __init__(self, root: Path) -> None:
-        super().__init__(str(root))
+        super().__init__(not_a_ledger(root))
         self.root = root
 
 
-class LedgerUnusable(Exception):
+class LedgerUnusable(LedgerError):
     """targets.yaml or criteria.yaml is broken: reports cannot run; ``diagnostics`` says why."""
 
     def __init__(self, diagnostics: list[Diagnostic], files: int = 0) -> None:
-        super().__init__(f"{len(diagnostics)} problems")
-        self.diagnostics = diagnostics
+        super().__init__("targets.yaml 或 criteria.yaml 有错误，无法生成报表", diagnostics=diagnostics)
         self.files = files  # project files read (schema-checked only)
 
 

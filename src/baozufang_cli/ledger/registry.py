@@ -12,17 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from baozufang_cli.errors import UsageError
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.models import Criteria, District, Milestone, Project, SupplyType, Targets
 
 
-class LookupError_(ValueError):
+class NameNotFound(UsageError):
     """A name that does not resolve; ``message`` is Chinese and names the closest match."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -67,21 +63,21 @@ class Registry:
         if found and len(found) == 1:
             return next(iter(found))
         if found:
-            raise LookupError_(f'区县名称 "{name}" 有歧义：{"、".join(sorted(found))}', "请写官方名称")
+            raise NameNotFound(f'区县名称 "{name}" 有歧义：{"、".join(sorted(found))}', "请写官方名称")
         guess = closest(name, self._district_names)
         hint = f"是否为 {self.district(guess)}？" if guess else "区县名录见 targets.yaml"
-        raise LookupError_(f'未知区县 "{name}"', hint)
+        raise NameNotFound(f'未知区县 "{name}"', hint)
 
     def supply_type(self, name: str) -> str:
         found = self._type_names.get(name.strip())
         if found and len(found) == 1:
             return next(iter(found))
         if found:
-            raise LookupError_(f'筹集方式 "{name}" 有歧义：{"、".join(sorted(found))}', "请写代码")
+            raise NameNotFound(f'筹集方式 "{name}" 有歧义：{"、".join(sorted(found))}', "请写代码")
         guess = closest(name, self._type_names)
         known = "、".join(f"{t.key}（{t.label}）" for t in self.supply_types.values())
         hint = f"是否为 {self.supply_type(guess)}？" if guess else f"可选：{known}"
-        raise LookupError_(f'未知筹集方式 "{name}"', hint)
+        raise NameNotFound(f'未知筹集方式 "{name}"', hint)
 
     def milestone(self, supply_type: str, name: str) -> str:
         names = self._milestone_names.get(supply_type, {})
@@ -96,7 +92,7 @@ class Registry:
         )
         guess = closest(name, names)
         hint = f"是否为 {next(iter(names[guess]))}？" if guess else f"{label}的节点：{sequence}"
-        raise LookupError_(f'{label}没有节点 "{name}"', hint)
+        raise NameNotFound(f'{label}没有节点 "{name}"', hint)
 
     # -- forgiving resolution (command-line filters) --------------------------------
 
@@ -104,7 +100,7 @@ class Registry:
         """Official name, alias, code or a unique prefix (``观山湖`` → 观山湖区)."""
         try:
             return self.district(text)
-        except LookupError_:
+        except NameNotFound:
             pass
         text = text.strip()
         prefixed = {
@@ -116,7 +112,7 @@ class Registry:
         if len(prefixed) == 1:
             return next(iter(prefixed))
         if len(prefixed) > 1:
-            raise LookupError_(
+            raise NameNotFound(
                 f"区县 {text} 有多个匹配：{'、'.join(sorted(prefixed, key=self.district_order.__getitem__))}"
             )
         return self.district(text)  # raises with the closest match

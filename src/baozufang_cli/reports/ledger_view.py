@@ -86,9 +86,9 @@ DEFAULT_OPTIONAL = {
 def resolve_columns(texts: list[str] | None) -> list[str]:
     """``--columns id,name --columns units`` → keys in the order given; ``all``; default when empty.
 
-    An unknown key raises ``LookupError_`` naming the closest key.
+    An unknown key raises ``NameNotFound`` naming the closest key.
     """
-    from baozufang_cli.ledger.registry import LookupError_, closest
+    from baozufang_cli.ledger.registry import NameNotFound, closest
 
     keys = [part.strip() for text in texts or [] for part in text.split(",") if part.strip()]
     if not keys:
@@ -99,7 +99,7 @@ def resolve_columns(texts: list[str] | None) -> list[str]:
         if key not in COLUMN_KEYS:
             guess = closest(key, COLUMN_KEYS)
             hint = f"是否为 {guess}？" if guess else "可选列见 bzf ledger --help"
-            raise LookupError_(f"未知列 {key}", hint)
+            raise NameNotFound(f"未知列 {key}", hint)
     return list(dict.fromkeys(keys))
 
 

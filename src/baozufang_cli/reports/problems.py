@@ -16,7 +16,7 @@ from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
 from baozufang_cli.facts.project import ProblemState, month_start, project_progress
-from baozufang_cli.ledger.registry import LookupError_, closest
+from baozufang_cli.ledger.registry import NameNotFound, closest
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
@@ -36,7 +36,7 @@ def departments(ledger: Ledger) -> list[str]:
 
 
 def resolve_names(texts: Iterable[str], known: list[str], what: str) -> frozenset[str]:
-    """Exact names, or a unique part of one (``住建`` → 市住建局); otherwise ``LookupError_`` with a hint."""
+    """Exact names, or a unique part of one (``住建`` → 市住建局); otherwise ``NameNotFound`` with a hint."""
     out = set()
     for text in texts:
         text = text.strip()
@@ -48,10 +48,10 @@ def resolve_names(texts: Iterable[str], known: list[str], what: str) -> frozense
             out.add(partial[0])
             continue
         if partial:
-            raise LookupError_(f"{what} {text} 有多个匹配：{'、'.join(partial)}")
+            raise NameNotFound(f"{what} {text} 有多个匹配：{'、'.join(partial)}")
         guess = closest(text, known)
         hint = f"是否为 {guess}？" if guess else (f"可选：{'、'.join(known)}" if known else "")
-        raise LookupError_(f'未知{what} "{text}"', hint)
+        raise NameNotFound(f'未知{what} "{text}"', hint)
     return frozenset(out)
 
 

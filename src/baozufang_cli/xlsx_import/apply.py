@@ -13,7 +13,7 @@ import contextlib
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.ledger.registry import LookupError_
+from baozufang_cli.ledger.registry import NameNotFound
 from baozufang_cli.xlsx_import.rows import Parsed
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def _set(data: Any, registry: Registry, path: str, value: Any) -> list[Change]:
     current = _get(data, path)
     if path in ("district", "supply_type") and isinstance(current, str):
         lookup = registry.district if path == "district" else registry.supply_type
-        with contextlib.suppress(LookupError_):
+        with contextlib.suppress(NameNotFound):
             current = lookup(current)
     if current is None and "." not in path:
         current = _default(path)  # an absent key means the model's default (unit_kind: 套)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from baozufang_cli.errors import UsageError
+
 # field key → (kind, names). Keys are the JSON keys of `bzf ledger` where one exists.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "id": ("id", ("项目编号", "编号", "项目代码", "项目ID")),
@@ -85,7 +87,7 @@ NAMES: dict[str, str] = {normalize(name): key for key, (_, names) in FIELDS.item
 }
 
 
-class MappingError(ValueError):
+class MappingError(UsageError):
     """A mapping file that cannot be used (usage error); the message is Chinese."""
 
 

@@ -26,7 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.ledger.registry import LookupError_
+from baozufang_cli.errors import UsageError
+from baozufang_cli.ledger.registry import NameNotFound
 from baozufang_cli.xlsx_import.apply import RowRefused, apply_row, differs, project_values
 from baozufang_cli.xlsx_import.columns import ColumnMap, Header, find_header
 from baozufang_cli.xlsx_import.rows import FIELD_TITLES, Parsed, is_empty, parse_row, resolve_milestones
@@ -41,7 +42,7 @@ TOTAL_LABELS = ("合计", "小计", "总计", "总 计", "合 计")
 REQUIRED = ("name", "district", "supply_type", "units", "plan_year")
 
 
-class ImportFailed(Exception):
+class ImportFailed(UsageError):
     """The file cannot be imported at all (usage error, exit 2); the message is Chinese."""
 
 
@@ -227,7 +228,7 @@ def _match(parsed: Parsed, index: _Index, registry: Registry, mapping: ColumnMap
     name = parsed.fields.get("name")
     district = parsed.fields.get("district")
     if district is None and "district" in mapping.defaults:
-        with contextlib.suppress(LookupError_):
+        with contextlib.suppress(NameNotFound):
             district = registry.district_filter(str(mapping.defaults["district"]))
     if not isinstance(name, str) or district is None:
         return None, ""
@@ -273,7 +274,7 @@ def _resolve_milestones(parsed: Parsed, registry: Registry, supply_type: Any, re
     if not parsed.milestones and any(key in parsed.fields for key in ("schedule", *_DATE_COLUMNS)):
         try:
             resolve_milestones(parsed, registry, registry.supply_type(str(supply_type)))
-        except LookupError_ as error:
+        except NameNotFound as error:
             raise RowRefused([f"{rel} 的筹集方式无法识别：{error.message}"]) from None
     if parsed.reasons:
         raise RowRefused(parsed.reasons)

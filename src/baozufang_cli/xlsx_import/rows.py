@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from baozufang_cli.ledger.registry import LookupError_, Registry, closest
+from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import ID_PATTERN
 from baozufang_cli.reports.ledger_view_cells import (
     CellError,
@@ -193,7 +193,7 @@ def _typed(key: str, kind: str, value: Any, title: str, registry: Registry, fact
 def _lookup(resolve: Any, text: str) -> str:
     try:
         return str(resolve(text))
-    except LookupError_ as error:
+    except NameNotFound as error:
         raise ValueError(error.message + (f"，{error.hint}" if error.hint else "")) from None
 
 
@@ -211,7 +211,7 @@ def resolve_milestones(parsed: Parsed, registry: Registry, supply_type: str) -> 
         for item in items:
             try:
                 name = registry.milestone(supply_type, item.name)
-            except LookupError_ as error:
+            except NameNotFound as error:
                 parsed.reasons.append(error.message + (f"，{error.hint}" if error.hint else ""))
                 continue
             if name in parsed.milestones:

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, NoCacheOpt
-from baozufang_cli.cli.runtime import as_of_date, fail, guard, ledger_root, not_a_ledger
-from baozufang_cli.ledger.diagnostics import ExitCode, count_errors
+from baozufang_cli.cli.runtime import as_of_date, guard, ledger_root
+from baozufang_cli.errors import ExitCode
+from baozufang_cli.ledger.diagnostics import count_errors
 
 ORDER = 10
 
@@ -35,7 +36,7 @@ def register(app: typer.Typer) -> None:
         from baozufang_cli.ledger.assessments import load_assessments
         from baozufang_cli.ledger.checks import check_as_of
         from baozufang_cli.ledger.diagnostics import sort_key
-        from baozufang_cli.ledger.load import LedgerUnusable, NoLedger, load_ledger, locate_in_files
+        from baozufang_cli.ledger.load import LedgerUnusable, load_ledger, locate_in_files
 
         day = as_of_date(as_of)
         root = ledger_root(data)
@@ -51,8 +52,6 @@ def register(app: typer.Typer) -> None:
                 key=sort_key,
             )
             files = len(ledger.files)
-        except NoLedger:
-            raise fail(not_a_ledger(root)) from None
         except LedgerUnusable as unusable:
             diagnostics, files = unusable.diagnostics, unusable.files
         errors = count_errors(diagnostics)

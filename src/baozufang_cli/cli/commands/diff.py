@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, check_date, parse_date
-from baozufang_cli.cli.runtime import emit, fail, guard, ledger_root
+from baozufang_cli.cli.runtime import emit, guard, ledger_root
+from baozufang_cli.errors import UsageError
 
 ORDER = 80
 
@@ -44,19 +45,15 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOpt = Format.table,
         output: OutputOpt = None,
     ) -> None:
-        from baozufang_cli.history.git import GitError
         from baozufang_cli.history.versions import LedgerRepository, choose_versions, load_diff
         from baozufang_cli.reports.changes import diff_report
 
         if since is not None and rev_a is not None:
-            raise fail("--since 与版本参数不能同时使用：--since 自动选择较早的版本")
+            raise UsageError("--since 与版本参数不能同时使用：--since 自动选择较早的版本")
         root = ledger_root(data)
         day = parse_date(since) if since else None
-        try:
-            ledger = LedgerRepository(root)
-            old, new = choose_versions(ledger, rev_a, rev_b, day)
-            changes, commits = load_diff(ledger, old, new)
-        except GitError as error:
-            raise fail(error.message) from None
+        ledger = LedgerRepository(root)
+        old, new = choose_versions(ledger, rev_a, rev_b, day)
+        changes, commits = load_diff(ledger, old, new)
         report = diff_report(changes, old, new, commits, str(ledger.repo.root), ledger.pathspec, day)
         emit(report, fmt, output)

@@ -11,14 +11,13 @@ import typer
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DistrictOpt, NoCacheOpt, TypeOpt, YearOpt
 from baozufang_cli.cli.runtime import (
     as_of_date,
-    fail,
     guard,
     open_ledger,
     resolve_filters,
     warn_excluded,
     write_xlsx,
 )
-from baozufang_cli.ledger.diagnostics import ExitCode
+from baozufang_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
@@ -98,7 +97,7 @@ def _write_csv(sheets: list[Sheet], output: Path) -> None:
     from baozufang_cli.reports.export import csv_name
 
     if output.exists() and not output.is_dir():
-        raise fail(f"{output} 是文件：export csv 的 -o 应为文件夹")
+        raise UsageError(f"{output} 是文件：export csv 的 -o 应为文件夹")
     try:
         output.mkdir(parents=True, exist_ok=True)
         for sheet in sheets:
@@ -107,7 +106,7 @@ def _write_csv(sheets: list[Sheet], output: Path) -> None:
                 atomic_write(path, render_csv(table).encode("utf-8-sig"), new=not path.exists())
                 typer.echo(f"已写入 {path}", err=True)
     except OSError as error:
-        raise fail(f"无法写入 {output}：{error.strerror or error}") from None
+        raise UsageError(f"无法写入 {output}：{error.strerror or error}") from None
 
 
 def _warn_excluded(ledger: Ledger, sheets: list[Sheet]) -> bool:

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import DataOpt
-from baozufang_cli.cli.runtime import fail, guard, ledger_root, print_diagnostics
-from baozufang_cli.ledger.diagnostics import ExitCode
+from baozufang_cli.cli.runtime import guard, ledger_root, print_diagnostics
+from baozufang_cli.errors import ExitCode, UsageError
 
 ORDER = 130
 
@@ -101,5 +101,5 @@ def _explicit_files(paths: list[Path]) -> list[tuple[Path, str]]:
         elif path.is_file():
             files.append((path, path.as_posix()))
         else:
-            raise fail(f"文件不存在：{path}")
+            raise UsageError(f"文件不存在：{path}")
     return files

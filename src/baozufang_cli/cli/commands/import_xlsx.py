@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import DataOpt, DryRunOpt
-from baozufang_cli.cli.runtime import fail, guard, open_registry, refused
-from baozufang_cli.ledger.diagnostics import ExitCode
+from baozufang_cli.cli.runtime import guard, open_registry
+from baozufang_cli.errors import WriteRefused
 
 ORDER = 85
 MAX_SHOWN_CHANGES = 8  # per updated file; the rest is summed up
@@ -69,24 +69,14 @@ def register(app: typer.Typer) -> None:
         dry_run: DryRunOpt = False,
     ) -> None:
         from baozufang_cli.edit.document import EditRefused
-        from baozufang_cli.ledger.registry import LookupError_
-        from baozufang_cli.xlsx_import.columns import ColumnMap, MappingError, load_mapping
-        from baozufang_cli.xlsx_import.importer import ImportFailed, apply_plan, plan_import, read_sheet
+        from baozufang_cli.xlsx_import.columns import ColumnMap, load_mapping
+        from baozufang_cli.xlsx_import.importer import apply_plan, plan_import, read_sheet
 
         root, registry = open_registry(data)
-        try:
-            columns = load_mapping(mapping) if mapping is not None else ColumnMap()
-        except MappingError as error:
-            raise fail(str(error)) from None
+        columns = load_mapping(mapping) if mapping is not None else ColumnMap()
         if district is not None:
-            try:
-                columns.defaults["district"] = registry.district_filter(district)
-            except LookupError_ as error:
-                raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
-        try:
-            sheet_data = read_sheet(file, columns, sheet)
-        except ImportFailed as error:
-            raise fail(str(error)) from None
+            columns.defaults["district"] = registry.district_filter(district)
+        sheet_data = read_sheet(file, columns, sheet)
         if sheet_data.header.unknown:
             typer.echo(f"未识别的列（未导入）：{'、'.join(sheet_data.header.unknown)}", err=True)
         plan = plan_import(root, registry, sheet_data, columns, f"{file.name}「{sheet_data.name}」")
@@ -96,7 +86,7 @@ def register(app: typer.Typer) -> None:
             for row, reason in plan.errors:
                 typer.echo(f"第 {row} 行：{reason}", err=True)
             rows = len({row for row, _ in plan.errors})
-            raise fail(f"{rows} 行无法导入，未写入任何文件（修正后重新导入）", ExitCode.WRITE_REFUSED)
+            raise WriteRefused(f"{rows} 行无法导入，未写入任何文件（修正后重新导入）")
         for action in plan.actions:
             if action.kind == "new":
                 typer.echo(f"新建 {action.rel}（第 {action.row} 行：{action.name}）")
@@ -115,12 +105,11 @@ def register(app: typer.Typer) -> None:
             return
         try:
             apply_plan(plan, registry)
-        except EditRefused as error:
+        except EditRefused:
             typer.echo("导入中断，已写入的文件已恢复原状", err=True)
-            raise refused(error) from None
+            raise
         except OSError as error:
-            raise fail(
-                f"写入失败（{error.strerror or error}），已写入的文件已恢复原状，台账未改变",
-                ExitCode.WRITE_REFUSED,
+            raise WriteRefused(
+                f"写入失败（{error.strerror or error}），已写入的文件已恢复原状，台账未改变"
             ) from None
         typer.echo(f"导入完成：{summary}")

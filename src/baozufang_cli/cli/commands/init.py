@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from baozufang_cli.cli.runtime import fail, guard
+from baozufang_cli.cli.runtime import guard
 
 ORDER = 140
 
@@ -34,12 +34,9 @@ def register(app: typer.Typer) -> None:
     def init(
         folder: Annotated[Path, typer.Argument(metavar="目录", help="新台账的目录（可不存在）")],
     ) -> None:
-        from baozufang_cli.edit.scaffold import InitError, create_ledger
+        from baozufang_cli.edit.scaffold import create_ledger
 
-        try:
-            result = create_ledger(folder)
-        except InitError as error:
-            raise fail(str(error)) from None
+        result = create_ledger(folder)
         typer.echo(f"已创建台账 {folder.as_posix()}：")
         for rel in result.created:
             typer.echo(f"  {rel:<26}{DESCRIPTIONS.get(rel, '')}")

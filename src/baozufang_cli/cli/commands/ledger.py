@@ -17,7 +17,7 @@ from baozufang_cli.cli.options import (
     TypeOpt,
     YearOpt,
 )
-from baozufang_cli.cli.runtime import as_of_date, fail, finish, guard, open_ledger, resolve_filters
+from baozufang_cli.cli.runtime import as_of_date, finish, guard, open_ledger, resolve_filters
 from baozufang_cli.reports.ledger_view_columns import COLUMN_KEYS, DEFAULT_KEYS
 
 ORDER = 55
@@ -52,13 +52,9 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
         no_cache: NoCacheOpt = False,
     ) -> None:
-        from baozufang_cli.ledger.registry import LookupError_
         from baozufang_cli.reports.ledger_view import ledger_report, resolve_columns
 
-        try:
-            keys = resolve_columns(columns)
-        except LookupError_ as error:
-            raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
+        keys = resolve_columns(columns)
         day = as_of_date(as_of)
         ledger = open_ledger(data, no_cache)
         filters = resolve_filters(ledger, district, year, supply_type)

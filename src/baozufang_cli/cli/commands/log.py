@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt
-from baozufang_cli.cli.runtime import emit, fail, guard, ledger_root
+from baozufang_cli.cli.runtime import emit, guard, ledger_root
+from baozufang_cli.errors import UsageError
 
 ORDER = 85
 
@@ -26,17 +27,13 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOpt = Format.table,
         output: OutputOpt = None,
     ) -> None:
-        from baozufang_cli.history.git import GitError
         from baozufang_cli.history.versions import LedgerRepository, load_log
         from baozufang_cli.models import ID_PATTERN
         from baozufang_cli.reports.changes import log_report
 
         if not re.fullmatch(ID_PATTERN, project_id):
-            raise fail(f"项目编号只能含字母、数字、-、_：{project_id}")
+            raise UsageError(f"项目编号只能含字母、数字、-、_：{project_id}")
         root = ledger_root(data)
-        try:
-            ledger = LedgerRepository(root)
-            entries = load_log(ledger, project_id)
-        except GitError as error:
-            raise fail(error.message) from None
+        ledger = LedgerRepository(root)
+        entries = load_log(ledger, project_id)
         emit(log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec), fmt, output)

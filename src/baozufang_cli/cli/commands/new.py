@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import AsOfOpt, DataOpt
-from baozufang_cli.cli.runtime import as_of_date, edit_failed, guard, open_registry, refused
+from baozufang_cli.cli.runtime import as_of_date, guard, open_registry
 
 ORDER = 100
 
@@ -68,42 +68,36 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--dry-run", "-n", help="预演：显示将写入的文件内容，不写入")
         ] = False,
     ) -> None:
-        from baozufang_cli.edit.document import EditRefused, write_new_file
-        from baozufang_cli.edit.fields import EditError, parse_date_text
+        from baozufang_cli.edit.document import write_new_file
+        from baozufang_cli.edit.fields import parse_date_text
         from baozufang_cli.edit.new import compression_days, plan_project, render_project, schema_pointer
         from baozufang_cli.edit.schema import SCHEMA_DIR
 
         day = as_of_date(as_of)
         root, registry = open_registry(data)
-        try:
-            existing, projects = _ids_in_use(root)
-            new, rel_path = plan_project(
-                registry,
-                root,
-                existing,
-                projects,
-                district=district,
-                supply_type=supply_type,
-                name=name,
-                units=units,
-                deliver_by=parse_date_text(deliver_by, "交付日期"),
-                as_of=day,
-                plan_year=plan_year,
-                project_id=project_id,
-                unit_kind=unit_kind,
-                tags=tags,
-            )
-        except EditError as error:
-            raise edit_failed(error) from None
+        existing, projects = _ids_in_use(root)
+        new, rel_path = plan_project(
+            registry,
+            root,
+            existing,
+            projects,
+            district=district,
+            supply_type=supply_type,
+            name=name,
+            units=units,
+            deliver_by=parse_date_text(deliver_by, "交付日期"),
+            as_of=day,
+            plan_year=plan_year,
+            project_id=project_id,
+            unit_kind=unit_kind,
+            tags=tags,
+        )
         rel = rel_path.as_posix()
         text = render_project(new, schema_pointer(root, rel_path))
         if dry_run:
             typer.echo(text, nl=False)
         else:
-            try:
-                write_new_file(root / rel_path, rel, text, registry)
-            except EditRefused as error:
-                raise refused(error) from None
+            write_new_file(root / rel_path, rel, text, registry)
             what = f"{new.district.name} · {new.supply_type.label} · {new.units} {new.unit_kind}"
             typer.echo(f"已创建 {rel}（{what} · {new.plan_year} 年度计划）")
         out = dry_run  # with --dry-run stdout is the file: everything else goes to stderr

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DryRunOpt
-from baozufang_cli.cli.runtime import as_of_date, edit_failed, guard, open_registry, refused, write_document
+from baozufang_cli.cli.runtime import as_of_date, guard, open_registry, write_document
 
 ORDER = 120
 
@@ -46,29 +46,24 @@ def add(
     as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    from baozufang_cli.edit.document import Document, EditRefused
-    from baozufang_cli.edit.fields import EditError, parse_date_text
+    from baozufang_cli.edit.document import Document
+    from baozufang_cli.edit.fields import parse_date_text
     from baozufang_cli.edit.items import add_problem, find_project_file
 
     root, registry = open_registry(data)
-    try:
-        path, rel = find_project_file(root, project_id)
-        document = Document.read(path, rel)
-        _, changes = add_problem(
-            document.data,
-            registry,
-            text=text,
-            category=category,
-            department=department,
-            raised=parse_date_text(raised, "提出日期") if raised else as_of_date(as_of),
-            due=parse_date_text(due, "办结时限") if due else None,
-            problem_id=problem_id,
-        )
-        write_document(document, registry, changes, dry_run)
-    except EditError as error:
-        raise edit_failed(error) from None
-    except EditRefused as error:
-        raise refused(error) from None
+    path, rel = find_project_file(root, project_id)
+    document = Document.read(path, rel)
+    _, changes = add_problem(
+        document.data,
+        registry,
+        text=text,
+        category=category,
+        department=department,
+        raised=parse_date_text(raised, "提出日期") if raised else as_of_date(as_of),
+        due=parse_date_text(due, "办结时限") if due else None,
+        problem_id=problem_id,
+    )
+    write_document(document, registry, changes, dry_run)
 
 
 @problem_app.command("close", help="办结项目的一个问题：填写办结日期（默认统计日）和办结情况")
@@ -85,21 +80,16 @@ def close(
     as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    from baozufang_cli.edit.document import Document, EditRefused
-    from baozufang_cli.edit.fields import EditError, parse_date_text
+    from baozufang_cli.edit.document import Document
+    from baozufang_cli.edit.fields import parse_date_text
     from baozufang_cli.edit.items import close_problem, find_project_file
 
     root, registry = open_registry(data)
-    try:
-        path, rel = find_project_file(root, project_id)
-        document = Document.read(path, rel)
-        day = parse_date_text(closed, "办结日期") if closed else as_of_date(as_of)
-        changes = close_problem(document.data, problem_id, day, resolution, project_id)
-        write_document(document, registry, changes, dry_run)
-    except EditError as error:
-        raise edit_failed(error) from None
-    except EditRefused as error:
-        raise refused(error) from None
+    path, rel = find_project_file(root, project_id)
+    document = Document.read(path, rel)
+    day = parse_date_text(closed, "办结日期") if closed else as_of_date(as_of)
+    changes = close_problem(document.data, problem_id, day, resolution, project_id)
+    write_document(document, registry, changes, dry_run)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,7 @@ from baozufang_cli.cli.options import (
     TypeOpt,
     YearOpt,
 )
-from baozufang_cli.cli.runtime import as_of_date, fail, finish, guard, open_ledger, resolve_filters
+from baozufang_cli.cli.runtime import as_of_date, finish, guard, open_ledger, resolve_filters
 
 ORDER = 50
 
@@ -81,17 +81,13 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
         no_cache: NoCacheOpt = False,
     ) -> None:
-        from baozufang_cli.ledger.registry import LookupError_
         from baozufang_cli.reports.problems import departments, problems_report, resolve_names
 
         day = as_of_date(as_of)
         ledger = open_ledger(data, no_cache)
         filters = resolve_filters(ledger, district, year, supply_type)
-        try:
-            chosen_departments = resolve_names(department or [], departments(ledger), "责任部门")
-            chosen_categories = resolve_names(category or [], ledger.criteria.problem_categories, "问题类别")
-        except LookupError_ as error:
-            raise fail(error.message + (f"，{error.hint}" if error.hint else "")) from None
+        chosen_departments = resolve_names(department or [], departments(ledger), "责任部门")
+        chosen_categories = resolve_names(category or [], ledger.criteria.problem_categories, "问题类别")
         report = problems_report(
             ledger, day, filters, chosen_departments, chosen_categories, state.value, closed_days
         )

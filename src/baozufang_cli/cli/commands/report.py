@@ -18,7 +18,7 @@ from baozufang_cli.cli.options import (
     TypeOpt,
     parse_date,
 )
-from baozufang_cli.cli.runtime import fail, finish, guard, open_ledger, resolve_filters, today
+from baozufang_cli.cli.runtime import finish, guard, open_ledger, resolve_filters, today
 
 ORDER = 70
 
@@ -61,13 +61,10 @@ def register(app: typer.Typer) -> None:
         output: OutputOpt = None,
         no_cache: NoCacheOpt = False,
     ) -> None:
-        from baozufang_cli.facts.periods import PeriodError, report_as_of
+        from baozufang_cli.facts.periods import report_as_of
         from baozufang_cli.reports.periodic import periodic_report
 
-        try:
-            chosen, day = report_as_of(kind.value, period, parse_date(as_of) if as_of else None, today())
-        except PeriodError as error:
-            raise fail(str(error)) from None
+        chosen, day = report_as_of(kind.value, period, parse_date(as_of) if as_of else None, today())
         ledger = open_ledger(data, no_cache)
         filters = resolve_filters(ledger, district, None, supply_type)
         finish(periodic_report(ledger, chosen, day, filters), ledger, fmt, output)

@@ -18,14 +18,13 @@ from baozufang_cli.cli.runtime import (
     MAX_SHOWN_ERRORS,
     as_of_date,
     emit,
-    fail,
     guard,
     open_ledger,
     print_diagnostics,
     resolve_filters,
     warn_excluded,
 )
-from baozufang_cli.ledger.diagnostics import ExitCode
+from baozufang_cli.errors import ExitCode, LedgerError, UsageError
 
 ORDER = 70
 
@@ -52,12 +51,11 @@ def register(app: typer.Typer) -> None:
         day = as_of_date(as_of)
         chosen = month or day.strftime("%Y-%m")
         if chosen > day.strftime("%Y-%m"):
-            raise fail(f"测评月份 {chosen} 晚于统计日 {day}，请指定 --as-of 或更早的月份")
+            raise UsageError(f"测评月份 {chosen} 晚于统计日 {day}，请指定 --as-of 或更早的月份")
         ledger = open_ledger(data, no_cache)
         if not ledger.criteria.evaluation:
-            raise fail(
-                "criteria.yaml 没有测评细则（evaluation），无法评分；格式见 README「bzf score」",
-                ExitCode.LEDGER_ERRORS,
+            raise LedgerError(
+                "criteria.yaml 没有测评细则（evaluation），无法评分；格式见 README「bzf score」"
             )
         filters = resolve_filters(ledger, district, None, None)
         assessments = load_assessments(ledger.root, ledger.registry, chosen)

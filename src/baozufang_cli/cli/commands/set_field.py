@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DryRunOpt
-from baozufang_cli.cli.runtime import as_of_date, edit_failed, guard, open_registry, refused, write_document
+from baozufang_cli.cli.runtime import as_of_date, guard, open_registry, write_document
 
 ORDER = 110
 
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         as_of: AsOfOpt = None,
         dry_run: DryRunOpt = False,
     ) -> None:
-        from baozufang_cli.edit.document import Document, EditRefused
+        from baozufang_cli.edit.document import Document
         from baozufang_cli.edit.fields import EditError, field_key, parse_date_text, set_field
         from baozufang_cli.edit.items import (
             find_project_file,
@@ -68,42 +68,37 @@ def register(app: typer.Typer) -> None:
         from baozufang_cli.models import Project
 
         root, registry = open_registry(data)
-        try:
-            path, rel = find_project_file(root, project_id)
-            document = Document.read(path, rel)
-            if actual is not None or planned is not None or clear_actual:
-                if value is not None or clear:
-                    raise EditError("节点日期用 --actual / --planned 指定，不要再写值或 --clear")
-                if actual is not None and clear_actual:
-                    raise EditError("--actual 与 --clear-actual 不能同时使用")
-                actual_date = parse_date_text(actual, "实际日期") if actual is not None else None
-                changes = set_milestone(
-                    document.data,
-                    registry,
-                    field,
-                    planned=parse_date_text(planned, "计划日期") if planned is not None else None,
-                    actual=actual_date,
-                    clear_actual=clear_actual,
-                )
-                if actual_date is not None and actual_date > as_of_date(as_of):
-                    typer.echo(f"注意：实际日期 {actual_date} 晚于统计日 {as_of_date(as_of)}", err=True)
-            else:
-                try:
-                    field_key(Project, field.split(".")[0])
-                except EditError:
-                    if not is_milestone(document.data, registry, field):
-                        raise unknown_field_or_milestone(document.data, registry, field) from None
-                    example = value or "日期"
-                    raise EditError(
-                        f"{field} 是节点", f"实际完成：bzf set {project_id} {field} --actual {example}"
-                    ) from None
-                if value is None and not clear:
-                    raise EditError("缺少要设置的值", f"例如 bzf set {project_id} units 820；置空用 --clear")
-                if value is not None and clear:
-                    raise EditError("--clear 与值不能同时使用")
-                changes = set_field(document.data, registry, field, value)
-            write_document(document, registry, changes, dry_run)
-        except EditError as error:
-            raise edit_failed(error) from None
-        except EditRefused as error:
-            raise refused(error) from None
+        path, rel = find_project_file(root, project_id)
+        document = Document.read(path, rel)
+        if actual is not None or planned is not None or clear_actual:
+            if value is not None or clear:
+                raise EditError("节点日期用 --actual / --planned 指定，不要再写值或 --clear")
+            if actual is not None and clear_actual:
+                raise EditError("--actual 与 --clear-actual 不能同时使用")
+            actual_date = parse_date_text(actual, "实际日期") if actual is not None else None
+            changes = set_milestone(
+                document.data,
+                registry,
+                field,
+                planned=parse_date_text(planned, "计划日期") if planned is not None else None,
+                actual=actual_date,
+                clear_actual=clear_actual,
+            )
+            if actual_date is not None and actual_date > as_of_date(as_of):
+                typer.echo(f"注意：实际日期 {actual_date} 晚于统计日 {as_of_date(as_of)}", err=True)
+        else:
+            try:
+                field_key(Project, field.split(".")[0])
+            except EditError:
+                if not is_milestone(document.data, registry, field):
+                    raise unknown_field_or_milestone(document.data, registry, field) from None
+                example = value or "日期"
+                raise EditError(
+                    f"{field} 是节点", f"实际完成：bzf set {project_id} {field} --actual {example}"
+                ) from None
+            if value is None and not clear:
+                raise EditError("缺少要设置的值", f"例如 bzf set {project_id} units 820；置空用 --clear")
+            if value is not None and clear:
+                raise EditError("--clear 与值不能同时使用")
+            changes = set_field(document.data, registry, field, value)
+        write_document(document, registry, changes, dry_run)
