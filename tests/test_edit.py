@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from baozufang_cli.edit import document as edit
+from baozufang_cli import files
 from baozufang_cli.edit.document import Document, EditRefused, write_new_file
 from baozufang_cli.edit.roundtrip import guess_layout, splice
 from baozufang_cli.ledger.load import CRITERIA_FILE, TARGETS_FILE, load_config
@@ -163,7 +163,7 @@ def test_a_write_killed_before_the_rename_leaves_the_original_intact(
     def killed(*args: object, **kwargs: object) -> None:
         raise OSError("simulated crash")
 
-    monkeypatch.setattr(edit.os, failing, killed)
+    monkeypatch.setattr(files.os, failing, killed)
     with pytest.raises(OSError, match="simulated crash"):
         document.save(registry)
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from baozufang_cli.edit import document as edit
+from baozufang_cli import files
 from baozufang_cli.render.data import csv_value
 from baozufang_cli.render.xlsx_cells import FORMULA_PREFIXES
 from tests.conftest import make_ledger, run
@@ -237,7 +237,7 @@ def test_an_import_interrupted_at_any_file_leaves_the_ledger_as_it_was(
     file = workbook(tmp_path / "台账.xlsx", rows)
     before = everything(root)
     calls = {"n": 0}
-    write = edit.atomic_write
+    write = files.atomic_write
 
     def failing(path: Path, raw: bytes, **kwargs: bool) -> None:
         calls["n"] += 1
@@ -245,13 +245,13 @@ def test_an_import_interrupted_at_any_file_leaves_the_ledger_as_it_was(
             raise failure
         write(path, raw, **kwargs)
 
-    monkeypatch.setattr(edit, "atomic_write", failing)
+    monkeypatch.setattr(files, "atomic_write", failing)
     result = run("import", "xlsx", file, "--data", root)
     if isinstance(failure, KeyboardInterrupt):
         assert result.exit_code == 130  # interrupted (Ctrl-C), after the rollback
     else:
         assert result.exit_code == 3 and "已恢复原状" in result.stderr
-    monkeypatch.setattr(edit, "atomic_write", write)
+    monkeypatch.setattr(files, "atomic_write", write)
     assert everything(root) == before
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from baozufang_cli.edit import document as edit
+from baozufang_cli import files
 from baozufang_cli.ledger import yamlread
 from tests.conftest import make_ledger, run
 
@@ -319,7 +319,7 @@ def test_a_write_that_fails_midway_is_rolled_back(
     workbook.save(path)
     (root / "projects" / "南明").mkdir(exist_ok=True)  # the new file's folder exists; the files below do not
     before = snapshot(root)
-    real = edit.atomic_write
+    real = files.atomic_write
     calls = []
 
     def failing(target: Path, raw: bytes, *, new: bool = False) -> None:
@@ -328,7 +328,7 @@ def test_a_write_that_fails_midway_is_rolled_back(
             raise OSError(28, "No space left on device")
         real(target, raw, new=new)
 
-    monkeypatch.setattr(edit, "atomic_write", failing)
+    monkeypatch.setattr(files, "atomic_write", failing)
     result = import_(root, path, exit_code=3)
     assert calls[:3] == ["E-1.yaml", "E-2.yaml", "N-9.yaml"]
     assert "已写入的文件已恢复原状" in result.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from baozufang_cli.edit import document as edit
+from baozufang_cli import files
 from baozufang_cli.edit.document import Document, EditRefused
 from tests.conftest import make_ledger, run
 from tests.hostile_files import VALID
@@ -31,6 +31,7 @@ ORIGINAL = VALID.replace("units: 100", "units: 100  # 原值")
 CHILD = r"""
 import os, sys
 from pathlib import Path
+from baozufang_cli import files
 from baozufang_cli.edit import document as edit
 path, step = Path(sys.argv[1]), sys.argv[2]
 
@@ -52,17 +53,17 @@ class HalfWriter:  # writes half the bytes, then the process dies
         die()
 
 if step == "temp-created":
-    edit.os.fdopen = die
+    files.os.fdopen = die
 elif step == "mid-write":
-    edit.os.fdopen = lambda fd, mode: HalfWriter(real_fdopen(fd, mode))
+    files.os.fdopen = lambda fd, mode: HalfWriter(real_fdopen(fd, mode))
 elif step == "before-fsync":
-    edit.os.fsync = die
+    files.os.fsync = die
 elif step == "before-chmod":
-    edit.os.chmod = die
+    files.os.chmod = die
 elif step == "before-rename":
-    edit.os.replace = die
+    files.os.replace = die
 elif step == "after-rename":
-    edit._fsync_folder = die
+    files._fsync_folder = die
 
 document = edit.Document.read(path, "projects/A-1.yaml")
 document.data["units"] = 820
@@ -111,7 +112,7 @@ def test_a_write_that_fails_at_any_step_cleans_up_and_keeps_the_original(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(edit.os, failing, broken)
+    monkeypatch.setattr(files.os, failing, broken)
     with pytest.raises(OSError):
         document.save(None)
     assert project.read_text(encoding="utf-8") == ORIGINAL
@@ -126,7 +127,7 @@ def test_the_second_of_two_racing_edits_waits_and_is_refused(
     first.data["note"] = "甲的修改"
     second.data["progress"] = "乙的修改"
     inside, release = threading.Event(), threading.Event()
-    write = edit.atomic_write
+    write = files.atomic_write
 
     def slow_write(path: Path, raw: bytes, **kwargs: bool) -> None:
         if threading.current_thread().name == "first":
@@ -134,7 +135,7 @@ def test_the_second_of_two_racing_edits_waits_and_is_refused(
             release.wait(10)
         write(path, raw, **kwargs)
 
-    monkeypatch.setattr(edit, "atomic_write", slow_write)
+    monkeypatch.setattr(files, "atomic_write", slow_write)
     outcome: dict[str, str] = {}
 
     def save(document: Document, name: str) -> None:

@@ -30,13 +30,12 @@ The YAML text layer (ruamel set-up, layouts, encodings, splicing) is ``roundtrip
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli import files
 from baozufang_cli.edit.roundtrip import dump, encode, means, round_trip, splice, split_text
 from baozufang_cli.errors import WriteRefused
 from baozufang_cli.files import exclusive
@@ -224,7 +223,7 @@ class Document:
                     "请重新运行命令",
                     reason=EditRefused.CHANGED,
                 )
-            atomic_write(self.path, raw)
+            files.atomic_write(self.path, raw)
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
         self.reencoded = False
@@ -242,65 +241,8 @@ def write_new_file(path: Path, rel: str, text: str, registry: Registry | None) -
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        atomic_write(path, text.encode("utf-8"), new=True)
+        files.atomic_write(path, text.encode("utf-8"), new=True)
     except FileExistsError:
         raise EditRefused(
             f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
         ) from None
-
-
-# ------------------------------------------------------------------ atomic writes
-
-
-def atomic_write(path: Path, raw: bytes, *, new: bool = False) -> None:
-    """Replace ``path`` with ``raw`` all at once: readers see the old file or the new one, never half."""
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _mode_for(path, new))
-        if new:
-            _create(temp, path)
-        else:
-            os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _fsync_folder(path.parent)
-
-
-def _create(temp: Path, path: Path) -> None:
-    """Move ``temp`` to a ``path`` that must not exist (``FileExistsError`` otherwise)."""
-    try:
-        os.link(temp, path)  # atomic and never overwrites
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links on this file system (FAT, some network shares)
-        if path.exists():
-            raise FileExistsError(str(path)) from None
-        os.replace(temp, path)
-        return
-    temp.unlink()
-
-
-def _mode_for(path: Path, new: bool) -> int:
-    if not new:
-        with contextlib.suppress(OSError):
-            return stat.S_IMODE(path.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    # the rename itself is durable only once the folder entry is flushed (POSIX; no-op elsewhere)
-    with contextlib.suppress(OSError, AttributeError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

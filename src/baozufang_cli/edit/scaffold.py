@@ -65,8 +65,8 @@ def default_text(name: str) -> str:
 
 def create_ledger(folder: Path) -> InitResult:
     """Create the ledger in ``folder`` (which may exist but must not already hold a ledger)."""
-    from baozufang_cli.edit.document import atomic_write
     from baozufang_cli.edit.schema import SCHEMA_DIR, write_schemas
+    from baozufang_cli.files import atomic_write
 
     existing = [name for name in (*DEFAULT_FILES, "projects") if (folder / name).exists()]
     if existing:
@@ -98,7 +98,7 @@ def create_ledger(folder: Path) -> InitResult:
 
 
 def _ignore_cache(folder: Path, result: InitResult) -> None:
-    from baozufang_cli.edit.document import atomic_write
+    from baozufang_cli.files import atomic_write
 
     path = folder / ".gitignore"
     if not path.exists():

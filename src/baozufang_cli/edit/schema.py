@@ -90,7 +90,7 @@ def schema_texts() -> dict[str, str]:
 
 def write_schemas(folder: Path) -> list[Path]:
     """Write the schemas into ``folder`` (created if missing); returns the files written."""
-    from baozufang_cli.edit.document import atomic_write
+    from baozufang_cli.files import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -159,7 +159,7 @@ class Book:
 
     def save(self, path: Path) -> None:
         """Write the file atomically: a reader never sees half a workbook."""
-        from baozufang_cli.edit.document import atomic_write
+        from baozufang_cli.files import atomic_write
 
         buffer = io.BytesIO()
         self.workbook.save(buffer)

@@ -385,7 +385,7 @@ def apply_plan(plan: Plan, registry: Registry) -> None:
 
 
 def _roll_back(created: list[Path], folders: list[Path], restored: list[tuple[Path, bytes]]) -> None:
-    from baozufang_cli.edit.document import atomic_write
+    from baozufang_cli.files import atomic_write
 
     for path in created:
         with contextlib.suppress(OSError):

@@ -92,7 +92,7 @@ def _write_xlsx(sheets: list[Sheet], city: str, output: Path) -> None:
 
 def _write_csv(sheets: list[Sheet], output: Path) -> None:
     """One CSV per table; each file is written atomically (a reader never sees half of one)."""
-    from baozufang_cli.edit.document import atomic_write
+    from baozufang_cli.files import atomic_write
     from baozufang_cli.render.data import render_csv
     from baozufang_cli.reports.export import csv_name
 
