@@ -330,26 +330,32 @@ def test_json_contract(history_repo: tuple[Path, list[str]]) -> None:
     assert set(log["entries"][0]) >= {"change", "path", "changes", "errors"} | origin
 
 
-README_REPOSITORY = "/srv/台账仓库"  # the repository path shown in the README examples
+DOCS_REPOSITORY = "/srv/台账仓库"  # the repository path shown in the docs' examples
 
 
-def readme_block(command: str) -> list[str]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def doc_block(page: str, command: str) -> list[str]:
+    text = (REPO / page).read_text(encoding="utf-8")
     start = text.index(f"```text\n$ {command}\n") + len(f"```text\n$ {command}\n")
     return text[start : text.index("```", start)].splitlines()
 
 
-@pytest.mark.parametrize("command", ["bzf diff HEAD~3 HEAD --data ledger", "bzf log A-1 --data ledger"])
-def test_readme_examples_are_real(
-    history_repo: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, command: str
+@pytest.mark.parametrize(
+    ("page", "command"),
+    [
+        ("docs/commands/diff.md", "bzf diff HEAD~3 HEAD --data ledger"),
+        ("docs/commands/log.md", "bzf log A-1 --data ledger"),
+    ],
+)
+def test_doc_examples_are_real(
+    history_repo: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, page: str, command: str
 ) -> None:
     ledger, _ = history_repo
     monkeypatch.chdir(ledger.parent)
     result = run(*shlex.split(command)[1:])
     assert result.exit_code == 0, result.stderr
-    actual = result.stdout.replace(str(ledger.parent.resolve()), README_REPOSITORY)
+    actual = result.stdout.replace(str(ledger.parent.resolve()), DOCS_REPOSITORY)
     assert [line.rstrip() for line in actual.splitlines()] == [
-        line.rstrip() for line in readme_block(command)
+        line.rstrip() for line in doc_block(page, command)
     ]
 
 

@@ -276,10 +276,10 @@ def test_period_of_the_as_of_day_is_reported_up_to_that_day(deadlines: Path) -> 
     assert parse_period(data["period"]["label"]).end == date(2024, 2, 29)
 
 
-def test_readme_weekly_report_excerpt_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's weekly report is an excerpt: each part between "……" lines is real output, in order."""
+def test_docs_weekly_report_excerpt_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/commands/report.md shows an excerpt: each part between "……" lines is real output, in order."""
     command = "bzf report week --as-of 2024-06-30 -f md"
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "commands" / "report.md").read_text(encoding="utf-8")
     start = text.index(f"```markdown\n$ {command}\n") + len(f"```markdown\n$ {command}\n")
     excerpt = text[start : text.index("```", start)].splitlines()
     monkeypatch.chdir(REPO)
