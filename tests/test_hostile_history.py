@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import make_ledger, run
 from tests.hostile_files import VALID
-from tests.test_history import commit, git
+from tests.history.test_diff import commit, git
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks and byte file names")
 

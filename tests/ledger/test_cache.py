@@ -22,7 +22,7 @@ from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 from baozufang_cli.reports.status import status_report
 from tests.benchmarks_support import generate
 from tests.conftest import run
-from tests.test_codec import state
+from tests.ledger.test_codec import state
 
 AS_OF = date(2025, 6, 30)
 

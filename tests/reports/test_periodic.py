@@ -1,4 +1,4 @@
-"""`bzf report week|month|quarter|year` on tests/data/deadlines (see test_gap.py for its facts).
+"""`bzf report week|month|quarter|year` on tests/data/deadlines (see reports/test_gap.py for its facts).
 
 Hand-worked facts as of D = 2024-06-30 used below:
   done in 2024-06-24..30 (2024-W26): G-1 交付使用 2024-06-30 (观山湖区, 1000 套) — nothing else;

@@ -17,7 +17,7 @@ from baozufang_cli.models import Milestone, Operations, Project
 from baozufang_cli.reports.listings import listings_report, schema_text
 from baozufang_cli.reports.operations import operations_report
 from tests.conftest import SAMPLE, assert_golden, make_ledger, run
-from tests.test_status import CRITERIA, REGISTRY, TARGETS
+from tests.reports.test_status import CRITERIA, REGISTRY, TARGETS
 
 AS_OF = "2024-06-30"
 

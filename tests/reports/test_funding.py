@@ -16,7 +16,7 @@ from baozufang_cli.models import Funding, FundingSource, Project
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.funding import funding_report
 from tests.conftest import SAMPLE, assert_golden, make_ledger, run
-from tests.test_status import CRITERIA, REGISTRY, TARGETS
+from tests.reports.test_status import CRITERIA, REGISTRY, TARGETS
 
 AS_OF = "2024-06-30"
 AMOUNT_KEYS = (
