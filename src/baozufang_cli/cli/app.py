@@ -19,6 +19,7 @@ import typer
 
 from baozufang_cli import __version__
 from baozufang_cli.cli import commands, zh
+from baozufang_cli.cli.report_command import FILTERS, report_command
 
 zh.install()
 
@@ -59,7 +60,17 @@ def _register() -> None:
         for m in pkgutil.iter_modules(commands.__path__)
     ]
     for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
-        module.register(app)
+        if hasattr(module, "compute"):  # a report command: its options and one function (report_command.py)
+            report_command(
+                app,
+                module.__name__.rsplit(".", 1)[1],
+                help=module.HELP,
+                short_help=getattr(module, "SHORT_HELP", None),
+                options=getattr(module, "OPTIONS", ()),
+                filters=getattr(module, "FILTERS", FILTERS),
+            )(module.compute)
+        else:
+            module.register(app)
 
 
 _register()

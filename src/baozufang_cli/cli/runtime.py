@@ -217,9 +217,9 @@ def write_xlsx(write: Callable[[Path], None], output: Path) -> None:
 
 def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> None:
     """Emit a report over the valid projects and exit 1 when files with errors were left out."""
-    partial = warn_excluded(ledger, report)
+    excluded = warn_excluded(ledger, report)
     emit(report, fmt, output, ledger.targets.city)
-    if partial:
+    if excluded:
         raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
 
 

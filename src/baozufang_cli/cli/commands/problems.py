@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from baozufang_cli.cli.options import (
-    AsOfOpt,
-    DataOpt,
-    DistrictOpt,
-    Format,
-    FormatOpt,
-    NoCacheOpt,
-    OutputOpt,
-    TypeOpt,
-    YearOpt,
-)
-from baozufang_cli.cli.runtime import as_of_date, finish, guard, open_ledger, resolve_filters
+from baozufang_cli.cli.report_command import Option, Run
+
+if TYPE_CHECKING:
+    from baozufang_cli.reports.value import Report
 
 ORDER = 50
 
@@ -30,16 +22,10 @@ class State(str, Enum):
     closed = "closed"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(
-        short_help="问题清单：未办结、逾期和近期办结的问题，按责任部门汇总",
-        help="问题清单：未办结、逾期和近期办结的问题，按责任部门汇总未办结、逾期、本月办结和办结天数",
-    )
-    @guard
-    def problems(
-        data: DataOpt = None,
-        as_of: AsOfOpt = None,
-        state: Annotated[
+OPTIONS = [
+    Option(
+        "state",
+        Annotated[
             State,
             typer.Option(
                 "--state",
@@ -47,14 +33,22 @@ def register(app: typer.Typer) -> None:
                 metavar="STATE",
                 help="列出哪些问题：all 未办结+近期办结、open 未办结、overdue 逾期、closed 近期办结",
             ),
-        ] = State.all,
-        closed_days: Annotated[
+        ],
+        State.all,
+    ),
+    Option(
+        "closed_days",
+        Annotated[
             int,
             typer.Option(
                 "--closed-days", min=0, max=3650, metavar="N", help="近期办结 = 统计日前 N 天内办结"
             ),
-        ] = 30,
-        department: Annotated[
+        ],
+        30,
+    ),
+    Option(
+        "department",
+        Annotated[
             list[str] | None,
             typer.Option(
                 "--department",
@@ -63,8 +57,11 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
                 metavar="NAME",
             ),
-        ] = None,
-        category: Annotated[
+        ],
+    ),
+    Option(
+        "category",
+        Annotated[
             list[str] | None,
             typer.Option(
                 "--category",
@@ -73,22 +70,29 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
                 metavar="NAME",
             ),
-        ] = None,
-        district: DistrictOpt = None,
-        year: YearOpt = None,
-        supply_type: TypeOpt = None,
-        fmt: FormatOpt = Format.table,
-        output: OutputOpt = None,
-        no_cache: NoCacheOpt = False,
-    ) -> None:
-        from baozufang_cli.reports.problems import departments, problems_report, resolve_names
+        ],
+    ),
+]
 
-        day = as_of_date(as_of)
-        ledger = open_ledger(data, no_cache)
-        filters = resolve_filters(ledger, district, year, supply_type)
-        chosen_departments = resolve_names(department or [], departments(ledger), "责任部门")
-        chosen_categories = resolve_names(category or [], ledger.criteria.problem_categories, "问题类别")
-        report = problems_report(
-            ledger, day, filters, chosen_departments, chosen_categories, state.value, closed_days
-        )
-        finish(report, ledger, fmt, output)
+SHORT_HELP = "问题清单：未办结、逾期和近期办结的问题，按责任部门汇总"
+HELP = "问题清单：未办结、逾期和近期办结的问题，按责任部门汇总未办结、逾期、本月办结和办结天数"
+
+
+def compute(run: Run) -> Report:
+    from baozufang_cli.reports.problems import departments, problems_report, resolve_names
+
+    ledger = run.ledger
+    filters = run.filters
+    chosen_departments = resolve_names(run.option("department") or [], departments(ledger), "责任部门")
+    chosen_categories = resolve_names(
+        run.option("category") or [], ledger.criteria.problem_categories, "问题类别"
+    )
+    return problems_report(
+        ledger,
+        run.as_of,
+        filters,
+        chosen_departments,
+        chosen_categories,
+        run.option("state").value,
+        run.option("closed_days"),
+    )

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from baozufang_cli.cli.options import (
-    AsOfOpt,
-    DataOpt,
-    DistrictOpt,
-    Format,
-    FormatOpt,
-    NoCacheOpt,
-    OutputOpt,
-    TypeOpt,
-    YearOpt,
-)
-from baozufang_cli.cli.runtime import as_of_date, finish, guard, open_ledger, resolve_filters
+from baozufang_cli.cli.report_command import Option, Run
+
+if TYPE_CHECKING:
+    from baozufang_cli.reports.value import Report
 
 ORDER = 20
 
@@ -29,26 +21,17 @@ class By(str, Enum):
     type = "type"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(help="项目进度汇总：按区县、计划年度或筹集方式统计项目数、套数、已启动与已交付套数")
-    @guard
-    def status(
-        data: DataOpt = None,
-        as_of: AsOfOpt = None,
-        by: Annotated[
-            By, typer.Option("--by", "-b", help="分组：district 区县、year 计划年度、type 筹集方式")
-        ] = By.district,
-        district: DistrictOpt = None,
-        year: YearOpt = None,
-        supply_type: TypeOpt = None,
-        fmt: FormatOpt = Format.table,
-        output: OutputOpt = None,
-        no_cache: NoCacheOpt = False,
-    ) -> None:
-        from baozufang_cli.reports.status import status_report
+BY = Option(
+    "by",
+    Annotated[By, typer.Option("--by", "-b", help="分组：district 区县、year 计划年度、type 筹集方式")],
+    By.district,
+)
 
-        day = as_of_date(as_of)
-        ledger = open_ledger(data, no_cache)
-        filters = resolve_filters(ledger, district, year, supply_type)
-        report = status_report(ledger, day, by.value, filters)
-        finish(report, ledger, fmt, output)
+HELP = "项目进度汇总：按区县、计划年度或筹集方式统计项目数、套数、已启动与已交付套数"
+OPTIONS = [BY]
+
+
+def compute(run: Run) -> Report:
+    from baozufang_cli.reports.status import status_report
+
+    return status_report(run.ledger, run.as_of, run.option("by").value, run.filters)

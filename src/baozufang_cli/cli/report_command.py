@@ -1,0 +1,153 @@
+"""The one body every report command shares: options → load → compute → render → exit code.
+
+A report command is its own options plus one function from a ``Run`` to a ``Report``::
+
+    @report_command(app, "gap", help="…", options=[Option("year", TargetYearOpt)], filters=("district", "type"))
+    def gap(run: Run) -> Report:
+        from baozufang_cli.reports.gap import gap_report
+
+        return gap_report(run.ledger, run.as_of, run.target_years(), run.filters)
+
+``report_command`` builds the Typer command: the shared options (``--data``, ``--as-of``, the filters the
+report takes, ``--format``, ``--output``, ``--no-cache``) around the command's own, in one order for every
+command. The ``Run`` loads the ledger and resolves filters only when the function first asks for them, so
+a command can refuse a bad option of its own before any file is read. The body then renders the report
+and exits 1 when files with errors were left out (the pattern of sqlite-utils' ``output_options`` and
+hledger's ``CliOptions`` → report → ``writeOutput``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from baozufang_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    DistrictOpt,
+    Format,
+    FormatOpt,
+    NoCacheOpt,
+    OutputOpt,
+    TypeOpt,
+    YearOpt,
+)
+from baozufang_cli.cli.runtime import as_of_date, emit, guard, open_ledger, resolve_filters, warn_excluded
+from baozufang_cli.errors import ExitCode
+
+if TYPE_CHECKING:
+    from baozufang_cli.ledger.registry import Ledger
+    from baozufang_cli.reports.filters import Filters
+    from baozufang_cli.reports.value import Report
+
+FILTERS = ("district", "year", "type")  # the project filters a report takes unless it says otherwise
+_FILTER_OPTIONS = {"district": DistrictOpt, "year": YearOpt, "type": TypeOpt}
+_FILTER_PARAMETERS = {"district": "district", "year": "year", "type": "supply_type"}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option (or, with ``argument=True``, a positional argument) of a single report command."""
+
+    name: str  # the Python parameter name, the key in ``Run.options``
+    annotation: Any  # ``Annotated[type, typer.Option(…)]``
+    default: Any = None
+    argument: bool = False
+
+
+class Run:
+    """One invocation of a report command: its option values, and the ledger loaded on first use."""
+
+    def __init__(self, values: dict[str, Any], filters: Sequence[str]) -> None:
+        self.values = values
+        self._filters = filters
+        self.partial = False  # set when the report left something out that should make the exit code 1
+        self._excluded: bool | None = None
+
+    def option(self, name: str) -> Any:
+        return self.values[name]
+
+    @cached_property
+    def as_of(self) -> date:
+        return as_of_date(self.values["as_of"])
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return open_ledger(self.values["data"], self.values["no_cache"])
+
+    @cached_property
+    def filters(self) -> Filters:
+        years = self.values.get("year") if "year" in self._filters else None
+        return resolve_filters(
+            self.ledger,
+            self.values.get("district") if "district" in self._filters else None,
+            years,
+            self.values.get("supply_type") if "type" in self._filters else None,
+        )
+
+    def warn_excluded(self, report: Report) -> bool:
+        """Note on the report (and on stderr, once) that files with errors were left out; True when any were."""
+        if self._excluded is None:
+            self._excluded = warn_excluded(self.ledger, report)
+        return self._excluded
+
+    @property
+    def fmt(self) -> Format:
+        return self.values["fmt"]
+
+
+Compute = Callable[[Run], "Report | None"]
+
+
+def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation
+    )
+
+
+def report_command(
+    app: typer.Typer,
+    name: str,
+    *,
+    help: str,
+    short_help: str | None = None,
+    options: Sequence[Option] = (),
+    filters: Sequence[str] = FILTERS,
+) -> Callable[[Compute], Compute]:
+    """Register ``name`` as a report command whose report is computed by the decorated function."""
+
+    def decorate(compute: Compute) -> Compute:
+        parameters = [_parameter(o.name, o.annotation) for o in options if o.argument]
+        parameters += [_parameter("data", DataOpt, None), _parameter("as_of", AsOfOpt, None)]
+        parameters += [_parameter(o.name, o.annotation, o.default) for o in options if not o.argument]
+        parameters += [_parameter(_FILTER_PARAMETERS[f], _FILTER_OPTIONS[f], None) for f in filters]
+        parameters += [
+            _parameter("fmt", FormatOpt, Format.table),
+            _parameter("output", OutputOpt, None),
+            _parameter("no_cache", NoCacheOpt, False),
+        ]
+
+        def command(**values: Any) -> None:
+            run = Run(values, filters)
+            report = compute(run)
+            if report is None:
+                return
+            excluded = run.warn_excluded(report)
+            emit(report, run.fmt, values["output"], run.ledger.targets.city)
+            if excluded or run.partial:
+                raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+        command.__name__ = command.__qualname__ = compute.__name__
+        command.__doc__ = compute.__doc__
+        command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in parameters}
+        app.command(name=name, help=help, short_help=short_help)(guard(command))
+        return compute
+
+    return decorate
