@@ -87,7 +87,7 @@ def huge_50mb(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @generator
 def just_over_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from baozufang_cli.ledger.load import MAX_FILE_BYTES
+    from baozufang_cli.ledger.read import MAX_FILE_BYTES
 
     padding = MAX_FILE_BYTES + 1 - len(VALID.encode()) - len("note: \n")
     _project(root, (VALID + "note: " + "x" * padding + "\n").encode())
@@ -219,7 +219,7 @@ def unreadable_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
     import builtins
 
-    from baozufang_cli.ledger import load as loader
+    from baozufang_cli.ledger import read as reader
 
     original: Any = getattr(os if function == "scandir" else builtins, function)
 
@@ -229,9 +229,9 @@ def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
         return original(target, *args, **kwargs)
 
     if function == "scandir":
-        monkeypatch.setattr(loader.os, "scandir", refusing)
+        monkeypatch.setattr(os, "scandir", refusing)
     else:
-        monkeypatch.setattr(loader, "open", refusing, raising=False)  # the loader's own ``open``
+        monkeypatch.setattr(reader, "open", refusing, raising=False)  # the reader's own ``open``
 
 
 @generator

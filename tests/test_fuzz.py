@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.load import decode
+from baozufang_cli.ledger.read import decode
 from tests.conftest import DATA, SAMPLE, run
 
 DEEP = "BZF_FUZZ_EXAMPLES" in os.environ  # a deeper, random run by hand; CI runs the fixed one

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_ledger, run
-from tests.hostile_files import VALID
 from tests.history.test_diff import commit, git
+from tests.hostile_files import VALID
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks and byte file names")
 

@@ -240,8 +240,9 @@ def test_an_import_interrupted_at_any_file_leaves_the_ledger_as_it_was(
     write = files.atomic_write
 
     def failing(path: Path, raw: bytes, **kwargs: bool) -> None:
-        calls["n"] += 1
-        if calls["n"] == fail_at:
+        if "projects" in path.parts:  # the ledger's own files; the cache writes through here too
+            calls["n"] += 1
+        if calls["n"] == fail_at and "projects" in path.parts:
             raise failure
         write(path, raw, **kwargs)
 

@@ -19,6 +19,7 @@ Editors do not take the lock; for them the byte-for-byte check is what remains.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -101,3 +102,45 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+# ------------------------------------------------------------------ output files the user names (-o)
+
+_REASONS = {
+    errno.ENOENT: "文件夹不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EFBIG: "文件太大",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """A Chinese reason for a failed file operation (falls back to the system's own words)."""
+    return _REASONS.get(error.errno or 0) or error.strerror or str(error)
+
+
+def write_output(path: Path, raw: bytes) -> None:
+    """Write a file the user asked for (``-o``): atomically, the old file intact on any failure.
+
+    A path that cannot be a file (a folder, a missing folder) is a usage error (exit 2); a write
+    that fails (permission, read-only or full disk) is ``WriteRefused`` (exit 3). One Chinese line
+    naming the path either way.
+    """
+    from baozufang_cli.errors import UsageError, WriteRefused
+
+    if path.is_dir():
+        raise UsageError(f"无法写入 {path}：这是一个文件夹", "请指定文件名")
+    parent = path.parent
+    if not parent.is_dir():
+        reason = "不是文件夹" if parent.exists() else "不存在"
+        raise UsageError(f"无法写入 {path}：文件夹 {parent} {reason}", "请先建立文件夹，或换一个路径")
+    try:
+        atomic_write(path, raw)
+    except OSError as error:
+        raise WriteRefused(f"无法写入 {path}：{os_reason(error)}", "原有文件未改变") from None

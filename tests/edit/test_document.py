@@ -11,7 +11,8 @@ import pytest
 from baozufang_cli import files
 from baozufang_cli.edit.document import Document, EditRefused, write_new_file
 from baozufang_cli.edit.roundtrip import guess_layout, splice
-from baozufang_cli.ledger.load import CRITERIA_FILE, TARGETS_FILE, load_config
+from baozufang_cli.ledger.load import load_config
+from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
 from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.models import Criteria, Targets
 from tests.conftest import DATA

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from baozufang_cli.edit.document import Document, EditRefused, validate_text, write_new_file
-from baozufang_cli.edit.fields import EditError, set_value
+from baozufang_cli.edit.fields import set_value
 from baozufang_cli.edit.fmt import format_file, project_text
+from baozufang_cli.edit.values import EditError
 from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.load import CRITERIA_FILE, TARGETS_FILE, load_config
+from baozufang_cli.ledger.load import load_config
+from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
 from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.models import Criteria, Targets
 from tests.conftest import SAMPLE

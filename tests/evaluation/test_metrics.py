@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from baozufang_cli.evaluation.metrics import Period, Scope, compute, parse_month
+from baozufang_cli.evaluation.metrics import compute
 from baozufang_cli.evaluation.scheme import METRIC_LABELS, METRICS, apply_rule
+from baozufang_cli.evaluation.scope import AssessmentMonth, Scope
+from baozufang_cli.facts.dates import parse_month
 from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
 from baozufang_cli.models import AutoScoring, Criteria, Milestone, Problem, Project, Targets
 from tests.conftest import DATA
@@ -50,7 +52,7 @@ def scope(
     files = [FileResult(f"projects/{p.id}.yaml", p) for p in projects]
     ledger = Ledger(Path("."), TARGETS, criteria, Registry(TARGETS, criteria), files)
     mine = [p for p in ledger.valid_projects() if p.district == district]
-    return Scope(ledger, district, Period.of(month, D(as_of)), mine)
+    return Scope(ledger, district, AssessmentMonth.of(month, D(as_of)), mine)
 
 
 def auto(metric: str, rule: str = "linear", **params: Any) -> AutoScoring:
@@ -99,9 +101,11 @@ def test_month_parsing_and_period() -> None:
     for bad in ("2024-13", "2024-6-1", "24-06", "二〇二四-06"):
         with pytest.raises(ValueError):
             parse_month(bad)
-    assert Period.of("2024-02", D("2024-12-31")) == Period("2024-02", 2024, D("2024-01-01"), D("2024-02-29"))
+    assert AssessmentMonth.of("2024-02", D("2024-12-31")) == AssessmentMonth(
+        "2024-02", 2024, D("2024-01-01"), D("2024-02-29")
+    )
     # the as-of date cuts the month short
-    assert Period.of("2024-06", D("2024-06-15")).cutoff == D("2024-06-15")
+    assert AssessmentMonth.of("2024-06", D("2024-06-15")).cutoff == D("2024-06-15")
 
 
 # ---------------------------------------------------------------- targets
@@ -158,7 +162,8 @@ def test_a_zero_target_is_undefined_not_infinite() -> None:
     files = [FileResult("projects/A.yaml", project("A", ("开工", None, "2024-02-01")))]
     ledger = Ledger(Path("."), targets, CRITERIA, Registry(targets, CRITERIA), files)
     result = compute(
-        Scope(ledger, "观山湖区", Period.of("2024-06", D("2024-06-30")), ledger.projects), auto("start_rate")
+        Scope(ledger, "观山湖区", AssessmentMonth.of("2024-06", D("2024-06-30")), ledger.projects),
+        auto("start_rate"),
     )
     assert result.value is None
 

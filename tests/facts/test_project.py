@@ -7,15 +7,16 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from baozufang_cli.facts.dates import month_start, year_end
 from baozufang_cli.facts.project import (
     DELIVERED,
     NOT_STARTED,
     STARTED,
     MilestoneState,
     ProblemState,
-    month_start,
+    is_delivered,
+    is_started,
     project_progress,
-    year_end,
 )
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import Milestone, Problem, Project
@@ -118,8 +119,8 @@ def test_date_helpers() -> None:
 def test_progress_agrees_with_the_ledger_and_the_status_report(ledger: Ledger, as_of: date) -> None:
     for item in ledger.valid_projects():
         progress = project_progress(ledger.registry, item, as_of)
-        assert progress.is_started == ledger.is_started(item, as_of)
-        assert progress.is_delivered == ledger.is_delivered(item, as_of)
+        assert progress.is_started == is_started(ledger, item, as_of)
+        assert progress.is_delivered == is_delivered(ledger, item, as_of)
         done = [m for m in progress.milestones if m.done]
         assert progress.stage == (done[-1] if done else None)
         if progress.next is not None:

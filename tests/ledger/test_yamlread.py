@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.load import decode
+from baozufang_cli.ledger.read import decode
 
 
 def test_yaml_1_2_meaning() -> None:

@@ -31,7 +31,7 @@ def reference(text: str) -> object:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        raise yamlread._problem_from(error) from None
+        raise yamlread.problem_from(error) from None
     finally:
         loader.dispose()
 

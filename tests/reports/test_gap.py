@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli.facts.project import year_end
+from baozufang_cli.facts.dates import year_end
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.reports.gap import gap_report
 from tests.conftest import SAMPLE, assert_golden, run, run_json

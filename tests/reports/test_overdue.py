@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baozufang_cli.ledger.registry import Ledger, done
+from baozufang_cli.facts.project import milestone_done as done
+from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.reports.overdue import overdue_report
 from tests.conftest import assert_golden, run, run_json
 from tests.strategies import DAY0, ledgers

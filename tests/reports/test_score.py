@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from baozufang_cli.evaluation.metrics import Period
+from baozufang_cli.evaluation.scope import AssessmentMonth as Period
 from baozufang_cli.evaluation.scoring import score_month
 from baozufang_cli.ledger.assessments import AssessmentFile
 from baozufang_cli.ledger.registry import FileResult, Ledger, Registry

@@ -323,6 +323,9 @@ def test_a_write_that_fails_midway_is_rolled_back(
     calls = []
 
     def failing(target: Path, raw: bytes, *, new: bool = False) -> None:
+        if "projects" not in target.parts:  # the cache writes through here too
+            real(target, raw, new=new)
+            return
         calls.append(target.name)
         if len(calls) == 3:  # E-1 and E-2 written, the new file fails
             raise OSError(28, "No space left on device")
@@ -383,7 +386,7 @@ def test_the_quick_check_on_the_model_agrees_with_the_file_edit(exported: tuple[
     editing the project's file would change something — for every row unchanged, and for each
     column of each row changed to another valid value."""
     from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.fields import EditError
+    from baozufang_cli.edit.values import EditError
     from baozufang_cli.ledger.load import load_ledger
     from baozufang_cli.xlsx_import.apply import apply_row, differs
     from baozufang_cli.xlsx_import.columns import ColumnMap

@@ -5,6 +5,7 @@ Nothing here computes a report; every function is a few lines that the thin comm
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -16,14 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from baozufang_cli.cli.options import Format, parse_date
-from baozufang_cli.errors import BzfError, ExitCode, LedgerError, UsageError
+from baozufang_cli.errors import BzfError, ExitCode, LedgerError, UsageError, WriteRefused
+from baozufang_cli.files import os_reason, write_output
 from baozufang_cli.ledger.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.fields import Change
+    from baozufang_cli.edit.values import Change
     from baozufang_cli.ledger.registry import Ledger, Registry
     from baozufang_cli.reports.filters import Filters
     from baozufang_cli.reports.value import Report
@@ -180,8 +182,9 @@ def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> No
             return
         from rich.console import Console
 
-        with output.open("w", encoding="utf-8") as handle:
-            render_table(report, Console(file=handle, width=120, color_system=None))
+        buffer = io.StringIO()
+        render_table(report, Console(file=buffer, width=120, color_system=None))
+        write_output(output, buffer.getvalue().encode("utf-8"))
         return
     if fmt is Format.json:
         text = data_render.render_json(report)
@@ -193,7 +196,7 @@ def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> No
         sys.stdout.write(text)
     else:
         # a file for Excel gets a BOM so Chinese opens correctly; stdout stays clean for pipes
-        output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
+        write_output(output, text.encode("utf-8-sig" if fmt is Format.csv else "utf-8"))
 
 
 def write_xlsx(write: Callable[[Path], None], output: Path) -> None:
@@ -202,13 +205,15 @@ def write_xlsx(write: Callable[[Path], None], output: Path) -> None:
 
     if output.is_dir():
         raise UsageError(f"{output} 是文件夹，请指定 .xlsx 文件名")
+    if not output.parent.is_dir():
+        raise UsageError(f"无法写入 {output}：文件夹 {output.parent} 不存在", "请先建立文件夹，或换一个路径")
     # a workbook is ~a million small objects: the collector, not openpyxl, would dominate
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         write(output)
     except OSError as error:
-        raise UsageError(f"无法写入 {output}：{error.strerror or error}") from None
+        raise WriteRefused(f"无法写入 {output}：{os_reason(error)}", "原有文件未改变") from None
     finally:
         if was_enabled:
             gc.enable()
@@ -228,7 +233,8 @@ def finish(report: Report, ledger: Ledger, fmt: Format, output: Path | None) -> 
 
 def open_registry(data: Path | None) -> tuple[Path, Registry]:
     """The ledger root and its name registry (targets.yaml + criteria.yaml), without reading projects."""
-    from baozufang_cli.ledger.load import NoLedger, is_ledger, load_registry
+    from baozufang_cli.ledger.discover import is_ledger
+    from baozufang_cli.ledger.load import NoLedger, load_registry
 
     root = ledger_root(data)
     if not is_ledger(root):

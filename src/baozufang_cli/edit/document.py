@@ -156,7 +156,7 @@ class Document:
     @classmethod
     def read(cls, path: Path, rel: str | None = None, *, fix_encoding: bool = False) -> Document:
         """Open ``path`` for editing (``fix_encoding``: accept UTF-16/GB18030, to be saved as UTF-8)."""
-        from baozufang_cli.ledger.load import MAX_FILE_BYTES
+        from baozufang_cli.ledger.read import MAX_FILE_BYTES
 
         try:
             real = path.resolve()  # a symlinked project file is edited where it really lives

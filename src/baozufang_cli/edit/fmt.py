@@ -22,8 +22,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from baozufang_cli.edit.document import Document, EditRefused
-from baozufang_cli.edit.fields import is_model, list_item, unwrap
 from baozufang_cli.edit.roundtrip import CANONICAL, dump
+from baozufang_cli.edit.values import is_model, list_item, unwrap
 from baozufang_cli.models import _OTHER_DATE, Assessment, Criteria, Project, Targets
 
 

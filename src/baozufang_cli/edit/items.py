@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from baozufang_cli.edit.fields import (
-    Change,
-    EditError,
     canonical_milestone,
     find_milestone,
     flow_like_siblings,
-    label,
     list_at,
     milestone_name,
     new_map,
@@ -27,6 +24,7 @@ from baozufang_cli.edit.fields import (
     project_supply_type,
     set_key,
 )
+from baozufang_cli.edit.values import Change, EditError, label
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import Milestone, Problem, Project
 
@@ -168,7 +166,7 @@ def close_problem(
 
 def find_project_file(root: Path, project_id: str) -> tuple[Path, str]:
     """The file of project ``project_id`` anywhere under projects/ (by file name, then by content)."""
-    from baozufang_cli.ledger.load import discover
+    from baozufang_cli.ledger.discover import discover
 
     files, _ = discover(root)
     matches = [(path, rel) for path, rel in files if path.stem == project_id]

@@ -247,7 +247,7 @@ def plan_project(
     ``existing`` holds the ids in use (file names and ids), ``projects`` the (id, district) pairs
     whose ids show the ledger's own prefix per district. Raises ``EditError`` with a Chinese reason.
     """
-    from baozufang_cli.edit.fields import EditError
+    from baozufang_cli.edit.values import EditError
 
     try:
         district_info = registry.districts[registry.district_filter(district)]

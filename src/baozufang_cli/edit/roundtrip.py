@@ -101,7 +101,7 @@ def split_text(raw: bytes, fix_encoding: bool = False) -> tuple[str, Layout, boo
     Files that are not UTF-8 raise ``YamlProblem`` (code ``encoding``) unless ``fix_encoding``:
     then UTF-16 and GBK/GB18030 are decoded, to be written back as UTF-8.
     """
-    from baozufang_cli.ledger.load import decode
+    from baozufang_cli.ledger.read import decode
 
     try:
         text, converted = decode(raw), False

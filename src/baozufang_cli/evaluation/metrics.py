@@ -12,125 +12,14 @@ the whole year's target.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
+from baozufang_cli.evaluation import operations_metrics as operations
 from baozufang_cli.evaluation.scheme import DEFAULT_CERTIFICATE_TYPES
-from baozufang_cli.facts.project import ProblemState, project_progress
-from baozufang_cli.ledger.registry import Ledger, done
-from baozufang_cli.models import AutoScoring, DistrictTarget, Project
-
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """``2024-06`` → (2024, 6); ValueError otherwise."""
-    match = _MONTH.fullmatch(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(text)
-    return int(match.group(1)), int(match.group(2))
-
-
-@dataclass(frozen=True)
-class Period:
-    month: str  # YYYY-MM
-    year: int
-    start: date  # 1 January of the month's year
-    cutoff: date  # the month's last day, or the as-of date if earlier
-
-    @classmethod
-    def of(cls, month: str, as_of: date) -> Period:
-        year, number = parse_month(month)
-        last = date(year, number, calendar.monthrange(year, number)[1])
-        return cls(f"{year:04d}-{number:02d}", year, date(year, 1, 1), min(last, as_of))
-
-
-@dataclass(frozen=True)
-class Cause:
-    """One project (and milestone or problem) that cost points, and who answers for it."""
-
-    project: str
-    name: str
-    responsible_unit: str | None
-    detail: str  # Chinese, e.g. 开工 计划 2024-03-01，未完成（逾期 121 天）
-    milestone: str | None = None
-    problem: str | None = None
-    department: str | None = None  # the problem's responsible department
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "project": self.project,
-            "name": self.name,
-            "responsible_unit": self.responsible_unit,
-            "milestone": self.milestone,
-            "problem": self.problem,
-            "department": self.department,
-            "detail": self.detail,
-        }
-
-
-@dataclass(frozen=True)
-class MetricResult:
-    value: float | None  # a ratio (start/delivery rates may exceed 1); None: nothing to measure
-    numerator: float
-    denominator: float
-    summary: str  # Chinese: what was counted
-    causes: tuple[Cause, ...] = ()
-
-    @property
-    def failing_projects(self) -> int:
-        return len({cause.project for cause in self.causes})
-
-
-@dataclass
-class Scope:
-    ledger: Ledger
-    district: str
-    period: Period
-    projects: list[Project] = field(default_factory=list)  # the district's valid projects
-
-    @property
-    def in_plan(self) -> list[Project]:
-        """Projects of the plan up to the assessment year (later plan years are not yet due)."""
-        return [p for p in self.projects if p.plan_year <= self.period.year]
-
-    @property
-    def operating(self) -> list[Project]:
-        """Projects delivered (建成交付) by the cut-off."""
-        return [p for p in self.projects if self.ledger.is_delivered(p, self.period.cutoff)]
-
-    def days_delivered(self, project: Project) -> int | None:
-        """Days from delivery to the cut-off; None when not delivered by then."""
-        milestone = self.ledger.delivered_milestone(project)
-        if not done(milestone, self.period.cutoff):
-            return None
-        assert milestone is not None and milestone.actual is not None
-        return (self.period.cutoff - milestone.actual).days
-
-    def past_grace(self, project: Project) -> bool:
-        """Delivered longer ago than ``settings.operations_grace_days``: operations data is due (as in bzf operations)."""
-        days = self.days_delivered(project)
-        return days is not None and days > self.ledger.criteria.settings.operations_grace_days
-
-    def target(self) -> DistrictTarget | None:
-        for target in self.ledger.targets.district_targets:
-            if target.district == self.district and target.year == self.period.year:
-                return target
-        return None
-
-
-def cause_for(project: Project, detail: str, **extra: str | None) -> Cause:
-    return Cause(project.id, project.name, project.responsible_unit, detail, **extra)
-
-
-def ratio_of(part: float, whole: float) -> float | None:
-    # unrounded: rules score on the exact ratio, renderers round
-    return part / whole if whole else None
-
+from baozufang_cli.evaluation.scope import LEDGER_FIELDS, MetricResult, Scope, cause_for, ratio_of
+from baozufang_cli.facts.project import ProblemState, is_delivered, is_started, project_progress
+from baozufang_cli.ledger.registry import Ledger
+from baozufang_cli.models import AutoScoring, Project
 
 # ---------------------------------------------------------------- targets
 
@@ -232,25 +121,6 @@ def problems_closed_on_time(scope: Scope, auto: AutoScoring) -> MetricResult:
 
 # ---------------------------------------------------------------- ledger quality
 
-# ledger_complete: key → (label, required only once delivered); a city picks a subset with `fields`
-LEDGER_FIELDS: dict[str, tuple[str, bool]] = {
-    "owner": ("建设主体", False),
-    "responsible_unit": ("责任单位", False),
-    "responsible_person": ("责任人", False),
-    "contact": ("联系电话", False),
-    "address": ("地址", False),
-    "floor_area_m2": ("建筑面积", False),
-    "small_units": ("≤70㎡套数", False),
-    "funding": ("总投资", False),
-    "progress": ("形象进度", False),
-    "updated": ("更新日期", False),
-    "milestone_plan": ("启动、交付节点计划日期", False),
-    "operator": ("运营单位", True),
-    "rent": ("租金", True),
-    "market_rent": ("同地段市场租金", True),
-    "leased_units": ("已出租套数", True),
-}
-
 
 def _filled(ledger: Ledger, project: Project, key: str) -> bool:
     operations = project.operations
@@ -279,7 +149,7 @@ def ledger_complete(scope: Scope, auto: AutoScoring) -> MetricResult:
     complete = 0
     causes = []
     for project in projects:
-        delivered = scope.ledger.is_delivered(project, scope.period.cutoff)
+        delivered = is_delivered(scope.ledger, project, scope.period.cutoff)
         missing = [
             LEDGER_FIELDS[key][0]
             for key in keys
@@ -322,7 +192,9 @@ def certificate_rate(scope: Scope, auto: AutoScoring) -> MetricResult:
         if project.supply_type not in types:
             continue
         due_at_start = _certificate_before_start(ledger, project)
-        if not (ledger.is_started(project, cutoff) if due_at_start else ledger.is_delivered(project, cutoff)):
+        if not (
+            is_started(ledger, project, cutoff) if due_at_start else is_delivered(ledger, project, cutoff)
+        ):
             continue
         needed += 1
         certificate = project.certificate
@@ -347,7 +219,6 @@ def _certificate_before_start(ledger: Ledger, project: Project) -> bool:
 
 def metric_functions() -> dict[str, Callable[[Scope, AutoScoring], MetricResult]]:
     """Metric name → function (operations metrics live in ``metrics_operations``)."""
-    from baozufang_cli.evaluation import operations_metrics as operations
 
     return {
         "start_rate": start_rate,

@@ -8,7 +8,7 @@ after it, a figure the ledger does not show counts against the district.
 
 from __future__ import annotations
 
-from baozufang_cli.evaluation.metrics import MetricResult, Scope, cause_for, ratio_of
+from baozufang_cli.evaluation.scope import MetricResult, Scope, cause_for, ratio_of
 from baozufang_cli.ledger.rules_money import rent_ratio
 from baozufang_cli.models import AutoScoring
 

@@ -117,7 +117,7 @@ def check_evaluation(registry: Registry) -> list[Diagnostic]:
 
 
 def _check_auto(registry: Registry, auto: AutoScoring, where: tuple[str | int, ...]) -> list[Diagnostic]:
-    from baozufang_cli.evaluation.metrics import LEDGER_FIELDS
+    from baozufang_cli.evaluation.scope import LEDGER_FIELDS
 
     out: list[Diagnostic] = []
     for j, name in enumerate(auto.supply_types or []):

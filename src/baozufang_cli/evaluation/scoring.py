@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from baozufang_cli.evaluation.metrics import MetricResult, Period, Scope, compute
+from baozufang_cli.evaluation.metrics import compute
 from baozufang_cli.evaluation.scheme import EPSILON, METRIC_LABELS, apply_rule, describe_rule
+from baozufang_cli.evaluation.scope import AssessmentMonth, MetricResult, Scope
 from baozufang_cli.ledger.assessments import AssessmentFile
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import AutoScoring, Claim, EvaluationItem, Project
@@ -81,7 +82,7 @@ class DistrictScore:
 
 
 def score_month(
-    ledger: Ledger, period: Period, assessments: dict[str, AssessmentFile]
+    ledger: Ledger, period: AssessmentMonth, assessments: dict[str, AssessmentFile]
 ) -> list[DistrictScore]:
     """Every district of the registry, ranked by total (ties share a rank), in rank order."""
     by_district: dict[str, list[Project]] = {name: [] for name in ledger.registry.districts}

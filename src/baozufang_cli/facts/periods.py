@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from baozufang_cli.errors import UsageError
+from baozufang_cli.facts.dates import month_end
 
 PeriodKind = Literal["week", "month", "quarter", "year"]
 KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "year")
@@ -82,21 +83,16 @@ class Period:
         return period_containing(self.kind, self.start - timedelta(days=1))
 
 
-def _month_end(year: int, month: int) -> date:
-    first_of_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_of_next - timedelta(days=1)
-
-
 def period_containing(kind: PeriodKind, day: date) -> Period:
     """The week (ISO), month, quarter or year that contains ``day``."""
     if kind == "week":
         start = day - timedelta(days=day.isoweekday() - 1)
         return Period(start, start + timedelta(days=6), kind)
     if kind == "month":
-        return Period(day.replace(day=1), _month_end(day.year, day.month), kind)
+        return Period(day.replace(day=1), month_end(day.year, day.month), kind)
     if kind == "quarter":
         first_month = (day.month - 1) // 3 * 3 + 1
-        return Period(date(day.year, first_month, 1), _month_end(day.year, first_month + 2), kind)
+        return Period(date(day.year, first_month, 1), month_end(day.year, first_month + 2), kind)
     return Period(date(day.year, 1, 1), date(day.year, 12, 31), kind)
 
 

@@ -21,13 +21,32 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger.registry import Registry
-    from baozufang_cli.models import Problem, Project
+    from baozufang_cli.ledger.registry import Ledger, Registry
+    from baozufang_cli.models import Milestone, Problem, Project
 
 ProjectStatus = Literal["未启动", "已启动", "已交付"]
 NOT_STARTED: Final = "未启动"
 STARTED: Final = "已启动"
 DELIVERED: Final = "已交付"
+
+
+def done_by(actual: date | None, as_of: date) -> bool:
+    """THE definition of done: an actual date is set and is not after the as-of date."""
+    return actual is not None and actual <= as_of
+
+
+def milestone_done(milestone: Milestone | None, as_of: date) -> bool:
+    return milestone is not None and done_by(milestone.actual, as_of)
+
+
+def is_started(ledger: Ledger, project: Project, as_of: date) -> bool:
+    """启动建设 as of ``as_of``: the supply type's start milestone is done."""
+    return milestone_done(ledger.start_milestone(project), as_of)
+
+
+def is_delivered(ledger: Ledger, project: Project, as_of: date) -> bool:
+    """建成交付 as of ``as_of``: the supply type's delivery milestone is done."""
+    return milestone_done(ledger.delivered_milestone(project), as_of)
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,7 @@ class MilestoneState:
 
     @property
     def done(self) -> bool:
-        return self.recorded_actual is not None and self.recorded_actual <= self.as_of
+        return done_by(self.recorded_actual, self.as_of)
 
     @property
     def actual(self) -> date | None:
@@ -248,11 +267,3 @@ class ProblemState:
     def closed_within(self, start: date) -> bool:
         """Closed on or after ``start`` and on or before ``as_of``."""
         return self.is_closed and self.problem.closed is not None and self.problem.closed >= start
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def year_end(year: int) -> date:
-    return date(year, 12, 31)

@@ -22,14 +22,13 @@ from typing import Any
 
 from baozufang_cli.history.git import Commit
 from baozufang_cli.ledger.diagnostics import Diagnostic
-from baozufang_cli.ledger.load import (
+from baozufang_cli.ledger.load import config_result, project_result
+from baozufang_cli.ledger.read import (
     CRITERIA_FILE,
     PROJECT_SUFFIXES,
     PROJECTS_DIR,
     TARGETS_FILE,
-    config_result,
     parse_yaml_bytes,
-    project_result,
 )
 from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.models import Criteria, Project, Targets, field_titles

@@ -21,7 +21,8 @@ from baozufang_cli.history.diff import (
     project_log,
 )
 from baozufang_cli.history.git import Commit, GitError, Repository, find_repository
-from baozufang_cli.ledger.load import CRITERIA_FILE, TARGETS_FILE, discover, is_utf8_name
+from baozufang_cli.ledger.discover import discover, is_utf8_name
+from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
 
 SUBJECT_WIDTH = 40  # a commit subject in a header line is cut here
 

@@ -12,16 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from baozufang_cli.evaluation.metrics import parse_month
+from baozufang_cli.facts.dates import parse_month
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
-from baozufang_cli.ledger.load import (
-    PROJECT_SUFFIXES,
-    bad_file_name,
-    is_utf8_name,
-    locate_all,
-    read_yaml,
-    validate,
-)
+from baozufang_cli.ledger.discover import bad_file_name, is_utf8_name
+from baozufang_cli.ledger.load import validate
+from baozufang_cli.ledger.read import PROJECT_SUFFIXES, locate_all, read_yaml
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import Assessment
 

@@ -30,7 +30,6 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -251,18 +250,13 @@ def _read(path: Path, key: str) -> dict[str, Entry] | None:
 
 
 def _write_atomic(folder: Path, name: str, blob: bytes) -> bool:
+    from baozufang_cli.files import atomic_write
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if folder.name == CACHE_DIR and not (folder / ".gitignore").exists():
-            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".projects-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(blob)
-            os.replace(temp, folder / name)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+            atomic_write(folder / ".gitignore", b"*\n", new=True)
+        atomic_write(folder / name, blob)
         return True
     except OSError:
         return False

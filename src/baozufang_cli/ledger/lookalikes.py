@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger.yamlread import YamlProblem
+    from baozufang_cli.ledger.yaml_problems import YamlProblem
 
 _DELETE = "请删除这个看不见的字符"
 # character → how a user would call it; what to do instead

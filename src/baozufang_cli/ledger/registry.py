@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from baozufang_cli.errors import UsageError
@@ -135,11 +134,6 @@ class Registry:
         return {spec.name: i for i, spec in enumerate(self.supply_types[supply_type].milestones)}
 
 
-def done(milestone: Milestone | None, as_of: date) -> bool:
-    """A milestone is done as of D when its actual date is set and not after D."""
-    return milestone is not None and milestone.actual is not None and milestone.actual <= as_of
-
-
 @dataclass
 class FileResult:
     """What one project file yields; cached as a unit so errors are never lost to the cache."""
@@ -201,9 +195,3 @@ class Ledger:
 
     def delivered_milestone(self, project: Project) -> Milestone | None:
         return project.milestone(self.registry.type_of(project).delivered_milestone)
-
-    def is_started(self, project: Project, as_of: date) -> bool:
-        return done(self.start_milestone(project), as_of)
-
-    def is_delivered(self, project: Project, as_of: date) -> bool:
-        return done(self.delivered_milestone(project), as_of)

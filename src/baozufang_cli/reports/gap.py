@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from baozufang_cli.facts.project import MilestoneState, ProjectProgress, project_progress, year_end
+from baozufang_cli.facts.dates import year_end
+from baozufang_cli.facts.project import MilestoneState, ProjectProgress, project_progress
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from baozufang_cli.facts.project import is_delivered
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import Project
 from baozufang_cli.reports.filters import Filters
@@ -83,7 +84,7 @@ def listings_report(ledger: Ledger, as_of: date, filters: Filters | None = None)
     rows: list[dict[str, Any]] = []
     unreported: list[str] = []
     for project in sorted(ledger.valid_projects(), key=lambda p: (order[p.district], p.id)):
-        if not filters.matches(project) or not ledger.is_delivered(project, as_of):
+        if not filters.matches(project) or not is_delivered(ledger, project, as_of):
             continue
         leased = project.operations.leased_units if project.operations else None
         if leased is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from baozufang_cli.facts.project import is_delivered
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.ledger.rules_money import rent_ratio
 from baozufang_cli.models import Project, Settings
@@ -142,7 +143,7 @@ def operations_report(
         if not filters.matches(project):
             continue
         milestone = ledger.delivered_milestone(project)
-        if not ledger.is_delivered(project, as_of) or milestone is None or milestone.actual is None:
+        if not is_delivered(ledger, project, as_of) or milestone is None or milestone.actual is None:
             continue
         row = project_row(project, milestone.actual, as_of, settings, grace)
         projects.append(row)

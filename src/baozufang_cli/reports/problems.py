@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
-from baozufang_cli.facts.project import ProblemState, month_start, project_progress
+from baozufang_cli.facts.dates import month_start
+from baozufang_cli.facts.project import ProblemState, project_progress
 from baozufang_cli.ledger.registry import NameNotFound, closest
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from baozufang_cli.evaluation.metrics import Period
+from baozufang_cli.evaluation.scope import AssessmentMonth
 from baozufang_cli.evaluation.scoring import FLAG_LABELS, DistrictScore, ItemScore, score_month
 from baozufang_cli.ledger.assessments import AssessmentFile
 from baozufang_cli.ledger.registry import Ledger
@@ -34,7 +34,7 @@ def score_report(
     districts: frozenset[str] = frozenset(),
 ) -> Report:
     """Score ``month`` (YYYY-MM) as of ``as_of``; ``districts`` limits the rows shown, not the ranking."""
-    period = Period.of(month, as_of)
+    period = AssessmentMonth.of(month, as_of)
     scored = [s for s in score_month(ledger, period, assessments) if not districts or s.district in districts]
     groups = _groups(ledger)
     full_marks = round(sum(item.points for item in ledger.criteria.evaluation), 2)

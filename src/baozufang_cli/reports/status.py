@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, Literal
 
+from baozufang_cli.facts.project import is_delivered, is_started
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.models import Project
 from baozufang_cli.reports.filters import Filters
@@ -21,8 +22,8 @@ def zero_counts() -> dict[str, Any]:
 
 def add_project(counts: dict[str, Any], ledger: Ledger, project: Project, as_of: date) -> None:
     """Count one project into ``counts`` (projects, units, started and delivered as of D)."""
-    started = ledger.is_started(project, as_of)
-    delivered = ledger.is_delivered(project, as_of)
+    started = is_started(ledger, project, as_of)
+    delivered = is_delivered(ledger, project, as_of)
     counts["projects"] += 1
     counts["units"] += project.units
     counts["started_projects"] += started

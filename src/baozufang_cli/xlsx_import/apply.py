@@ -17,7 +17,7 @@ from baozufang_cli.ledger.registry import NameNotFound
 from baozufang_cli.xlsx_import.rows import Parsed
 
 if TYPE_CHECKING:
-    from baozufang_cli.edit.fields import Change
+    from baozufang_cli.edit.values import Change
     from baozufang_cli.ledger.registry import Registry
     from baozufang_cli.models import Project
 
@@ -110,7 +110,7 @@ def apply_row(data: Any, registry: Registry, parsed: Parsed) -> list[Change]:
         if key in fields:
             changes += _set(data, registry, key, fields[key])
     if "certificate_date" in fields and "certificate_no" not in fields and not _get(data, "certificate.no"):
-        from baozufang_cli.edit.fields import EditError
+        from baozufang_cli.edit.values import EditError
 
         raise EditError("有「认定日期」但没有「认定书编号」")
     for key, path in NESTED_FIELDS.items():
@@ -178,7 +178,8 @@ def _default(key: str) -> Any:
 
 
 def _set_source(data: Any, registry: Registry, source: Any) -> list[Change]:
-    from baozufang_cli.edit.fields import Change, flow_like_siblings, list_at, new_map
+    from baozufang_cli.edit.fields import flow_like_siblings, list_at, new_map
+    from baozufang_cli.edit.values import Change
     from baozufang_cli.models import Funding
 
     sources = _get(data, "funding.sources")
@@ -193,7 +194,7 @@ def _set_source(data: Any, registry: Registry, source: Any) -> list[Change]:
         return changes
     funding = data.get("funding")
     if not isinstance(funding, dict):
-        from baozufang_cli.edit.fields import EditError
+        from baozufang_cli.edit.values import EditError
 
         raise EditError("有资金来源但项目没有资金信息（总投资）", "在表中填写「总投资」")
     items = list_at(funding, Funding, "sources")

@@ -117,7 +117,7 @@ def load_mapping(path: Path) -> ColumnMap:
     defaults: {supply_type: 新建}                   # optional: values for empty cells of new projects
     """
     from baozufang_cli.ledger import yamlread
-    from baozufang_cli.ledger.load import decode, read_bytes
+    from baozufang_cli.ledger.read import decode, read_bytes
     from baozufang_cli.ledger.registry import closest
 
     raw, unreadable = read_bytes(path, str(path))  # a pipe is not opened, a huge file not read

@@ -34,7 +34,7 @@ from baozufang_cli.xlsx_import.rows import FIELD_TITLES, Parsed, is_empty, parse
 
 if TYPE_CHECKING:
     from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.fields import Change
+    from baozufang_cli.edit.values import Change
     from baozufang_cli.ledger.registry import Registry
     from baozufang_cli.models import Project
 
@@ -125,7 +125,8 @@ class _Index:
 
 
 def _index(root: Path) -> _Index:
-    from baozufang_cli.ledger.load import LedgerUnusable, discover, load_ledger
+    from baozufang_cli.ledger.discover import discover
+    from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 
     files, _ = discover(root)
     try:
@@ -240,7 +241,7 @@ def _match(parsed: Parsed, index: _Index, registry: Registry, mapping: ColumnMap
 
 def _plan_update(root: Path, registry: Registry, index: _Index, parsed: Parsed, project_id: str) -> Action:
     from baozufang_cli.edit.document import Document, EditRefused
-    from baozufang_cli.edit.fields import EditError
+    from baozufang_cli.edit.values import EditError
 
     path, rel = index.files[project_id.casefold()]
     loaded = index.projects.get(project_id.casefold())

@@ -255,7 +255,8 @@ def _problems(parsed: Parsed, registry: Registry) -> None:
     """Problems in bzf's own format are imported; free text (a district's 存在问题 column) is not
     a problem bzf can track — it has no category, department or date — so it is left out with a
     warning rather than failing the row."""
-    from baozufang_cli.edit.fields import EditError, problem_category
+    from baozufang_cli.edit.fields import problem_category
+    from baozufang_cli.edit.values import EditError
 
     text = parsed.fields.pop("problem_list", None)
     if not text:

@@ -78,14 +78,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _ledger_files(root: Path) -> list[tuple[Path, str]]:
-    from baozufang_cli.ledger.load import discover
+    from baozufang_cli.ledger.discover import discover
 
     files, _ = discover(root)
     return files
 
 
 def _explicit_files(paths: list[Path]) -> list[tuple[Path, str]]:
-    from baozufang_cli.ledger.load import PROJECT_SUFFIXES
+    from baozufang_cli.ledger.read import PROJECT_SUFFIXES
 
     files: list[tuple[Path, str]] = []
     for path in paths:

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         ),
     )
     @guard
-    def import_(
+    def import_spreadsheet(
         kind: Annotated[ImportFormat, typer.Argument(help="文件格式：xlsx", metavar="FORMAT")],
         file: Annotated[
             Path,

@@ -69,9 +69,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         from baozufang_cli.edit.document import write_new_file
-        from baozufang_cli.edit.fields import parse_date_text
         from baozufang_cli.edit.new import compression_days, plan_project, render_project, schema_pointer
         from baozufang_cli.edit.schema import SCHEMA_DIR
+        from baozufang_cli.edit.values import parse_date_text
 
         day = as_of_date(as_of)
         root, registry = open_registry(data)
@@ -124,7 +124,8 @@ def register(app: typer.Typer) -> None:
 
 def _ids_in_use(root: Path) -> tuple[set[str], list[tuple[str, str]]]:
     """Every id in use (file names and the ids inside files), and (id, district) of valid projects."""
-    from baozufang_cli.ledger.load import LedgerUnusable, discover, load_ledger
+    from baozufang_cli.ledger.discover import discover
+    from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 
     files, _ = discover(root)
     ids = {path.stem for path, _ in files}

@@ -47,8 +47,8 @@ def add(
     dry_run: DryRunOpt = False,
 ) -> None:
     from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.fields import parse_date_text
     from baozufang_cli.edit.items import add_problem, find_project_file
+    from baozufang_cli.edit.values import parse_date_text
 
     root, registry = open_registry(data)
     path, rel = find_project_file(root, project_id)
@@ -81,8 +81,8 @@ def close(
     dry_run: DryRunOpt = False,
 ) -> None:
     from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.fields import parse_date_text
     from baozufang_cli.edit.items import close_problem, find_project_file
+    from baozufang_cli.edit.values import parse_date_text
 
     root, registry = open_registry(data)
     path, rel = find_project_file(root, project_id)

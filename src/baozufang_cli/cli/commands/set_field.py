@@ -58,13 +58,14 @@ def register(app: typer.Typer) -> None:
         dry_run: DryRunOpt = False,
     ) -> None:
         from baozufang_cli.edit.document import Document
-        from baozufang_cli.edit.fields import EditError, field_key, parse_date_text, set_field
+        from baozufang_cli.edit.fields import set_field
         from baozufang_cli.edit.items import (
             find_project_file,
             is_milestone,
             set_milestone,
             unknown_field_or_milestone,
         )
+        from baozufang_cli.edit.values import EditError, field_key, parse_date_text
         from baozufang_cli.models import Project
 
         root, registry = open_registry(data)
