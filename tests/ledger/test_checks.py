@@ -87,3 +87,48 @@ def test_broken_config_is_reported_with_project_schema_errors(ledger) -> None:  
     assert result.exit_code == 1
     status = run("status", "--data", root)
     assert status.exit_code == 1 and "criteria.yaml" in status.stderr
+
+
+# ------------------------------------------------------------------ the one list of rules
+
+
+def test_every_rule_function_is_in_the_list() -> None:
+    import inspect
+
+    from baozufang_cli.ledger import checks, rules_config, rules_ledger, rules_money, rules_project
+
+    registered = {rule.check for rule in checks.CHECKS}
+    for module, names in (
+        (rules_project, ["identity", "counts", "problems", "references", "milestones"]),
+        (rules_money, ["money", "check_settings"]),
+        (rules_config, ["districts", "targets", "supply_types"]),
+        (rules_ledger, ["duplicate_ids", "ids_differing_in_case", "future_dates"]),
+    ):
+        for name in names:
+            assert getattr(module, name) in registered, name
+    for module in (rules_config, rules_ledger):
+        public = {
+            name
+            for name, value in inspect.getmembers(module, inspect.isfunction)
+            if value.__module__ == module.__name__ and not name.startswith("_")
+        }
+        assert public <= {rule.check.__name__ for rule in checks.CHECKS}
+
+
+def test_bzf_check_runs_whatever_the_list_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from baozufang_cli.ledger import checks
+    from baozufang_cli.ledger.diagnostics import Diagnostic
+
+    def every_project(subject: checks.ProjectSubject) -> list[Diagnostic]:
+        return [Diagnostic(subject.rel, "test-rule", "测试规则", "warning", loc=("name",))]
+
+    def every_ledger(ledger: object, as_of: object) -> list[Diagnostic]:
+        return [Diagnostic("targets.yaml", "test-as-of", "测试规则（统计日）", "warning")]
+
+    root = make_ledger(tmp_path / "ledger", SAMPLE)
+    extra = [checks.Rule("project", every_project), checks.Rule("as_of", every_ledger)]
+    monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS, *extra])
+    result = run("check", "--data", root, "--no-cache", "--format", "json")
+    codes = [d["code"] for d in json.loads(result.stdout)]
+    assert codes.count("test-rule") == len(list((root / "projects").rglob("*.yaml")))
+    assert codes.count("test-as-of") == 1

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from baozufang_cli.errors import LedgerError, UsageError
 from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.checks import check_config, check_ledger, check_project, check_raw_references
+from baozufang_cli.ledger.checks import check_config, check_ledger, check_project
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
 from baozufang_cli.ledger.discover import is_ledger, scan
 from baozufang_cli.ledger.read import (
@@ -31,6 +31,7 @@ from baozufang_cli.ledger.read import (
     read_yaml,
 )
 from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
+from baozufang_cli.ledger.rules_project import check_raw_references
 from baozufang_cli.ledger.schema_errors import schema_diagnostics
 from baozufang_cli.models import Criteria, Project, Targets
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.registry import Registry
+from baozufang_cli.ledger.rules_project import ProjectSubject, collected
 from baozufang_cli.models import Project
 
 _Add = Callable[..., None]  # add(code, message, loc, hint="", severity="error")
@@ -131,3 +132,11 @@ def check_settings(registry: Registry) -> list[Diagnostic]:
             loc=("settings", "rent_flag_ratio"),
         )
     ]
+
+
+@collected
+def money(subject: ProjectSubject) -> None:
+    """Funding received against planned, and operations (rents, occupancy) against the settings."""
+    if subject.typed():
+        assert subject.registry is not None
+        check_money(subject.project, subject.registry, subject.add)

@@ -1,0 +1,76 @@
+"""Rules across the project files of a ledger, and rules that depend on the as-of date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from baozufang_cli.ledger.diagnostics import Diagnostic
+from baozufang_cli.ledger.rules_names import check_id_case
+
+if TYPE_CHECKING:
+    from baozufang_cli.ledger.registry import Ledger
+
+
+def _ids(ledger: Ledger) -> dict[str, list[str]]:
+    by_id: dict[str, list[str]] = {}
+    for project in ledger.projects:
+        by_id.setdefault(project.id, []).append(ledger.path(project))
+    return by_id
+
+
+def duplicate_ids(ledger: Ledger) -> Iterable[Diagnostic]:
+    """Rules across files: duplicate ids (every file of a duplicated id is named)."""
+    out: list[Diagnostic] = []
+    for project_id, paths in _ids(ledger).items():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            others = "、".join(p for p in paths if p != path)
+            out.append(
+                Diagnostic(
+                    path,
+                    "duplicate-id",
+                    f"项目编号 {project_id} 重复，另见 {others}",
+                    hint="每个项目编号只能用一次",
+                    loc=("id",),
+                )
+            )
+    return out
+
+
+def ids_differing_in_case(ledger: Ledger) -> Iterable[Diagnostic]:
+    """Ids that differ only in case collide on Windows and macOS file systems."""
+    return check_id_case(_ids(ledger))
+
+
+def future_dates(ledger: Ledger, as_of: date) -> Iterable[Diagnostic]:
+    """Actual and closing dates after the as-of date are probably typos (warnings)."""
+    out: list[Diagnostic] = []
+    for project in ledger.projects:
+        path = ledger.path(project)
+        for i, milestone in enumerate(project.milestones):
+            if milestone.actual is not None and milestone.actual > as_of:
+                out.append(
+                    Diagnostic(
+                        path,
+                        "future-date",
+                        f"节点 {milestone.name} 的实际日期 {milestone.actual} 晚于统计日 {as_of}",
+                        "warning",
+                        hint="实际日期应是已经发生的日期",
+                        loc=("milestones", i, "actual"),
+                    )
+                )
+        for i, problem in enumerate(project.problems):
+            if problem.closed is not None and problem.closed > as_of:
+                out.append(
+                    Diagnostic(
+                        path,
+                        "future-date",
+                        f"问题 {problem.id} 的办结日期 {problem.closed} 晚于统计日 {as_of}",
+                        "warning",
+                        loc=("problems", i, "closed"),
+                    )
+                )
+    return out
