@@ -49,7 +49,7 @@ def unknown_field_or_milestone(data: Any, registry: Registry, name: str) -> Edit
     except EditError:
         pass
     guess = closest(name, candidates)
-    hint = f"是否为 {guess}？" if guess else "字段名见 README 的项目文件格式，节点名见 criteria.yaml"
+    hint = f"是否为 {guess}？" if guess else "字段名见 docs/format.md 的项目文件格式，节点名见 criteria.yaml"
     return EditError(f"没有字段或节点 {name}", hint)
 
 

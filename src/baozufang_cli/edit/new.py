@@ -177,7 +177,7 @@ def render_project(new: NewProject, schema_path: str) -> str:
         f"（bzf new 于 {new.as_of} 生成）",
         f"# 节点计划日期按 criteria.yaml 的标准工期从交付日期 {new.deliver_by} 倒排。"
         f"完成后填写实际日期：bzf set {new.project_id} 节点名 --actual YYYY-MM-DD",
-        "# 空值写 null；格式见 README「项目文件」",
+        "# 空值写 null；格式见 bzf 文档 docs/format.md「项目文件」",
     ]
     items = [code for code, _ in lines if code.startswith("  - ")]
     # room for "null" to become a date without pushing the comment: bzf set keeps its column

@@ -20,7 +20,7 @@ CACHE_IGNORE = ".bzf-cache/"
 
 PRE_COMMIT_CONFIG = """\
 # 提交前校验台账并检查项目文件格式。启用：pip install pre-commit && pre-commit install
-# （需已安装 bzf；也可改用 bzf 仓库的 .pre-commit-hooks.yaml，见 bzf 的 README）
+# （需已安装 bzf；也可改用 bzf 仓库的 .pre-commit-hooks.yaml，见 bzf 的 docs/commands/schema.md）
 repos:
   - repo: local
     hooks:

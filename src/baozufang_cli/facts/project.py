@@ -2,7 +2,7 @@
 
 Gap, overdue, problems and the 台账 view use these; so will the Excel export, the weekly and
 monthly reports and scoring. Everything here is a pure function of a project, the registry
-and the as-of date D (README "统计口径"):
+and the as-of date D (docs/format.md "统计口径"):
 
 * a milestone is *done* as of D when its actual date is set and not after D — an actual date
   after D is treated as unknown on D (``MilestoneState.actual`` is ``None``);

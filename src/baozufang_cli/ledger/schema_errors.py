@@ -91,7 +91,7 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
             from baozufang_cli.ledger.registry import closest
 
             guess = closest(str(loc[-1]), _known_keys(model, loc))
-            hint = f"是否为 {guess}？" if guess else "键名须与 README 的格式一致"
+            hint = f"是否为 {guess}？" if guess else "键名须与 docs/format.md 的格式一致"
             lookalike = describe(str(loc[-1]))  # 全角空格 … that makes a right-looking key unknown
             hint = f"键名{lookalike}，{hint}" if lookalike else hint
         elif kind == "bad-date":

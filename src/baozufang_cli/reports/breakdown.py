@@ -2,7 +2,7 @@
 
 One row per (supply type, plan year) that has projects, supply types in registry order and
 years ascending; a 小计 row after each supply type and a 合计 row. Started and delivered
-follow the README's 统计口径 (the supply type's start/delivered milestone done as of D).
+follow the 统计口径 of docs/format.md (the supply type's start/delivered milestone done as of D).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A spreadsheet 台账 has one row per project, so lists live in one cell, one item per line
 (Alt+Enter in Excel). ``bzf ledger -C schedule,funding_sources,problem_list`` and the Excel
 export write them; ``bzf import xlsx`` reads them back, which is what lets export → import
-reproduce a project's milestones, sources and problems. The formats (README「导入」)::
+reproduce a project's milestones, sources and problems. The formats (docs/commands/import.md)::
 
     倒排工期节点   开工：计划 2023-03-31，实际 2023-04-02        (either part may be missing)
     资金来源与到位 中央补助资金：计划 3000，到位 1500，说明 追加拨付   (万元; 说明 optional)

@@ -8,7 +8,7 @@ Tables (terminal order; the last is the one CSV writes):
 4. 自评核查 — one row per flag on a self-assessment.
 5. 评分明细 — one row per district × item.
 
-The JSON payload (``data``) is the contract documented in the README.
+The JSON payload (``data``) is the contract documented in docs/commands/score.md.
 """
 
 from __future__ import annotations

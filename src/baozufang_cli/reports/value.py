@@ -1,7 +1,7 @@
 """The shape every report returns and every renderer reads.
 
 A report is one or more ``Table``s (columns + rows of plain values) plus ``data``, the
-JSON payload whose keys are a contract (see README). Renderers know tables, not the domain:
+JSON payload whose keys are a contract (see docs/commands/). Renderers know tables, not the domain:
 adding a format is one function, adding a report never touches a renderer.
 """
 
@@ -87,7 +87,7 @@ class Report:
     as_of: date | None  # None for a report that is not "as of" a day (bzf diff, bzf log)
     ledger: str  # the ledger's name (the plan)
     tables: list[Table]
-    data: dict[str, Any]  # the JSON payload (keys fixed by the README)
+    data: dict[str, Any]  # the JSON payload (keys fixed by docs/commands/)
     subtitle: list[str] = field(default_factory=list)  # filters and other context lines
     primary_index: int = -1  # which table CSV writes; a report whose main table comes first says 0
 

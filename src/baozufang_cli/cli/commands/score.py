@@ -33,7 +33,7 @@ def compute(run: Run) -> Report:
         raise UsageError(f"测评月份 {chosen} 晚于统计日 {day}，请指定 --as-of 或更早的月份")
     ledger = run.ledger
     if not ledger.criteria.evaluation:
-        raise LedgerError("criteria.yaml 没有测评细则（evaluation），无法评分；格式见 README「bzf score」")
+        raise LedgerError("criteria.yaml 没有测评细则（evaluation），无法评分；格式见 docs/commands/score.md")
     districts = run.filters.districts
     assessments = load_assessments(ledger.root, ledger.registry, chosen)
     report = score_report(ledger, day, chosen, assessments.for_month(chosen), districts)
