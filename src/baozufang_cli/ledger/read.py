@@ -134,7 +134,12 @@ def parse_yaml_bytes(raw: bytes, rel: str) -> tuple[Any, str, list[Diagnostic]]:
             text,
             [
                 Diagnostic(
-                    rel, "empty-file", "文件是空的", line=1, col=1, hint="删除此文件，或按 docs/format.md 的格式填写"
+                    rel,
+                    "empty-file",
+                    "文件是空的",
+                    line=1,
+                    col=1,
+                    hint="删除此文件，或按 docs/format.md 的格式填写",
                 )
             ],
         )

@@ -263,7 +263,10 @@ def _scalar(node: Node) -> Any:
 def _key_not_text(node: Node) -> YamlProblem:
     # every key of a ledger file is a name (units, milestones…); 1:, true: or ~: is a slip
     return YamlProblem(
-        "unknown-key", f"键 {node.value or '（空）'} 不是文字", *_pos(node), hint="键名须与 docs/format.md 的格式一致"
+        "unknown-key",
+        f"键 {node.value or '（空）'} 不是文字",
+        *_pos(node),
+        hint="键名须与 docs/format.md 的格式一致",
     )
 
 

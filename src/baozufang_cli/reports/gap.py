@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 Metric = Literal["started", "delivered"]
 METRICS: tuple[Metric, ...] = ("started", "delivered")
-METRIC_LABELS = {"started": "启动建设", "delivered": "建成交付"}
+TARGET_METRICS = {"started": "启动建设", "delivered": "建成交付"}
 GROUP_LABELS = {"started": "启动", "delivered": "交付"}
 
 
@@ -115,7 +115,7 @@ def _city_row(target: CityTarget, progresses: list[ProjectProgress], as_of: date
     return {
         "year": target.year,
         "metric": target.metric,
-        "metric_label": METRIC_LABELS[target.metric],
+        "metric_label": TARGET_METRICS[target.metric],
         "tag": target.tag,
         "scope": target.tag or "全部项目",
         "cumulative": target.cumulative,

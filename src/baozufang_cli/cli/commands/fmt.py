@@ -50,9 +50,7 @@ def register(app: typer.Typer) -> None:
                 if refused.diagnostics:
                     print_diagnostics(refused.diagnostics)
                 else:
-                    typer.echo(
-                        f"bzf：{refused.message}" + (f"，{refused.hint}" if refused.hint else ""), err=True
-                    )
+                    typer.echo(f"bzf：{refused.line()}", err=True)
                 if refused.reason == EditRefused.CHANGED:
                     conflicts += 1
                 else:
