@@ -1,4 +1,5 @@
-"""The ``bzf`` command. Commands live in ``commands/``: each module registers its own.
+"""The ``bzf`` command. Commands live in ``commands/``, one module each: its texts and options
+as constants plus one function, registered here.
 
 Only typer is imported at start-up; every command imports what it needs when it runs, so
 ``bzf --help`` and ``bzf --version`` stay fast.
@@ -20,6 +21,7 @@ import typer
 from baozufang_cli import __version__
 from baozufang_cli.cli import commands, zh
 from baozufang_cli.cli.report_command import FILTERS, report_command
+from baozufang_cli.cli.runtime import guard
 
 zh.install()
 
@@ -69,8 +71,14 @@ def _register() -> None:
                 options=getattr(module, "OPTIONS", ()),
                 filters=getattr(module, "FILTERS", FILTERS),
             )(module.compute)
+        elif hasattr(module, "command"):  # any other command: its help texts and one guarded function
+            app.command(
+                getattr(module, "NAME", None) or module.__name__.rsplit(".", 1)[1],
+                help=module.HELP,
+                short_help=getattr(module, "SHORT_HELP", None),
+            )(guard(module.command))
         else:
-            module.register(app)
+            module.register(app)  # a command group (bzf problem add|close)
 
 
 _register()

@@ -246,6 +246,16 @@ def open_registry(data: Path | None) -> tuple[Path, Registry]:
     return root, registry
 
 
+def open_project(data: Path | None, project_id: str) -> tuple[Document, Registry]:
+    """One project's file read for editing (found by id anywhere under projects/) and the registry."""
+    from baozufang_cli.edit.document import Document
+    from baozufang_cli.edit.items import find_project_file
+
+    root, registry = open_registry(data)
+    path, rel = find_project_file(root, project_id)
+    return Document.read(path, rel), registry
+
+
 def write_document(document: Document, registry: Registry, changes: list[Change], dry_run: bool) -> None:
     """Save an edited document (or show the diff with ``--dry-run``) and say what changed."""
     import difflib

@@ -41,11 +41,7 @@ def rent_below_market(scope: Scope, auto: AutoScoring) -> MetricResult:
         ratio = rent_ratio(project)
         if ratio is None:
             if scope.past_grace(project):
-                causes.append(
-                    cause_for(
-                        project, f"交付已 {scope.days_delivered(project)} 天，未填写租金或同地段市场租金"
-                    )
-                )
+                causes.append(scope.unreported(project, "租金或同地段市场租金"))
                 counted += 1
             continue
         counted += 1
@@ -70,7 +66,7 @@ def occupancy(scope: Scope, auto: AutoScoring) -> MetricResult:
         units += project.units
         count = project.operations.leased_units if project.operations else None
         if count is None:
-            causes.append(cause_for(project, f"交付已 {scope.days_delivered(project)} 天，未填写已出租套数"))
+            causes.append(scope.unreported(project, "已出租套数"))
             continue
         leased += count
         if count / project.units < auto.threshold:

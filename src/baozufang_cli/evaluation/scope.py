@@ -117,6 +117,10 @@ class Scope:
         days = self.days_delivered(project)
         return days is not None and days > self.ledger.criteria.settings.operations_grace_days
 
+    def unreported(self, project: Project, what: str) -> Cause:
+        """The cause for a delivered project whose operations data ``what`` is missing."""
+        return cause_for(project, f"交付已 {self.days_delivered(project)} 天，未填写{what}")
+
     def target(self) -> DistrictTarget | None:
         for target in self.ledger.targets.district_targets:
             if target.district == self.district and target.year == self.period.year:

@@ -49,28 +49,23 @@ def future_dates(ledger: Ledger, as_of: date) -> Iterable[Diagnostic]:
     """Actual and closing dates after the as-of date are probably typos (warnings)."""
     out: list[Diagnostic] = []
     for project in ledger.projects:
+        late: list[tuple[tuple[str | int, ...], str, str]] = [
+            (
+                ("milestones", i, "actual"),
+                f"节点 {m.name} 的实际日期 {m.actual}",
+                "实际日期应是已经发生的日期",
+            )
+            for i, m in enumerate(project.milestones)
+            if m.actual is not None and m.actual > as_of
+        ]
+        late += [
+            (("problems", i, "closed"), f"问题 {p.id} 的办结日期 {p.closed}", "")
+            for i, p in enumerate(project.problems)
+            if p.closed is not None and p.closed > as_of
+        ]
         path = ledger.path(project)
-        for i, milestone in enumerate(project.milestones):
-            if milestone.actual is not None and milestone.actual > as_of:
-                out.append(
-                    Diagnostic(
-                        path,
-                        "future-date",
-                        f"节点 {milestone.name} 的实际日期 {milestone.actual} 晚于统计日 {as_of}",
-                        "warning",
-                        hint="实际日期应是已经发生的日期",
-                        loc=("milestones", i, "actual"),
-                    )
-                )
-        for i, problem in enumerate(project.problems):
-            if problem.closed is not None and problem.closed > as_of:
-                out.append(
-                    Diagnostic(
-                        path,
-                        "future-date",
-                        f"问题 {problem.id} 的办结日期 {problem.closed} 晚于统计日 {as_of}",
-                        "warning",
-                        loc=("problems", i, "closed"),
-                    )
-                )
+        out += [
+            Diagnostic(path, "future-date", f"{what} 晚于统计日 {as_of}", "warning", hint=hint, loc=loc)
+            for loc, what, hint in late
+        ]
     return out

@@ -6,7 +6,7 @@ milestone names to their canonical form, so it runs before the rules that need t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -203,36 +203,20 @@ def _check_milestones(project: Project, registry: Registry, add: _Add) -> None:
         seen[milestone.name] = i
 
     # actual dates must follow the standard sequence: a later milestone cannot be done before an earlier one
-    done = sorted((order[name], i) for name, i in seen.items() if project.milestones[i].actual is not None)
-    latest: tuple[date, str] | None = None
-    for _, i in done:
-        milestone = project.milestones[i]
-        assert milestone.actual is not None
-        if latest is not None and milestone.actual < latest[0]:
-            add(
-                "milestone-order",
-                f"节点 {milestone.name} 的实际日期 {milestone.actual} 早于前序节点 {latest[1]} 的 {latest[0]}",
-                ("milestones", i, "actual"),
-                f"标准顺序：{'→'.join(order)}",
-            )
-        else:
-            latest = (milestone.actual, milestone.name)
-    planned = sorted(
-        (order[name], i) for name, i in seen.items() if project.milestones[i].planned is not None
-    )
-    previous: tuple[date, str] | None = None
-    for _, i in planned:
-        milestone = project.milestones[i]
-        assert milestone.planned is not None
-        if previous is not None and milestone.planned < previous[0]:
-            add(
-                "planned-order",
-                f"节点 {milestone.name} 的计划日期 {milestone.planned} 早于前序节点 {previous[1]} 的 {previous[0]}",
-                ("milestones", i, "planned"),
-                severity="warning",
-            )
-        else:
-            previous = (milestone.planned, milestone.name)
+    for i, when, earlier in _out_of_order(project, seen, order, "actual"):
+        add(
+            "milestone-order",
+            f"节点 {project.milestones[i].name} 的实际日期 {when} 早于前序节点 {earlier[1]} 的 {earlier[0]}",
+            ("milestones", i, "actual"),
+            f"标准顺序：{'→'.join(order)}",
+        )
+    for i, when, earlier in _out_of_order(project, seen, order, "planned"):
+        add(
+            "planned-order",
+            f"节点 {project.milestones[i].name} 的计划日期 {when} 早于前序节点 {earlier[1]} 的 {earlier[0]}",
+            ("milestones", i, "planned"),
+            severity="warning",
+        )
 
     delivered_at = seen.get(supply_type.delivered_milestone)
     start_at = seen.get(supply_type.start_milestone)
@@ -247,3 +231,18 @@ def _check_milestones(project: Project, registry: Registry, add: _Add) -> None:
             ("milestones", delivered_at, "actual"),
             f"{supply_type.label}以“{supply_type.start_milestone}”为启动建设，请补填",
         )
+
+
+def _out_of_order(
+    project: Project, seen: dict[str, int], order: dict[str, int], attribute: str
+) -> Iterator[tuple[int, date, tuple[date, str]]]:
+    """Milestones (index, date) whose ``attribute`` date is before that of an earlier milestone in the standard order."""
+    dated = sorted((order[name], i) for name, i in seen.items() if getattr(project.milestones[i], attribute))
+    latest: tuple[date, str] | None = None
+    for _, i in dated:
+        milestone = project.milestones[i]
+        when: date = getattr(milestone, attribute)
+        if latest is not None and when < latest[0]:
+            yield i, when, latest
+        else:
+            latest = (when, milestone.name)

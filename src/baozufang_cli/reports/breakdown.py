@@ -80,13 +80,12 @@ def breakdown_report(ledger: Ledger, as_of: date, filters: Filters | None = None
         flags=flags,
         notes=["已启动、已交付按统计截至日的节点完成情况；计划年度为项目所属的年度计划"],
     )
-    return Report(
-        title="分类统计",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[table],
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "分类统计",
+        ledger.name,
+        as_of,
+        [table],
+        {
             "rows": [r for i, r in enumerate(rows) if i not in flags],
             "by_type": by_type,
             "total": total,

@@ -119,13 +119,12 @@ def funding_report(
     if by != "source":
         tables.append(_sources_table(source_rows, total))
     tables += [ahead[0], central[0]]
-    return Report(
-        title="资金筹措与到位情况",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=tables,
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "资金筹措与到位情况",
+        ledger.name,
+        as_of,
+        tables,
+        {
             "by": by,
             "rows": source_rows if by == "source" else summary.rows,
             "total": total,

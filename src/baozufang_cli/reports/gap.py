@@ -324,13 +324,12 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
         tables.insert(
             0, Table("全市目标（套）", CITY_COLUMNS, city_rows, flags=city_flags, highlights=city_highlight)
         )
-    return Report(
-        title="目标缺口",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=tables,
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "目标缺口",
+        ledger.name,
+        as_of,
+        tables,
+        {
             "years": years,
             "city": city_rows,
             "rows": rows,

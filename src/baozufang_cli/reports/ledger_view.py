@@ -204,12 +204,12 @@ def ledger_report(
         notes=notes,
         highlights=(Highlight("overdue", "overdue", equals=True),),
     )
-    return Report(
-        title="项目台账",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[table],
-        data={"as_of": as_of.isoformat(), "columns": keys, "rows": rows},
+    return Report.as_of_day(
+        "项目台账",
+        ledger.name,
+        as_of,
+        [table],
+        {"columns": keys, "rows": rows},
         subtitle=filters.describe(registry),
     )
 

@@ -99,13 +99,12 @@ def listings_report(ledger: Ledger, as_of: date, filters: Filters | None = None)
             f"{len(unreported)} 个已交付项目未填写已出租套数，空置情况不明，未列出：{'、'.join(unreported[:5])}"
             + ("等" if len(unreported) > 5 else "")
         )
-    return Report(
-        title="可租房源",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[table],
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "可租房源",
+        ledger.name,
+        as_of,
+        [table],
+        {
             "ledger": ledger.name,
             "count": len(rows),
             "listings": rows,

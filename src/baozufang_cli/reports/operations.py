@@ -161,13 +161,12 @@ def operations_report(
         "rent_flag_ratio": settings.rent_flag_ratio,
         "grace_days": grace,
     }
-    return Report(
-        title="运营情况",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[_district_table(district_rows, total), _project_table(projects)],
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "运营情况",
+        ledger.name,
+        as_of,
+        [_district_table(district_rows, total), _project_table(projects)],
+        {
             **thresholds,
             "districts": district_rows,
             "total": total,

@@ -17,7 +17,8 @@ from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger.registry import Ledger
+    from baozufang_cli.ledger.registry import Ledger, Registry
+    from baozufang_cli.models import Project
 
 OVERDUE = "逾期"
 UPCOMING = "即将到期"
@@ -33,12 +34,7 @@ def _row(ledger: Ledger, progress: ProjectProgress, state: MilestoneState, statu
     return {
         "kind": KINDS[status],
         "status": status,
-        "project_id": project.id,
-        "project_name": project.name,
-        "district": project.district,
-        "supply_type": project.supply_type,
-        "supply_type_label": registry.supply_types[project.supply_type].label,
-        "supply_type_short": registry.short_label(project.supply_type),
+        **project_identity(project, registry),
         "milestone": state.name,
         "planned": state.planned,
         "actual": state.actual,
@@ -135,13 +131,12 @@ def overdue_report(
     subtitle = filters.describe(registry)
     if within is not None:
         subtitle.append(f"含 {within} 天内到期的节点")
-    return Report(
-        title="逾期节点",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[table],
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "逾期节点",
+        ledger.name,
+        as_of,
+        [table],
+        {
             "within": within,
             "rows": overdue + upcoming,
             "late": completed_late,
@@ -159,3 +154,15 @@ def _summary(by_district: list[dict[str, Any]], count: int) -> str:
         return "没有逾期节点"
     parts = [f"{d['district']} {d['overdue']}" for d in by_district if d["overdue"]]
     return f"逾期节点 {count} 个：" + "，".join(parts)
+
+
+def project_identity(project: Project, registry: Registry) -> dict[str, Any]:
+    """The keys every milestone row starts with: which project, where, which supply type."""
+    return {
+        "project_id": project.id,
+        "project_name": project.name,
+        "district": project.district,
+        "supply_type": project.supply_type,
+        "supply_type_label": registry.supply_types[project.supply_type].label,
+        "supply_type_short": registry.short_label(project.supply_type),
+    }

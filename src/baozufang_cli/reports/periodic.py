@@ -26,7 +26,7 @@ from baozufang_cli.facts.periods import Period, PeriodKind
 from baozufang_cli.facts.project import project_progress
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.gap import gap_report
-from baozufang_cli.reports.overdue import overdue_report
+from baozufang_cli.reports.overdue import overdue_report, project_identity
 from baozufang_cli.reports.periodic_sections import (
     next_section,
     problems_section,
@@ -82,12 +82,7 @@ def _progress_section(
             if state.name == progress.delivered_name:
                 marks.append("建成交付")
             milestones.append({
-                "project_id": project.id,
-                "project_name": project.name,
-                "district": project.district,
-                "supply_type": project.supply_type,
-                "supply_type_label": registry.supply_types[project.supply_type].label,
-                "supply_type_short": registry.short_label(project.supply_type),
+                **project_identity(project, registry),
                 "units": project.units,
                 "milestone": state.name,
                 "planned": state.planned,

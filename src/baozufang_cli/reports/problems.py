@@ -204,13 +204,12 @@ def problems_report(
         subtitle.append(
             "问题类别：" + "、".join(c for c in ledger.criteria.problem_categories if c in categories)
         )
-    return Report(
-        title="问题清单",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[summary, listing],
-        data={
-            "as_of": as_of.isoformat(),
+    return Report.as_of_day(
+        "问题清单",
+        ledger.name,
+        as_of,
+        [summary, listing],
+        {
             "state": state,
             "closed_days": closed_days,
             "problems": listed,

@@ -96,11 +96,11 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
     total = with_rates(total)
     label_key = group_column.key
     table = Table("项目进度汇总", columns, rows, total={label_key: "合计", **total})
-    return Report(
-        title="项目进度汇总",
-        as_of=as_of,
-        ledger=ledger.name,
-        tables=[table],
-        data={"as_of": as_of.isoformat(), "by": by, "rows": rows, "total": total},
+    return Report.as_of_day(
+        "项目进度汇总",
+        ledger.name,
+        as_of,
+        [table],
+        {"by": by, "rows": rows, "total": total},
         subtitle=filters.describe(registry),
     )

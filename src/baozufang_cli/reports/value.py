@@ -91,6 +91,13 @@ class Report:
     subtitle: list[str] = field(default_factory=list)  # filters and other context lines
     primary_index: int = -1  # which table CSV writes; a report whose main table comes first says 0
 
+    @classmethod
+    def as_of_day(
+        cls, title: str, ledger: str, as_of: date, tables: list[Table], data: dict[str, Any], **more: Any
+    ) -> Report:
+        """A report as of a day: the day is printed on it and leads its JSON payload (the contract)."""
+        return cls(title, as_of, ledger, tables, {"as_of": as_of.isoformat(), **data}, **more)
+
     @property
     def primary(self) -> Table:
         """The table CSV writes (by default the last one: earlier tables are context, like city targets)."""

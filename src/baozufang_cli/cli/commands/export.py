@@ -11,7 +11,6 @@ import typer
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DistrictOpt, NoCacheOpt, TypeOpt, YearOpt
 from baozufang_cli.cli.runtime import (
     as_of_date,
-    guard,
     open_ledger,
     resolve_filters,
     warn_excluded,
@@ -33,49 +32,47 @@ class ExportFormat(str, Enum):
     csv = "csv"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(
-        short_help="导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）或 CSV",
-        help=(
-            f"导出会议用台账。xlsx：一个 Excel 工作簿，工作表为{SHEETS_HELP}，汇总为统计截至日所在年度的目标完成情况；"
-            "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹"
-        ),
-    )
-    @guard
-    def export(
-        kind: Annotated[
-            ExportFormat,
-            typer.Argument(help="xlsx（Excel 工作簿）或 csv（每张表一个文件）", metavar="FORMAT"),
-        ],
-        output: Annotated[
-            Path,
-            typer.Option(
-                "--output",
-                "-o",
-                help="xlsx：输出文件，例如 台账.xlsx；csv：输出文件夹（不存在时创建）",
-                metavar="PATH",
-                show_default=False,
-            ),
-        ],
-        data: DataOpt = None,
-        as_of: AsOfOpt = None,
-        district: DistrictOpt = None,
-        year: YearOpt = None,
-        supply_type: TypeOpt = None,
-        no_cache: NoCacheOpt = False,
-    ) -> None:
-        from baozufang_cli.reports.export import export_sheets
+SHORT_HELP = "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）或 CSV"
+HELP = (
+    f"导出会议用台账。xlsx：一个 Excel 工作簿，工作表为{SHEETS_HELP}，汇总为统计截至日所在年度的目标完成情况；"
+    "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹"
+)
 
-        day = as_of_date(as_of)
-        ledger = open_ledger(data, no_cache)
-        sheets = export_sheets(ledger, day, resolve_filters(ledger, district, year, supply_type))
-        partial = _warn_excluded(ledger, sheets)
-        if kind is ExportFormat.xlsx:
-            _write_xlsx(sheets, ledger.targets.city, output)
-        else:
-            _write_csv(sheets, output)
-        if partial:
-            raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+def command(
+    kind: Annotated[
+        ExportFormat,
+        typer.Argument(help="xlsx（Excel 工作簿）或 csv（每张表一个文件）", metavar="FORMAT"),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="xlsx：输出文件，例如 台账.xlsx；csv：输出文件夹（不存在时创建）",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    district: DistrictOpt = None,
+    year: YearOpt = None,
+    supply_type: TypeOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    from baozufang_cli.reports.export import export_sheets
+
+    day = as_of_date(as_of)
+    ledger = open_ledger(data, no_cache)
+    sheets = export_sheets(ledger, day, resolve_filters(ledger, district, year, supply_type))
+    partial = _warn_excluded(ledger, sheets)
+    if kind is ExportFormat.xlsx:
+        _write_xlsx(sheets, ledger.targets.city, output)
+    else:
+        _write_csv(sheets, output)
+    if partial:
+        raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
 
 
 def _write_xlsx(sheets: list[Sheet], city: str, output: Path) -> None:

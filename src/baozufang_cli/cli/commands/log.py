@@ -8,32 +8,32 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt
-from baozufang_cli.cli.runtime import emit, guard, ledger_root
+from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
 
 ORDER = 85
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(
-        short_help="项目改动记录：一个项目的每次提交、作者、日期和改动的字段",
-        help="项目改动记录：列出改动过某个项目文件的每次 git 提交（时间先后）、作者、日期和改动的字段"
-        "（原值 → 新值），以及工作区中尚未提交的改动",
-    )
-    @guard
-    def log(
-        project_id: Annotated[str, typer.Argument(help="项目编号，例如 GSH-2023-001", metavar="ID")],
-        data: DataOpt = None,
-        fmt: FormatOpt = Format.table,
-        output: OutputOpt = None,
-    ) -> None:
-        from baozufang_cli.history.versions import LedgerRepository, load_log
-        from baozufang_cli.models import ID_PATTERN
-        from baozufang_cli.reports.changes import log_report
+SHORT_HELP = "项目改动记录：一个项目的每次提交、作者、日期和改动的字段"
+HELP = (
+    "项目改动记录：列出改动过某个项目文件的每次 git 提交（时间先后）、作者、日期和改动的字段"
+    "（原值 → 新值），以及工作区中尚未提交的改动"
+)
 
-        if not re.fullmatch(ID_PATTERN, project_id):
-            raise UsageError(f"项目编号只能含字母、数字、-、_：{project_id}")
-        root = ledger_root(data)
-        ledger = LedgerRepository(root)
-        entries = load_log(ledger, project_id)
-        emit(log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec), fmt, output)
+
+def command(
+    project_id: Annotated[str, typer.Argument(help="项目编号，例如 GSH-2023-001", metavar="ID")],
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    from baozufang_cli.history.versions import LedgerRepository, load_log
+    from baozufang_cli.models import ID_PATTERN
+    from baozufang_cli.reports.changes import log_report
+
+    if not re.fullmatch(ID_PATTERN, project_id):
+        raise UsageError(f"项目编号只能含字母、数字、-、_：{project_id}")
+    root = ledger_root(data)
+    ledger = LedgerRepository(root)
+    entries = load_log(ledger, project_id)
+    emit(log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec), fmt, output)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DryRunOpt
-from baozufang_cli.cli.runtime import as_of_date, guard, open_registry, write_document
+from baozufang_cli.cli.runtime import as_of_date, guard, open_project, write_document
 
 ORDER = 120
 
@@ -46,13 +46,10 @@ def add(
     as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.items import add_problem, find_project_file
+    from baozufang_cli.edit.items import add_problem
     from baozufang_cli.edit.values import parse_date_text
 
-    root, registry = open_registry(data)
-    path, rel = find_project_file(root, project_id)
-    document = Document.read(path, rel)
+    document, registry = open_project(data, project_id)
     _, changes = add_problem(
         document.data,
         registry,
@@ -80,13 +77,10 @@ def close(
     as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    from baozufang_cli.edit.document import Document
-    from baozufang_cli.edit.items import close_problem, find_project_file
+    from baozufang_cli.edit.items import close_problem
     from baozufang_cli.edit.values import parse_date_text
 
-    root, registry = open_registry(data)
-    path, rel = find_project_file(root, project_id)
-    document = Document.read(path, rel)
+    document, registry = open_project(data, project_id)
     day = parse_date_text(closed, "办结日期") if closed else as_of_date(as_of)
     changes = close_problem(document.data, problem_id, day, resolution, project_id)
     write_document(document, registry, changes, dry_run)
