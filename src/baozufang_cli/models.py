@@ -238,7 +238,7 @@ RuleName = Literal["linear", "threshold", "deduct_per"]
 
 
 class AutoScoring(Model):
-    metric: MetricName = f("指标", "bzf 按台账计算的指标，见 README")
+    metric: MetricName = f("指标", "bzf 按台账计算的指标，见 docs/commands/score.md")
     rule: RuleName = f("计分规则", "linear 按比例、threshold 达标得满分、deduct_per 按不达标项目扣分")
     threshold: float = f("达标值", "0–1 的比率，默认 1（100%）", gt=0, le=1, default=1.0)
     k: float = f(
@@ -247,7 +247,7 @@ class AutoScoring(Model):
     supply_types: list[Text] | None = f(
         "须取得认定书的筹集方式", "certificate_rate 指标用，默认 conversion、university", default=None
     )
-    fields: list[Text] | None = f("台账必填字段", "ledger_complete 指标用，默认见 README", default=None)
+    fields: list[Text] | None = f("台账必填字段", "ledger_complete 指标用，默认见 docs/commands/score.md", default=None)
 
 
 class ManualScoring(Model):
@@ -280,7 +280,7 @@ class Criteria(Model):
         "资金来源类别", "funding.sources[].kind 的取值", default_factory=lambda: list(DEFAULT_FUNDING_KINDS)
     )
     evaluation: list[EvaluationItem] = f(
-        "测评细则", "月度测评打分项（bzf score），见 README", default_factory=list
+        "测评细则", "月度测评打分项（bzf score），见 docs/commands/score.md", default_factory=list
     )
 
 

@@ -129,7 +129,7 @@ def project_text(values: dict[str, Any], header: list[str] | None = None) -> str
     return dump(document, CANONICAL)
 
 
-FLOW_FIELDS = {"certificate"}  # short records written on one line, like the README's example
+FLOW_FIELDS = {"certificate"}  # short records written on one line, like docs/format.md's example
 
 
 def _to_round_trip(value: Any, top: bool = False, flow: bool = False, in_flow: bool = False) -> Any:
