@@ -212,6 +212,25 @@ class Settings(Model):
     )
 
 
+class Lights(Model):
+    """红黄绿灯 thresholds (bzf lights, gap, the periodic report); each has a default."""
+
+    yellow_points: float = f(
+        "黄灯（落后序时进度百分点）",
+        "区县完成率落后序时进度超过此百分点数为黄灯；默认 10",
+        ge=0,
+        le=100,
+        default=10.0,
+    )
+    red_points: float = f(
+        "红灯（落后序时进度百分点）", "落后超过此百分点数为红灯；默认 30", ge=0, le=100, default=30.0
+    )
+    yellow_days: int = f(
+        "黄灯（项目逾期天数）", "未交付项目最久逾期节点超过此天数为黄灯；默认 0", ge=0, le=3650, default=0
+    )
+    red_days: int = f("红灯（项目逾期天数）", "超过此天数为红灯；默认 30", ge=0, le=3650, default=30)
+
+
 DEFAULT_PROBLEM_CATEGORIES = ["房源筹集", "建设手续", "资金来源", "组织实施"]
 DEFAULT_FUNDING_KINDS = [
     "中央补助资金",
@@ -276,6 +295,7 @@ class Criteria(Model):
         "问题类别", "问题清单的类别", default_factory=lambda: list(DEFAULT_PROBLEM_CATEGORIES)
     )
     settings: Settings = f("参数", "租金上限、运营数据宽限期等阈值", default_factory=Settings)
+    lights: Lights = f("红黄绿灯", "区县落后序时进度、项目逾期天数的黄灯与红灯阈值", default_factory=Lights)
     funding_kinds: list[Text] = f(
         "资金来源类别", "funding.sources[].kind 的取值", default_factory=lambda: list(DEFAULT_FUNDING_KINDS)
     )
@@ -395,7 +415,7 @@ def field_titles() -> dict[str, str]:
     # project models last so their titles win where keys are shared (e.g. "name")
     models: tuple[type[BaseModel], ...] = (
         EvaluationItem, AutoScoring, ManualScoring, Evidence, Claim, Assessment,  # shared keys: the rest win
-        District, CityTarget, DistrictTarget, Targets, MilestoneSpec, SupplyType, Settings, Criteria,
+        District, CityTarget, DistrictTarget, Targets, MilestoneSpec, SupplyType, Settings, Lights, Criteria,
         Milestone, Problem, Certificate, FundingSource, Funding, Operations, Project,
     )  # fmt: skip
     for model in models:

@@ -101,7 +101,7 @@ def test_every_rule_function_is_in_the_list() -> None:
     for module, names in (
         (rules_project, ["identity", "counts", "problems", "references", "milestones"]),
         (rules_money, ["money", "check_settings"]),
-        (rules_config, ["districts", "targets", "supply_types"]),
+        (rules_config, ["districts", "targets", "supply_types", "lights"]),
         (rules_ledger, ["duplicate_ids", "ids_differing_in_case", "future_dates"]),
     ):
         for name in names:

@@ -60,6 +60,7 @@ MODEL_TITLES = {
     "Funding": "资金（万元）",
     "Operations": "运营情况",
     "Settings": "参数",
+    "Lights": "红黄绿灯阈值",
     "EvaluationItem": "测评项",
     "AutoScoring": "自动计分",
     "ManualScoring": "自评计分",

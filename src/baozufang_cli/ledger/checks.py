@@ -52,6 +52,7 @@ CHECKS: list[Rule] = [
     Rule("config", check_name_clashes),  # aliases that name two supply types or milestones
     Rule("config", check_evaluation),  # the 监测评价 items (evaluation/scheme.py)
     Rule("config", rules_money.check_settings),
+    Rule("config", rules_config.lights),  # 红黄绿灯 thresholds in order
     Rule("ledger", rules_ledger.duplicate_ids),
     Rule("ledger", rules_ledger.ids_differing_in_case),
     Rule("as_of", rules_ledger.future_dates),

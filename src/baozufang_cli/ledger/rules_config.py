@@ -140,3 +140,25 @@ def supply_types(registry: Registry) -> Iterable[Diagnostic]:
                 )
             )
     return out
+
+
+def lights(registry: Registry) -> Iterable[Diagnostic]:
+    """criteria.yaml ``lights``: a yellow threshold above the red one would make yellow unreachable."""
+    thresholds = registry.criteria.lights
+    out: list[Diagnostic] = []
+    for yellow, red, label, unit in (
+        ("yellow_points", "red_points", "落后序时进度", "个百分点"),
+        ("yellow_days", "red_days", "逾期", "天"),
+    ):
+        if getattr(thresholds, yellow) > getattr(thresholds, red):
+            out.append(
+                Diagnostic(
+                    CRITERIA,
+                    "bad-lights",
+                    f"黄灯阈值（{label} {getattr(thresholds, yellow):g} {unit}）高于红灯阈值（{getattr(thresholds, red):g} {unit}）",
+                    "warning",
+                    hint=f"{yellow} 应不大于 {red}，否则不会出现黄灯",
+                    loc=("lights", yellow),
+                )
+            )
+    return out

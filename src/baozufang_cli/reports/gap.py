@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.facts.dates import year_end
-from baozufang_cli.facts.project import MilestoneState, ProjectProgress, project_progress
+from baozufang_cli.facts.pace import METRICS, Tally, metric_state, tally_year
+from baozufang_cli.facts.project import ProjectProgress, project_progress
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.models import CityTarget, Targets
 
-Metric = Literal["started", "delivered"]
-METRICS: tuple[Metric, ...] = ("started", "delivered")
 TARGET_METRICS = {"started": "启动建设", "delivered": "建成交付"}
 GROUP_LABELS = {"started": "启动", "delivered": "交付"}
 
@@ -45,34 +44,7 @@ def target_years(targets: Targets) -> list[int]:
     return sorted({t.year for t in targets.city_targets} | {t.year for t in targets.district_targets})
 
 
-def _state(progress: ProjectProgress, metric: Metric) -> MilestoneState | None:
-    return progress.start if metric == "started" else progress.delivered
-
-
-@dataclass
-class _Tally:
-    actual: int = 0
-    projected: int = 0
-
-
-def _tally_year(progresses: Iterable[ProjectProgress], year: int, metric: Metric, as_of: date) -> _Tally:
-    """Actual and projected units of ``progresses`` for one district target year."""
-    tally = _Tally()
-    year_open = as_of < year_end(year)
-    for progress in progresses:
-        state = _state(progress, metric)
-        if state is None:
-            continue
-        units = progress.project.units
-        if state.actual is not None and state.actual.year == year:
-            tally.actual += units
-            tally.projected += units
-        elif year_open and not state.done and state.planned is not None and state.planned.year == year:
-            tally.projected += units
-    return tally
-
-
-def _measure(target: int | None, tally: _Tally) -> dict[str, Any]:
+def _measure(target: int | None, tally: Tally) -> dict[str, Any]:
     if target is None:
         return {"target": None, "actual": tally.actual, "gap": None, "pct": None,
                 "projected": tally.projected, "projected_gap": None, "shortfall": False}  # fmt: skip
@@ -90,11 +62,11 @@ def _measure(target: int | None, tally: _Tally) -> dict[str, Any]:
 
 def _city_row(target: CityTarget, progresses: list[ProjectProgress], as_of: date) -> dict[str, Any]:
     through = min(as_of, year_end(target.year))
-    tally = _Tally()
+    tally = Tally()
     for progress in progresses:
         if target.tag is not None and target.tag not in progress.project.tags:
             continue
-        state = _state(progress, target.metric)
+        state = metric_state(progress, target.metric)
         if state is None:
             continue
         units = progress.project.units
@@ -132,7 +104,7 @@ def _unplanned(progresses: list[ProjectProgress]) -> dict[str, dict[str, Any]]:
         missing = [
             p.project
             for p in progresses
-            if (state := _state(p, metric)) is None or (not state.done and state.planned is None)
+            if (state := metric_state(p, metric)) is None or (not state.done and state.planned is None)
         ]
         out[metric] = {
             "projects": len(missing),
@@ -179,12 +151,12 @@ def _year_section(
         ),
         key=lambda t: order[t.district],
     )
-    total_tally = {metric: _Tally() for metric in METRICS}
+    total_tally = {metric: Tally() for metric in METRICS}
     total_target = dict.fromkeys(METRICS, 0)
     for target in year_targets:
         by_metric = {}
         for metric in METRICS:
-            tally = _tally_year(by_district.get(target.district, []), year, metric, as_of)
+            tally = tally_year(by_district.get(target.district, []), year, metric, as_of)
             goal: int = getattr(target, metric)
             by_metric[metric] = _measure(goal, tally)
             section.rows.append(
@@ -198,7 +170,7 @@ def _year_section(
     targeted = {t.district for t in year_targets}
     for district in sorted(set(by_district) - targeted, key=order.__getitem__):
         by_metric = {
-            metric: _measure(None, _tally_year(by_district[district], year, metric, as_of))
+            metric: _measure(None, tally_year(by_district[district], year, metric, as_of))
             for metric in METRICS
         }
         for metric, measured in by_metric.items():
