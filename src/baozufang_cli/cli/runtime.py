@@ -9,7 +9,7 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -79,8 +79,13 @@ def guard(command: F) -> F:
 
 
 def today() -> date:
-    """The only place bzf reads the clock."""
+    """The only place bzf reads the clock (with ``now``)."""
     return date.today()
+
+
+def now() -> datetime:
+    """The local wall-clock time, to the minute, for stamps such as 生成于 (reports never see it)."""
+    return datetime.now().replace(second=0, microsecond=0)
 
 
 def as_of_date(text: str | None) -> date:

@@ -49,6 +49,30 @@ class FileChange:
     new: str | None
 
 
+@dataclass(frozen=True)
+class FolderState:
+    """What a printed page says about the files it came from: the commit and whether they changed."""
+
+    commit: str | None  # short hash of HEAD; None in a repository without commits
+    dirty: bool  # files under the folder differ from HEAD (changed, staged or untracked)
+
+
+def folder_state(folder: Path) -> FolderState | None:
+    """The git state of ``folder`` (a ledger), or ``None`` when it is not in a repository or git is missing."""
+    root = find_repository(folder)
+    if root is None:
+        return None
+    repository = Repository(root)
+    try:
+        commit = repository.resolve("HEAD")[:7] if repository.has_commits() else None
+        changes = repository.run(
+            "status", "--porcelain", "--untracked-files=normal", "--", str(folder.resolve())
+        )
+    except GitError:
+        return None
+    return FolderState(commit, bool(changes.strip()))
+
+
 def find_repository(start: Path) -> Path | None:
     """The working tree root of the git repository containing ``start`` (walking up), or ``None``."""
     folder = start.resolve()

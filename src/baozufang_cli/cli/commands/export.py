@@ -1,4 +1,5 @@
-"""``bzf export xlsx|csv``: the meeting workbook (汇总, 项目台账, 逾期节点, 问题清单, 分类统计, 资金, 运营)."""
+"""``bzf export xlsx|csv|html|pdf``: the meeting workbook (汇总, 项目台账, 逾期节点, 问题清单, 分类统计,
+资金, 运营); html/pdf: the leader briefing (``cli/briefing_export.py``)."""
 
 from __future__ import annotations
 
@@ -30,26 +31,40 @@ SHEETS_HELP = "汇总（含图表）、项目台账、逾期节点、问题清�
 class ExportFormat(str, Enum):
     xlsx = "xlsx"
     csv = "csv"
+    html = "html"
+    pdf = "pdf"
 
 
-SHORT_HELP = "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）或 CSV"
+class PaperSize(str, Enum):
+    a4 = "a4"
+    a3 = "a3"
+
+
+SHORT_HELP = (
+    "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）、CSV，或给领导看的简报（HTML、PDF）"
+)
 HELP = (
     f"导出会议用台账。xlsx：一个 Excel 工作簿，工作表为{SHEETS_HELP}，汇总为统计截至日所在年度的目标完成情况；"
-    "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹"
+    "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹；"
+    "html：一个自带全部内容、离线可开的简报网页（总体情况、区县排名、图表、倒排工期、问题清单、资金、分区县项目）；"
+    "pdf：同一简报由本机的无界面 Chromium 打印成 PDF"
 )
 
 
 def command(
     kind: Annotated[
         ExportFormat,
-        typer.Argument(help="xlsx（Excel 工作簿）或 csv（每张表一个文件）", metavar="FORMAT"),
+        typer.Argument(
+            help="xlsx（Excel 工作簿）、csv（每张表一个文件）、html（简报网页）或 pdf（简报 PDF）",
+            metavar="FORMAT",
+        ),
     ],
     output: Annotated[
         Path,
         typer.Option(
             "--output",
             "-o",
-            help="xlsx：输出文件，例如 台账.xlsx；csv：输出文件夹（不存在时创建）",
+            help="xlsx/html/pdf：输出文件，例如 台账.xlsx、简报.html；csv：输出文件夹（不存在时创建）",
             metavar="PATH",
             show_default=False,
         ),
@@ -60,11 +75,22 @@ def command(
     year: YearOpt = None,
     supply_type: TypeOpt = None,
     no_cache: NoCacheOpt = False,
+    paper: Annotated[
+        PaperSize,
+        typer.Option("--paper", help="pdf 的纸张：a4（A4 纵向）或 a3（A3 横向）", show_default=True),
+    ] = PaperSize.a4,
 ) -> None:
     from baozufang_cli.reports.export import export_sheets
 
     day = as_of_date(as_of)
     ledger = open_ledger(data, no_cache)
+    if kind in (ExportFormat.html, ExportFormat.pdf):
+        from baozufang_cli.cli.briefing_export import export_briefing
+
+        export_briefing(
+            kind.value, ledger, day, resolve_filters(ledger, district, year, supply_type), output, paper.value
+        )
+        return
     sheets = export_sheets(ledger, day, resolve_filters(ledger, district, year, supply_type))
     partial = _warn_excluded(ledger, sheets)
     if kind is ExportFormat.xlsx:
