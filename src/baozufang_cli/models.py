@@ -367,6 +367,7 @@ class Project(Model):
     operator: str | None = f("运营单位", default=None)
     responsible_unit: str | None = f("责任单位", default=None)
     responsible_person: str | None = f("责任人", default=None)
+    contact_person: str | None = f("联系人", "项目联系人姓名", default=None)
     contact: str | None = f("联系电话", default=None)
     address: str | None = f("地址", default=None)
     floor_area_m2: float | None = f("建筑面积（㎡）", gt=0, le=10_000_000, default=None)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 PLAIN_FIELDS = (
     "name", "district", "address", "supply_type", "tags", "owner", "operator", "units", "unit_kind",
     "small_units", "floor_area_m2", "plan_year", "progress", "responsible_unit", "responsible_person",
-    "contact", "updated", "note",
+    "contact_person", "contact", "updated", "note",
 )  # fmt: skip
 NESTED_FIELDS = {
     "certificate_no": "certificate.no",

@@ -10,31 +10,35 @@ converted to 万元. A mapping file overrides or adds names, and can give defaul
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from baozufang_cli.xlsx_import.sheets import Book
 
 # field key → (kind, names). Keys are the JSON keys of `bzf ledger` where one exists.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "id": ("id", ("项目编号", "编号", "项目代码", "项目ID")),
     "name": ("text", ("项目名称", "名称", "项目")),
-    "district": ("text", ("所在区县", "区县", "县区", "所属区县", "区(市、县)", "区（市、县）", "行政区", "区域")),
+    "district": ("text", ("所在区县", "区县", "县区", "所属区县", "区(市、县)", "区（市、县）", "区(县)", "县(市、区)", "所在区(市、县)", "行政区", "区域", "所在地区")),
     "address": ("text", ("地址", "项目地址", "项目位置", "建设地点", "坐落")),
-    "supply_type": ("text", ("筹集方式", "筹集方式代码", "筹集渠道", "建设方式", "房源筹集方式")),
+    "supply_type": ("text", ("筹集方式", "筹集方式代码", "筹集渠道", "建设方式", "房源筹集方式", "类型", "项目类型", "筹建方式", "建设类型")),
     "tags": ("list", ("房源类别", "标签", "房源类型")),
     "owner": ("text", ("建设主体", "建设单位", "项目业主", "实施主体", "产权单位")),
     "operator": ("text", ("运营单位", "运营主体", "运营管理单位")),
-    "units": ("int", ("套数", "房源套数", "总套数", "套(间)数", "房源数量", "建设套数")),
+    "units": ("int", ("套数", "房源套数", "总套数", "套(间)数", "房源数量", "建设套数", "建设规模", "房源规模", "筹集套数")),
     "unit_kind": ("text", ("单位", "计量单位")),
     "small_units": ("int", ("其中≤70㎡套数", "其中70㎡以下套数", "≤70㎡套数", "小户型套数", "70㎡以下套数")),
     "floor_area_m2": ("float", ("建筑面积", "总建筑面积")),
     "plan_year": ("year", ("计划年度", "年度", "计划年份", "所属年度", "年度计划")),
-    "start_planned": ("date", ("计划启动", "计划开工时间", "计划开工日期", "计划启动时间", "计划启动日期", "计划开工")),
-    "start_actual": ("date", ("实际启动", "实际开工时间", "实际开工日期", "实际启动时间", "实际启动日期", "实际开工", "开工时间")),
-    "delivered_planned": ("date", ("计划交付", "计划竣工时间", "计划竣工日期", "计划交付时间", "计划交付日期", "计划竣工", "计划完工时间")),
-    "delivered_actual": ("date", ("实际交付", "实际交付时间", "实际交付日期", "实际竣工时间", "实际竣工日期", "实际竣工", "竣工时间", "交付时间")),
+    "start_planned": ("date", ("计划启动", "计划开工时间", "计划开工日期", "计划启动时间", "计划启动日期", "计划开工", "预计开工时间")),
+    "start_actual": ("date", ("实际启动", "实际开工时间", "实际开工日期", "实际启动时间", "实际启动日期", "实际开工", "开工时间", "开工日期")),
+    "delivered_planned": ("date", ("计划交付", "计划竣工时间", "计划竣工日期", "计划交付时间", "计划交付日期", "计划竣工", "计划完工时间", "计划竣工交付时间", "计划交付使用时间", "预计竣工时间", "预计交付时间")),
+    "delivered_actual": ("date", ("实际交付", "实际交付时间", "实际交付日期", "实际竣工时间", "实际竣工日期", "实际竣工", "竣工时间", "交付时间", "实际竣工交付时间", "竣工交付时间")),
     "schedule": ("schedule", ("倒排工期节点", "节点计划与实际", "倒排工期")),
     "progress": ("text", ("形象进度", "工程进度", "进展情况", "项目进展")),
     "certificate_no": ("text", ("认定书编号", "项目认定书编号", "认定书号")),
@@ -46,9 +50,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "market_rent_yuan_m2": ("float", ("同地段市场租金", "市场租金")),
     "leased_units": ("int", ("已出租套数", "已出租", "出租套数")),
     "problem_list": ("problems", ("存在问题", "问题清单")),
-    "responsible_unit": ("text", ("责任单位",)),
+    "responsible_unit": ("text", ("责任单位", "牵头单位", "责任部门")),
     "responsible_person": ("text", ("责任人", "项目负责人")),
-    "contact": ("text", ("联系电话", "电话", "联系方式")),
+    "contact_person": ("text", ("联系人", "项目联系人")),
+    "contact": ("text", ("联系电话", "电话", "联系方式", "手机号码", "联系人电话")),
     "updated": ("date", ("更新日期", "填报日期")),
     "note": ("text", ("备注",)),
 }  # fmt: skip
@@ -64,15 +69,39 @@ MONEY_UNITS = {"万元": 1.0, "元": 0.0001, "亿元": 10000.0}
 
 
 def normalize(header: Any) -> str:
-    """A header as compared: no spaces or line breaks, half-width brackets."""
-    text = str(header) if header is not None else ""
-    text = text.replace("（", "(").replace("）", ")")
-    return re.sub(r"\s+", "", text)
+    """A header as compared: NFKC (full-width letters, digits and brackets become half-width),
+    no spaces, full-width spaces or line breaks, ``【】`` and ``[]`` as ``()``, no required-field
+    star or trailing colon."""
+    text = unicodedata.normalize("NFKC", str(header)) if header is not None else ""
+    text = text.translate(_BRACKETS)
+    text = re.sub(r"\s+", "", text)
+    return text.strip("*:")
+
+
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+QUALIFIERS = {"计划": "计划", "实际": "实际", "预计": "计划", "计": "计划", "实": "实际"}
 
 
 def without_unit(header: str) -> str:
     """``套数(套/间)`` → ``套数``; ``建筑面积(㎡)`` → ``建筑面积``."""
     return re.sub(r"\([^()]*\)$", "", header)
+
+
+def header_forms(text: str) -> list[str]:
+    """The ways a normalised header may name a field, most exact first: as written; a qualifier
+    in brackets moved to the front (``开工时间(计划)`` is 计划开工时间, never 开工时间 = actual);
+    every bracket dropped (``竣工(交付)时间`` → 竣工时间); the trailing unit dropped."""
+    forms = [text]
+    qualifier = re.search(r"\((计划|实际|预计)\)", text)
+    if qualifier:
+        rest = text.replace(qualifier.group(0), "")
+        forms += [
+            QUALIFIERS[qualifier.group(1)] + rest,
+            QUALIFIERS[qualifier.group(1)] + re.sub(r"\([^()]*\)", "", rest),
+        ]
+        return forms  # a qualified header is never read without its qualifier
+    forms += [re.sub(r"\([^()]*\)", "", text), without_unit(text)]
+    return list(dict.fromkeys(form for form in forms if form))
 
 
 def money_factor(header: str) -> float:
@@ -105,7 +134,11 @@ class ColumnMap:
         text = normalize(header)
         if not text:
             return None
-        return self.names.get(text) or self.names.get(without_unit(text))
+        for form in header_forms(text):
+            found = self.names.get(form)
+            if found is not None:
+                return found
+        return None
 
 
 def load_mapping(path: Path) -> ColumnMap:
@@ -170,44 +203,27 @@ def load_mapping(path: Path) -> ColumnMap:
     return mapping
 
 
-# ------------------------------------------------------------------ the header row
+def mapping_text(book: Book, mapping: ColumnMap, source: str) -> str:
+    """What ``--save-mapping`` writes: every column header the import read and the field it
+    chose (null: not imported), the defaults given, and the sheet and header row when there is
+    one sheet — so ``--mapping`` reads the same layout the same way next time."""
+    import yaml
 
-HEADER_SEARCH_ROWS = 30  # merged title rows and notes come first; a header is found near the top
-MIN_MATCHES = 3
+    columns: dict[str, str | None] = {}
+    for sheet in book.sheets:
+        for column in sheet.header.columns:
+            if column.label and column.label not in columns:
+                columns[column.label] = None if column.field in (None, IGNORE) else column.field
+    data: dict[str, Any] = {}
+    if len(book.sheets) == 1:
+        data["sheet"] = book.sheets[0].name
+        data["header_row"] = book.sheets[0].header.first_row
+    data["columns"] = columns
+    if mapping.defaults:
+        data["defaults"] = {key: _plain(value) for key, value in mapping.defaults.items()}
+    head = f"# bzf import xlsx 从 {source} 识别出的列映射；下次用 --mapping 指定此文件，按同样方式导入\n"
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-@dataclass
-class Header:
-    row: int  # 1-based row number of the header
-    fields: dict[int, str]  # column index (0-based) → field
-    factors: dict[int, float]  # money columns with a unit other than 万元
-    unknown: list[str]  # headers that name no field (not imported)
-
-
-def find_header(rows: list[tuple[Any, ...]], mapping: ColumnMap) -> Header | None:
-    """The header among the first rows: the first with a project name (or id) column and at least
-    ``MIN_MATCHES`` known columns; a merged title row has one cell and never qualifies."""
-    candidates = (
-        [(mapping.header_row, rows[mapping.header_row - 1])]
-        if mapping.header_row is not None and mapping.header_row <= len(rows)
-        else list(enumerate(rows[:HEADER_SEARCH_ROWS], start=1))
-    )
-    for number, cells in candidates:
-        fields: dict[int, str] = {}
-        factors: dict[int, float] = {}
-        unknown: list[str] = []
-        for index, cell in enumerate(cells):
-            key = mapping.field_of(cell)
-            if key is None:
-                if normalize(cell):
-                    unknown.append(str(cell).strip())
-                continue
-            if key == IGNORE or key in fields.values():
-                continue  # a second column for one field: the first one counts
-            fields[index] = key
-            if FIELDS[key][0] == "money":
-                factors[index] = money_factor(normalize(cell))
-        named = "name" in fields.values() or "id" in fields.values()
-        if named and (len(fields) >= MIN_MATCHES or mapping.header_row is not None):
-            return Header(number, fields, factors, unknown)
-    return None
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)

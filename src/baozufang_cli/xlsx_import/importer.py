@@ -26,11 +26,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.errors import UsageError
 from baozufang_cli.ledger.registry import NameNotFound
 from baozufang_cli.xlsx_import.apply import RowRefused, apply_row, differs, project_values
-from baozufang_cli.xlsx_import.columns import ColumnMap, Header, find_header
-from baozufang_cli.xlsx_import.rows import FIELD_TITLES, Parsed, is_empty, parse_row, resolve_milestones
+from baozufang_cli.xlsx_import.columns import ColumnMap
+from baozufang_cli.xlsx_import.rows import FIELD_TITLES, Parsed, has_value, parse_row, resolve_milestones
+from baozufang_cli.xlsx_import.sheets import SheetData, read_book
 
 if TYPE_CHECKING:
     from baozufang_cli.edit.document import Document
@@ -38,77 +38,13 @@ if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Registry
     from baozufang_cli.models import Project
 
-TOTAL_LABELS = ("合计", "小计", "总计", "总 计", "合 计")
 REQUIRED = ("name", "district", "supply_type", "units", "plan_year")
 
 
-class ImportFailed(UsageError):
-    """The file cannot be imported at all (usage error, exit 2); the message is Chinese."""
-
-
-# ------------------------------------------------------------------ reading the sheet
-
-
-@dataclass
-class SheetData:
-    name: str
-    header: Header
-    rows: list[tuple[int, dict[str, Any]]]  # (row number, field → cell)
-    skipped: int = 0  # 合计/小计 rows and notes under the table
-
-
 def read_sheet(path: Path, mapping: ColumnMap, sheet_name: str | None = None) -> SheetData:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not path.is_file():
-        raise ImportFailed(f"找不到文件 {path}")
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        hint = "；.xls 文件请在 Excel 或 WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
-        raise ImportFailed(f"{path} 不是 Excel 工作簿（.xlsx）{hint}") from None
-    try:
-        wanted = sheet_name or mapping.sheet
-        if wanted is not None and wanted not in workbook.sheetnames:
-            raise ImportFailed(f"{path} 中没有工作表「{wanted}」，现有：{'、'.join(workbook.sheetnames)}")
-        names = [wanted] if wanted else sorted(workbook.sheetnames, key=lambda n: n != "项目台账")
-        for name in names:
-            try:  # read-only sheets are parsed lazily: a damaged one fails here, in XML or zip code
-                rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
-            except Exception as error:
-                raise ImportFailed(
-                    f"{path} 的工作表「{name}」已损坏，无法读取（{type(error).__name__}）；"
-                    "请在 Excel 或 WPS 中打开并另存后重试"
-                ) from None
-            header = find_header(rows, mapping)
-            if header is not None:
-                return _data_rows(name, header, rows)
-    finally:
-        workbook.close()
-    where = f"工作表「{wanted}」" if wanted else "任何工作表"
-    raise ImportFailed(
-        f"{path} 的{where}中没有找到表头（需要「项目名称」或「项目编号」列和至少 3 个可识别的列）；"
-        "可用 --mapping 指定列名与表头所在行，见 README「bzf import」"
-    )
-
-
-def _data_rows(name: str, header: Header, rows: list[tuple[Any, ...]]) -> SheetData:
-    data = SheetData(name, header, [])
-    for number, cells in enumerate(rows[header.row :], start=header.row + 1):
-        filled = [cell for cell in cells if not is_empty(cell)]
-        if not filled:
-            continue
-        values = {key: cells[i] for i, key in header.fields.items() if i < len(cells)}
-        if is_empty(values.get("name")) and is_empty(values.get("id")):
-            label = str(filled[0]).strip()
-            if len(filled) == 1 or label.replace(" ", "") in TOTAL_LABELS or label.endswith(("小计", "合计")):
-                data.skipped += 1  # a 合计 row or a note under the table
-                continue
-        data.rows.append((number, values))
-    return data
+    """One sheet: ``sheet_name``, else 项目台账 (bzf's export), else the first with a header."""
+    book = read_book(path, mapping, [sheet_name] if sheet_name else None)
+    return next((s for s in book.sheets if s.name == "项目台账"), book.sheets[0])
 
 
 # ------------------------------------------------------------------ the ledger's projects
@@ -160,65 +96,135 @@ class Action:
     project_id: str
     name: str
     text: str | None = None  # a new file
+    values: dict[str, Any] | None = None  # a new file's content
+    sheet: str = ""
     document: Document | None = None  # an updated file
     changes: list[Change] = field(default_factory=list)
 
 
 @dataclass
 class Plan:
-    sheet: str
+    sheets: list[SheetData]
     actions: list[Action] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-    skipped: int = 0
+    errors: list[str] = field(default_factory=list)  # each names its sheet, cell or row
+    warnings: list[str] = field(default_factory=list)
+    refused_rows: set[tuple[str, int]] = field(default_factory=set)  # (sheet, row)
+
+    @property
+    def sheet(self) -> str:
+        return "、".join(sheet.name for sheet in self.sheets)
 
     def count(self, kind: str) -> int:
         return sum(action.kind == kind for action in self.actions)
 
 
-def plan_import(root: Path, registry: Registry, sheet: SheetData, mapping: ColumnMap, source: str) -> Plan:
-    """What importing ``sheet`` would do, every row validated; nothing is written."""
+def plan_import(
+    root: Path, registry: Registry, sheets: SheetData | list[SheetData], mapping: ColumnMap, source: str
+) -> Plan:
+    """What importing the rows of ``sheets`` would do, every row validated; nothing is written.
+    ``source`` is the workbook's file name, written into the first lines of new files."""
     index = _index(root)
-    plan = Plan(sheet.name, skipped=sheet.skipped)
-    factors = {
-        key: sheet.header.factors[i] for i, key in sheet.header.fields.items() if i in sheet.header.factors
-    }
-    claimed: dict[str, int] = {}  # id (case-folded) → the row that imports it
-    new_names: dict[tuple[str, str], int] = {}
-    for number, cells in sheet.rows:
-        parsed = parse_row(number, cells, registry, factors)
-        plan.warnings += [(number, warning) for warning in parsed.warnings]
-        project_id, reason = _match(parsed, index, registry, mapping)
-        if reason:
-            parsed.reasons.append(reason)
-        if project_id is not None:
-            first = claimed.setdefault(project_id.casefold(), number)
-            if first != number:
-                parsed.reasons.append(f"项目编号 {project_id} 与第 {first} 行重复")
-        if parsed.reasons:
-            plan.errors += [(number, r) for r in parsed.reasons]
-            continue
-        try:
-            if project_id is not None and project_id.casefold() in index.files:
-                action = _plan_update(root, registry, index, parsed, project_id)
-            else:
-                parsed = parse_row(number, {**mapping.defaults, **_filled(cells)}, registry, factors)
-                action = _plan_new(root, registry, index, parsed, project_id, source, new_names)
-                index.ids.add(action.project_id)
-                index.pairs.append((action.project_id, str(parsed.fields["district"])))
-                claimed.setdefault(action.project_id.casefold(), number)
-        except RowRefused as refused:
-            plan.errors += [(number, r) for r in refused.reasons]
-            continue
-        plan.actions.append(action)
+    sheets = [sheets] if isinstance(sheets, SheetData) else sheets
+    plan = Plan(sheets)
+    claimed: dict[str, str] = {}  # id (case-folded) → the row that imports it
+    new_names: dict[tuple[str, str], str] = {}  # (name, district) → the row that creates it
+    for sheet in sheets:
+        header = sheet.header
+        factors = {key: header.factors[i] for i, key in header.fields.items() if i in header.factors}
+        sheet_defaults = (
+            _sheet_defaults(sheet.name, registry) if len(sheets) > 1 or sheet.name != "项目台账" else {}
+        )
+        for number, cells in sheet.rows:
+            defaults = {**mapping.defaults, **sheet_defaults, **sheet.sections.get(number, {})}
+            _plan_row(
+                root,
+                registry,
+                index,
+                plan,
+                sheet,
+                number,
+                cells,
+                defaults,
+                factors,
+                source,
+                claimed,
+                new_names,
+            )
     return plan
 
 
+def _plan_row(
+    root: Path,
+    registry: Registry,
+    index: _Index,
+    plan: Plan,
+    sheet: SheetData,
+    number: int,
+    cells: dict[str, Any],
+    defaults: dict[str, Any],
+    factors: dict[str, float],
+    source: str,
+    claimed: dict[str, str],
+    new_names: dict[tuple[str, str], str],
+) -> None:
+    def locate(key: str | None) -> str:
+        return sheet.where(number, key)
+
+    here = locate(None)
+    parsed = parse_row(number, cells, registry, factors, locate)
+    plan.warnings += parsed.warnings
+    project_id, reason = _match(parsed, index, registry, defaults)
+    if reason:
+        parsed.reasons.append(reason)
+    if project_id is not None:
+        first = claimed.setdefault(project_id.casefold(), here)
+        if first != here:
+            parsed.reasons.append(f"项目编号 {project_id} 与 {first} 重复")
+    try:
+        if parsed.reasons:
+            raise RowRefused(parsed.reasons)
+        if project_id is not None and project_id.casefold() in index.files:
+            action = _plan_update(root, registry, index, parsed, project_id)
+        else:
+            parsed = parse_row(number, {**defaults, **_filled(cells)}, registry, factors, locate)
+            action = _plan_new(root, registry, index, parsed, project_id, source, new_names)
+            index.ids.add(action.project_id)
+            index.pairs.append((action.project_id, str(parsed.fields["district"])))
+            claimed.setdefault(action.project_id.casefold(), here)
+    except RowRefused as refused:
+        plan.errors += [
+            r if r.startswith((f"{sheet.name}!", "第 ")) else f"{here}：{r}" for r in refused.reasons
+        ]
+        plan.refused_rows.add((sheet.name, number))
+        return
+    action.sheet = sheet.name
+    plan.actions.append(action)
+
+
+def _sheet_defaults(name: str, registry: Registry) -> dict[str, Any]:
+    """A sheet named after a district (观山湖区, 观山湖) holds that district's projects; one named
+    after a year (2024年, 2024年度) that year's plan."""
+    import re
+
+    from baozufang_cli.xlsx_import.names import district_name
+
+    found: dict[str, Any] = {}
+    district = district_name(registry, name)
+    if district is not None:
+        found["district"] = district
+    year = re.fullmatch(r"\s*(20\d\d)\s*(?:年|年度)?(?:计划|项目|台账)?\s*", name)
+    if year:
+        found["plan_year"] = int(year.group(1))
+    return found
+
+
 def _filled(cells: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in cells.items() if not is_empty(value)}
+    return {key: value for key, value in cells.items() if has_value(key, value)}
 
 
-def _match(parsed: Parsed, index: _Index, registry: Registry, mapping: ColumnMap) -> tuple[str | None, str]:
+def _match(
+    parsed: Parsed, index: _Index, registry: Registry, defaults: dict[str, Any]
+) -> tuple[str | None, str]:
     """The id of the project a row is about (None: a new project without an id), or a reason."""
     project_id = parsed.project_id
     if project_id is not None:
@@ -228,9 +234,10 @@ def _match(parsed: Parsed, index: _Index, registry: Registry, mapping: ColumnMap
         return project_id, ""
     name = parsed.fields.get("name")
     district = parsed.fields.get("district")
-    if district is None and "district" in mapping.defaults:
-        with contextlib.suppress(NameNotFound):
-            district = registry.district_filter(str(mapping.defaults["district"]))
+    if district is None and "district" in defaults:
+        from baozufang_cli.xlsx_import.names import district_name
+
+        district = district_name(registry, str(defaults["district"]))
     if not isinstance(name, str) or district is None:
         return None, ""
     found = index.by_name.get((name, str(district)), [])
@@ -296,7 +303,7 @@ def _plan_new(
     parsed: Parsed,
     project_id: str | None,
     source: str,
-    new_names: dict[tuple[str, str], int],
+    new_names: dict[tuple[str, str], str],
 ) -> Action:
     from baozufang_cli.edit.document import validate_text
     from baozufang_cli.edit.fmt import project_text
@@ -307,23 +314,27 @@ def _plan_new(
         year = _plan_year(parsed, registry)
         if year is not None:
             fields["plan_year"] = year
-    missing = [FIELD_TITLES[key] for key in REQUIRED if key not in fields]
+    missing = [key for key in REQUIRED if key not in fields]
     if missing:
-        raise RowRefused([f"新项目缺少「{'」「'.join(missing)}」", *parsed.reasons])
+        row = parsed.where()
+        in_sheet = [f"{parsed.where(key)}：空，新项目须填写" for key in missing if parsed.where(key) != row]
+        absent = [FIELD_TITLES[key] for key in missing if parsed.where(key) == row]
+        if absent:
+            in_sheet.append(f"{row}：新项目缺少「{'」「'.join(absent)}」（表中没有这一列）")
+        raise RowRefused([*in_sheet, *parsed.reasons])
     if parsed.reasons:
         raise RowRefused(parsed.reasons)
     district = registry.districts[str(fields["district"])]
     key = (str(fields["name"]), district.name)
     if project_id is None:
         if key in new_names:
-            raise RowRefused([f"与第 {new_names[key]} 行是同名同区县的项目，请在表中填写项目编号以区分"])
-        prefix = id_prefix(district, index.pairs)
-        if prefix is None:
             raise RowRefused(
-                [f"{district.name}没有行政区划代码或英文别名，无法生成项目编号，请在表中填写项目编号"]
-            )
+                [f"与 {new_names[key]} 是同名同区县的项目「{key[0]}」（{key[1]}）；"
+                 "是同一个项目请删去一行，不是请在表中填写项目编号以区分"]
+            )  # fmt: skip
+        prefix = id_prefix(district, index.pairs) or fallback_prefix(registry, district.name)
         project_id = next_project_id(prefix, int(fields["plan_year"]), index.ids)
-    new_names.setdefault(key, parsed.row)
+    new_names.setdefault(key, parsed.where())
     rel_path = project_folder(root, district) / f"{project_id}.yaml"
     target = root / rel_path
     projects = (root / "projects").resolve()
@@ -331,15 +342,23 @@ def _plan_new(
         raise RowRefused([f"无法新建 {rel_path.as_posix()}：文件已存在或不在台账的 projects/ 中"])
     header = [
         f"yaml-language-server: $schema={schema_pointer(root, rel_path)}",
-        f"由 bzf import 从 {source}第 {parsed.row} 行导入",
+        f"由 bzf import 从 {source} {parsed.where()} 导入",
     ]
-    text = project_text(project_values(parsed, registry, project_id), header)
+    values = project_values(parsed, registry, project_id)
+    text = project_text(values, header)
     rel = rel_path.as_posix()
     result = validate_text(text, rel, registry)
     errors = [d for d in result.diagnostics if d.is_error]
     if errors:
         raise RowRefused([d.message + (f"（{d.hint}）" if d.hint else "") for d in errors])
-    return Action(parsed.row, "new", rel, target, project_id, str(fields["name"]), text=text)
+    return Action(parsed.row, "new", rel, target, project_id, str(fields["name"]), text=text, values=values)
+
+
+def fallback_prefix(registry: Registry, district: str) -> str:
+    """The id prefix of a district with no code and no Latin alias in targets.yaml (贵安新区 and
+    the 管委会 areas): ``D`` and its place in the list (``D03``), stable while the list keeps its
+    order — and once the district has projects, their prefix is used. Set ``code`` to choose one."""
+    return f"D{registry.district_order[district] + 1:02d}"
 
 
 def _plan_year(parsed: Parsed, registry: Registry) -> int | None:
@@ -359,7 +378,7 @@ def _plan_year(parsed: Parsed, registry: Registry) -> int | None:
 # ------------------------------------------------------------------ writing: all or nothing
 
 
-def apply_plan(plan: Plan, registry: Registry) -> None:
+def apply_plan(plan: Plan, registry: Registry, root: Path | None = None) -> None:
     """Write every new and updated file; when one write fails, restore the ledger as it was
     (updated files get their old bytes back, new files and the folders made for them go) and
     re-raise the failure."""

@@ -10,8 +10,9 @@ of a row is collected, in Chinese, so one run lists all of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
@@ -20,24 +21,35 @@ from baozufang_cli.reports.ledger_view_cells import (
     CellError,
     ProblemItem,
     SourceItem,
-    parse_date_text,
     parse_problems,
     parse_schedule,
     parse_sources,
 )
 from baozufang_cli.xlsx_import.columns import FIELDS
+from baozufang_cli.xlsx_import.names import district_or_problem, supply_type_or_problem
+from baozufang_cli.xlsx_import.values import (
+    StatusWord,
+    is_blank,
+    parse_amount,
+    parse_count,
+    parse_date,
+    parse_year,
+    quoted,
+    to_text,
+)
 
 FIELD_TITLES = {key: names[0] for key, (_, names) in FIELDS.items()}
 _ID = re.compile(ID_PATTERN)
-_INTEGER = re.compile(r"[+]?\d[\d,，]*(?:\.0+)?\s*(?:套|间|户|个|套\(间\)|套（间）)?")
-_NUMBER = re.compile(r"[+-]?\d[\d,，]*(?:\.\d+)?|[+-]?\.\d+")
-EXCEL_SERIAL = (20_000, 80_000)  # 1954 … 2119: a number in a date column in this range is an Excel date
+# a planned date may be a month (its last day is meant); an actual date is a fact and needs its day
+MONTH_IS_ENOUGH = ("start_planned", "delivered_planned", "updated")
+Locate = Callable[[str | None], str]
 
 
 @dataclass
 class Parsed:
     """The values of one row. ``fields`` holds plain fields by import key; list cells and the
-    start/delivered date columns are merged into ``milestones`` (name → planned/actual given)."""
+    start/delivered date columns are merged into ``milestones`` (name → planned/actual given).
+    ``locate(key)`` names the cell of a field (``观山湖区!F7（计划开工时间）``), ``locate(None)`` the row."""
 
     row: int
     fields: dict[str, Any] = field(default_factory=dict)
@@ -46,104 +58,47 @@ class Parsed:
     problems: list[ProblemItem] | None = None
     warnings: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    locate: Locate | None = None
 
     @property
     def project_id(self) -> str | None:
         value = self.fields.get("id")
         return value if isinstance(value, str) else None
 
+    def where(self, key: str | None = None) -> str:
+        if self.locate is not None:
+            return self.locate(key)
+        return f"第 {self.row} 行" + (f"「{FIELD_TITLES[key]}」" if key else "")
+
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-# ------------------------------------------------------------------ cells by kind
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a phone number or code typed as a number
-    return str(value).strip()
-
-
-def _integer(value: Any, title: str) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"「{title}」应为整数，实为 {value}")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError(f"「{title}」应为整数，实为 {value:g}")
-    text = _text(value)
-    if _INTEGER.fullmatch(text):
-        return int(float(re.sub(r"[^\d.]", "", text)))
-    raise ValueError(f"「{title}」应为整数，实为 {text}")
-
-
-def _number(value: Any, title: str) -> int | float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = _text(value)
-    if _NUMBER.fullmatch(text):
-        cleaned = text.replace(",", "").replace("，", "")
-        number = float(cleaned)
-        return int(number) if number.is_integer() and "." not in cleaned else number
-    raise ValueError(f"「{title}」应为数字，实为 {text}")
-
-
-def _date(value: Any, title: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if EXCEL_SERIAL[0] <= value <= EXCEL_SERIAL[1]:
-            from openpyxl.utils.datetime import from_excel
-
-            return from_excel(value).date()
-        raise ValueError(f"「{title}」应为日期，实为 {value:g}")
-    try:
-        return parse_date_text(_text(value))
-    except CellError as error:
-        raise ValueError(f"「{title}」{error}") from None
-
-
-def _year(value: Any, title: str) -> int:
-    if isinstance(value, date):
-        return value.year
-    text = _text(value).removesuffix("年").removesuffix("年度")
-    if re.fullmatch(r"\d{4}(?:\.0+)?", text):
-        return int(float(text))
-    raise ValueError(f"「{title}」应为四位年份，实为 {_text(value)}")
-
-
-def _words(value: Any) -> list[str]:
-    return [part.strip() for part in re.split(r"[、,，;；/]", _text(value)) if part.strip()]
+    """Empty, blank, or a word that means "no value" (``/``, ``—``, ``无``, ``待定``)."""
+    return is_blank(value)
 
 
 # ------------------------------------------------------------------ a row
 
 
 def parse_row(
-    number: int, cells: dict[str, Any], registry: Registry, factors: dict[str, float] | None = None
+    number: int,
+    cells: dict[str, Any],
+    registry: Registry,
+    factors: dict[str, float] | None = None,
+    locate: Locate | None = None,
 ) -> Parsed:
     """Typed values of the non-empty ``cells`` (field → cell value) of sheet row ``number``."""
-    parsed = Parsed(number)
+    parsed = Parsed(number, locate=locate)
     factors = factors or {}
     for key, value in cells.items():
-        if is_empty(value):
+        kind = FIELDS[key][0]
+        if not has_value(key, value):
             continue
-        kind, names = FIELDS[key]
-        title = names[0]
         try:
-            parsed.fields[key] = _typed(key, kind, value, title, registry, factors.get(key, 1.0))
+            parsed.fields[key] = _typed(parsed, key, kind, value, registry, factors.get(key, 1.0))
+        except StatusWord as status:
+            parsed.warnings.append(f"{parsed.where(key)}：{status}，这一日期未导入，请补填")
         except ValueError as error:
-            parsed.reasons.append(str(error))
+            parsed.reasons.append(f"{parsed.where(key)}：{error}")
     supply_type = parsed.fields.get("supply_type")
     if isinstance(supply_type, str):
         resolve_milestones(parsed, registry, supply_type)
@@ -152,49 +107,67 @@ def parse_row(
     return parsed
 
 
-def _typed(key: str, kind: str, value: Any, title: str, registry: Registry, factor: float) -> Any:
+def has_value(key: str, value: Any) -> bool:
+    """Whether a cell holds a value for ``key``: "/", "—", "无", "待定" mean none where the value
+    has a type (a date, a number, a district); in free text they are what the person wrote."""
+    if value is None:
+        return False
+    if FIELDS[key][0] != "text" or key in ("district", "supply_type"):
+        return not is_empty(value)
+    return bool(str(value).strip())
+
+
+def _typed(parsed: Parsed, key: str, kind: str, value: Any, registry: Registry, factor: float) -> Any:
     if kind == "id":
-        text = _text(value)
+        text = to_text(value)
         if not _ID.match(text) or len(text) > 64:
             raise ValueError(f"项目编号格式不对：{text}（只能包含字母、数字、- 和 _，以字母或数字开头）")
         return text
     if kind == "int":
-        number = _integer(value, title)
+        number = parse_count(value)
         if number < 0:
-            raise ValueError(f"「{title}」不能为负数：{number}")
+            raise ValueError(f"不能为负数：{number}")
         return number
     if kind in ("float", "money"):
-        amount = _number(value, title)
+        amount, unit = parse_amount(value)
         if amount < 0:
-            raise ValueError(f"「{title}」不能为负数：{amount:g}")
+            raise ValueError(f"不能为负数：{amount:g}")
+        if unit is not None and kind == "money":
+            factor = unit  # a unit written in the cell wins over the header's
         if factor == 1.0:
             return amount
         # 元 → 万元 divides (exact for whole yuan), 亿元 → 万元 multiplies
         converted = amount / round(1 / factor) if factor < 1 else amount * factor
         return int(converted) if float(converted).is_integer() else round(converted, 6)
     if kind == "year":
-        return _year(value, title)
+        return parse_year(value)
     if kind == "date":
-        return _date(value, title)
+        read = parse_date(value)
+        if read.month_only:
+            if key not in MONTH_IS_ENOUGH:
+                raise ValueError(
+                    f"{quoted(value)} 只写到月份，实际日期需要写到日（如 {read.day.replace(day=5).isoformat()}）"
+                )
+            parsed.warnings.append(
+                f"{parsed.where(key)}：{quoted(value)} 只写到月份，按月末 {read.day.isoformat()} 导入"
+            )
+        return read.day
     if kind == "list":
         return _words(value)
     if kind in ("schedule", "sources", "problems"):
-        return _text(value).replace("\r\n", "\n")
-    text = _text(value)
+        return to_text(value).replace("\r\n", "\n")
+    text = to_text(value)
     if key == "district":
-        return _lookup(registry.district_filter, text)
+        return district_or_problem(registry, text)
     if key == "supply_type":
-        return _lookup(registry.supply_type, text)
+        return supply_type_or_problem(registry, text)
     if key == "unit_kind" and text not in ("套", "间"):
-        raise ValueError(f"「计量单位」应为 套 或 间，实为 {text}")
+        raise ValueError(f"应为 套 或 间，实为 {text}")
     return text
 
 
-def _lookup(resolve: Any, text: str) -> str:
-    try:
-        return str(resolve(text))
-    except NameNotFound as error:
-        raise ValueError(error.message + (f"，{error.hint}" if error.hint else "")) from None
+def _words(value: Any) -> list[str]:
+    return [part.strip() for part in re.split(r"[、,，;；/]", to_text(value)) if part.strip()]
 
 
 def resolve_milestones(parsed: Parsed, registry: Registry, supply_type: str) -> None:
@@ -206,16 +179,16 @@ def resolve_milestones(parsed: Parsed, registry: Registry, supply_type: str) -> 
         try:
             items = parse_schedule(text)
         except CellError as error:
-            parsed.reasons.append(f"「倒排工期节点」{error}")
+            parsed.reasons.append(f"{parsed.where('schedule')}：{error}")
             items = []
         for item in items:
             try:
                 name = registry.milestone(supply_type, item.name)
             except NameNotFound as error:
-                parsed.reasons.append(error.message + (f"，{error.hint}" if error.hint else ""))
+                parsed.reasons.append(f"{parsed.where('schedule')}：{error.line()}")
                 continue
             if name in parsed.milestones:
-                parsed.reasons.append(f"「倒排工期节点」中节点 {name} 重复")
+                parsed.reasons.append(f"{parsed.where('schedule')}：节点 {name} 重复")
                 continue
             parsed.milestones[name] = {"planned": item.planned, "actual": item.actual}
     spec = registry.supply_types[supply_type]
@@ -236,7 +209,7 @@ def _sources(parsed: Parsed, registry: Registry) -> None:
     try:
         sources = parse_sources(text)
     except CellError as error:
-        parsed.reasons.append(f"「资金来源与到位」{error}")
+        parsed.reasons.append(f"{parsed.where('funding_sources')}：{error}")
         return
     kinds = registry.criteria.funding_kinds
     seen: set[str] = set()
@@ -244,9 +217,9 @@ def _sources(parsed: Parsed, registry: Registry) -> None:
         if source.kind not in kinds:
             guess = closest(source.kind, kinds)
             hint = f"，是否为 {guess}？" if guess else f"，可选：{'、'.join(kinds)}"
-            parsed.reasons.append(f"未知资金来源 {source.kind}{hint}")
+            parsed.reasons.append(f"{parsed.where('funding_sources')}：没有资金来源「{source.kind}」{hint}")
         elif source.kind in seen:
-            parsed.reasons.append(f"资金来源 {source.kind} 重复")
+            parsed.reasons.append(f"{parsed.where('funding_sources')}：资金来源 {source.kind} 重复")
         seen.add(source.kind)
     parsed.sources = sources
 
@@ -265,7 +238,8 @@ def _problems(parsed: Parsed, registry: Registry) -> None:
         problems = parse_problems(text)
     except CellError:
         parsed.warnings.append(
-            "「存在问题」不是 bzf 的格式（编号 问题〔类别，责任部门，提出 日期〕），未导入；可用 bzf problem add 添加"
+            f"{parsed.where('problem_list')}：不是问题清单的格式（编号 问题〔类别，责任部门，提出 日期〕），"
+            "未导入；可用 bzf problem add 添加"
         )
         return
     checked = []
@@ -273,7 +247,7 @@ def _problems(parsed: Parsed, registry: Registry) -> None:
         try:
             category = problem_category(registry, problem.category)
         except EditError as error:
-            parsed.reasons.append(f"问题 {problem.id}：{error.message}，{error.hint}")
+            parsed.reasons.append(f"{parsed.where('problem_list')}：问题 {problem.id}：{error.line()}")
             continue
         checked.append(
             ProblemItem(problem.id, problem.text, category, problem.department, problem.raised, problem.due)
