@@ -266,7 +266,9 @@ class AutoScoring(Model):
     supply_types: list[Text] | None = f(
         "须取得认定书的筹集方式", "certificate_rate 指标用，默认 conversion、university", default=None
     )
-    fields: list[Text] | None = f("台账必填字段", "ledger_complete 指标用，默认见 docs/commands/score.md", default=None)
+    fields: list[Text] | None = f(
+        "台账必填字段", "ledger_complete 指标用，默认见 docs/commands/score.md", default=None
+    )
 
 
 class ManualScoring(Model):
