@@ -304,6 +304,11 @@ class Criteria(Model):
     evaluation: list[EvaluationItem] = f(
         "测评细则", "月度测评打分项（bzf score），见 docs/commands/score.md", default_factory=list
     )
+    queries: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$")], Text] = f(
+        "命名查询",
+        "名称 → 一条 SQL 语句，用 bzf query @名称 运行（docs/commands/query.md）",
+        default_factory=dict,
+    )
 
 
 # ---------------------------------------------------------------- projects/**/*.yaml

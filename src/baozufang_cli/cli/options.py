@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -54,6 +55,20 @@ DataOpt = Annotated[
         "--data",
         envvar="BZF_DATA",
         help="台账目录（含 targets.yaml、criteria.yaml、projects/）；默认 ./data，或环境变量 BZF_DATA",
+        show_default=False,
+        file_okay=False,
+        metavar="DIR",
+    ),
+]
+DataListOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        envvar="BZF_DATA",
+        help=(
+            "台账目录；可多次指定，每个台账是一个城市（全省汇总），环境变量 BZF_DATA 可写多个目录，以 "
+            f"{os.pathsep} 分隔；默认 ./data"
+        ),
         show_default=False,
         file_okay=False,
         metavar="DIR",

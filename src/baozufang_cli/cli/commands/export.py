@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from baozufang_cli.cli.options import AsOfOpt, DataOpt, DistrictOpt, NoCacheOpt, TypeOpt, YearOpt
+from baozufang_cli.cli.options import AsOfOpt, DataListOpt, DistrictOpt, NoCacheOpt, TypeOpt, YearOpt
 from baozufang_cli.cli.runtime import (
     as_of_date,
     open_ledger,
@@ -33,6 +33,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     html = "html"
     pdf = "pdf"
+    sqlite = "sqlite"
 
 
 class PaperSize(str, Enum):
@@ -41,13 +42,14 @@ class PaperSize(str, Enum):
 
 
 SHORT_HELP = (
-    "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）、CSV，或给领导看的简报（HTML、PDF）"
+    "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）、CSV、SQLite，或给领导看的简报（HTML、PDF）"
 )
 HELP = (
     f"导出会议用台账。xlsx：一个 Excel 工作簿，工作表为{SHEETS_HELP}，汇总为统计截至日所在年度的目标完成情况；"
     "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹；"
     "html：一个自带全部内容、离线可开的简报网页（总体情况、区县排名、图表、倒排工期、问题清单、资金、分区县项目）；"
-    "pdf：同一简报由本机的无界面 Chromium 打印成 PDF"
+    "pdf：同一简报由本机的无界面 Chromium 打印成 PDF；"
+    "sqlite：一个 SQLite 数据库（表与 bzf query 相同，--data 可多次指定，见 docs/commands/query.md）"
 )
 
 
@@ -55,7 +57,7 @@ def command(
     kind: Annotated[
         ExportFormat,
         typer.Argument(
-            help="xlsx（Excel 工作簿）、csv（每张表一个文件）、html（简报网页）或 pdf（简报 PDF）",
+            help="xlsx（Excel 工作簿）、csv（每张表一个文件）、html（简报网页）、pdf（简报 PDF）或 sqlite（数据库文件）",
             metavar="FORMAT",
         ),
     ],
@@ -64,12 +66,12 @@ def command(
         typer.Option(
             "--output",
             "-o",
-            help="xlsx/html/pdf：输出文件，例如 台账.xlsx、简报.html；csv：输出文件夹（不存在时创建）",
+            help="xlsx/html/pdf：输出文件，例如 台账.xlsx、简报.html；csv：输出文件夹（不存在时创建）；sqlite：例如 台账.db",
             metavar="PATH",
             show_default=False,
         ),
     ],
-    data: DataOpt = None,
+    data: DataListOpt = None,
     as_of: AsOfOpt = None,
     district: DistrictOpt = None,
     year: YearOpt = None,
@@ -82,8 +84,17 @@ def command(
 ) -> None:
     from baozufang_cli.reports.export import export_sheets
 
+    if kind is ExportFormat.sqlite:
+        from baozufang_cli.cli.export_sqlite import export_sqlite
+
+        export_sqlite(output, data, as_of, bool(district or year or supply_type), no_cache)
+        return
+    if data and len(data) > 1:
+        raise UsageError(
+            f"export {kind.value} 只能导出一个台账（--data 只写一次）；多个台账请用 export sqlite"
+        )
     day = as_of_date(as_of)
-    ledger = open_ledger(data, no_cache)
+    ledger = open_ledger(data[0] if data else None, no_cache)
     if kind in (ExportFormat.html, ExportFormat.pdf):
         from baozufang_cli.cli.briefing_export import export_briefing
 

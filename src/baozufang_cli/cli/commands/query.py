@@ -1,0 +1,132 @@
+"""``bzf query "SQL"``: one read-only SQL statement over the ledger's tables (docs/commands/query.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from baozufang_cli.cli.options import (
+    AsOfOpt,
+    DataListOpt,
+    Format,
+    FormatOpt,
+    NoCacheOpt,
+    OutputOpt,
+)
+from baozufang_cli.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from baozufang_cli.cli.cities import CityLedger
+
+ORDER = 85
+SHORT_HELP = "用 SQL 查询台账（只读）：项目、节点、问题、资金、运营、目标等表"
+HELP = (
+    "用一条只读 SQL 语句查询台账。表：projects 项目、milestones 节点、problems 问题、funding 资金来源、"
+    "operations 运营、targets 目标、districts 区县、supply_types 筹集方式、cities 城市、assessments 月度自评、"
+    "meta、columns（每列的中文说明）；视图 v_status_by_district、v_gap、v_overdue、v_reporting。"
+    "数据截至 --as-of，不含之后的日期。@名称 运行 criteria.yaml 中 queries: 的命名查询，--list 列出它们。"
+    "--data 可多次指定（全省：每个台账一个城市，各表有 city 列）"
+)
+
+SqlArg = Annotated[
+    str | None,
+    typer.Argument(help="SQL 语句，或 @名称（criteria.yaml 的命名查询）", metavar="SQL", show_default=False),
+]
+NameOpt = Annotated[
+    str | None,
+    typer.Option("--name", "-n", help="运行命名查询（同 @名称）", show_default=False, metavar="NAME"),
+]
+ListOpt = Annotated[bool, typer.Option("--list", help="列出 criteria.yaml 中的命名查询")]
+TablesOpt = Annotated[bool, typer.Option("--tables", help="列出全部表、视图和列的中文说明")]
+LimitOpt = Annotated[int, typer.Option("--limit", help="最多显示的行数", min=1, metavar="N")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="查询最长秒数", min=0.1, metavar="SECONDS")]
+
+TABLES_SQL = "SELECT table_name, column_name, label, type, description FROM columns"
+
+
+def command(
+    sql: SqlArg = None,
+    name: NameOpt = None,
+    list_queries: ListOpt = False,
+    tables: TablesOpt = False,
+    data: DataListOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    limit: LimitOpt = 10_000,
+    timeout: TimeoutOpt = 30.0,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    from baozufang_cli.cli.cities import open_cities, sql_cities
+    from baozufang_cli.cli.runtime import as_of_date, emit, now, warn_excluded
+    from baozufang_cli.sql.database import in_memory
+    from baozufang_cli.sql.query import make_read_only, run
+    from baozufang_cli.sql.report import query_report
+
+    chosen = sum(x is not None for x in (sql, name)) + list_queries + tables
+    if chosen != 1:
+        raise UsageError(
+            "请给出一条 SQL 语句（或 @名称、--name、--list、--tables 之一）",
+            'bzf query "SELECT district, COUNT(*) FROM projects GROUP BY district"',
+        )
+    day = as_of_date(as_of)
+    cities = open_cities(data, no_cache)
+    queries = named_queries(cities)
+    if list_queries:
+        _list(queries, fmt, output, cities, day)
+        return
+    title = "查询"
+    if tables:
+        sql, title = TABLES_SQL, "表和列"
+    elif name is not None or (sql is not None and sql.startswith("@")):
+        key = name if name is not None else (sql or "")[1:]
+        if key not in queries:
+            known = "、".join(queries) or "（criteria.yaml 没有 queries:）"
+            raise UsageError(f"没有命名查询 {key}", f"可用：{known}")
+        sql, title = queries[key], f"查询 {key}"
+    assert sql is not None
+    conn = in_memory(sql_cities(cities, day), day, now().isoformat())
+    make_read_only(conn)
+    result = run(conn, sql, limit, timeout)
+    report = query_report(result, sql, day, _ledger_name(cities), title)
+    excluded = [warn_excluded(city.ledger, report) for city in cities]
+    emit(report, fmt, output, cities[0].ledger.targets.city)
+    if any(excluded):
+        raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+
+def named_queries(cities: list[CityLedger]) -> dict[str, str]:
+    """``queries:`` of every ledger's criteria.yaml; the first ledger naming a query wins."""
+    found: dict[str, str] = {}
+    for city in cities:
+        for key, text in city.ledger.criteria.queries.items():
+            found.setdefault(key, text)
+    return found
+
+
+def _ledger_name(cities: list[CityLedger]) -> str:
+    if len(cities) == 1:
+        return cities[0].ledger.name
+    return "、".join(city.name for city in cities)
+
+
+def _list(
+    queries: dict[str, str], fmt: Format, output: Path | None, cities: list[CityLedger], day: object
+) -> None:
+    from datetime import date
+
+    from baozufang_cli.cli.runtime import emit
+    from baozufang_cli.reports.value import Column, Report, Table
+
+    assert isinstance(day, date)
+    rows = [{"name": key, "sql": " ".join(text.split())} for key, text in queries.items()]
+    table = Table(
+        "命名查询",
+        [Column("name", "名称", "code"), Column("sql", "SQL")],
+        rows,
+        notes=[f"共 {len(rows)} 个；运行：bzf query @名称"] if rows else ["criteria.yaml 没有 queries:"],
+    )
+    report = Report.as_of_day("命名查询", _ledger_name(cities), day, [table], {"queries": rows})
+    emit(report, fmt, output, cities[0].ledger.targets.city)
