@@ -41,9 +41,7 @@ class PaperSize(str, Enum):
     a3 = "a3"
 
 
-SHORT_HELP = (
-    "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）、CSV、SQLite，或给领导看的简报（HTML、PDF）"
-)
+SHORT_HELP = "导出会议用台账：Excel 工作簿（汇总、项目台账、逾期节点、问题清单……）、CSV、SQLite，或给领导看的简报（HTML、PDF）"
 HELP = (
     f"导出会议用台账。xlsx：一个 Excel 工作簿，工作表为{SHEETS_HELP}，汇总为统计截至日所在年度的目标完成情况；"
     "csv：每张表一个 CSV 文件（UTF-8 带 BOM，Excel 可直接打开），写入 -o 指定的文件夹；"
