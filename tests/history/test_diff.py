@@ -373,3 +373,25 @@ def test_a_ledger_at_the_root_of_its_repository(tmp_path: Path, monkeypatch: pyt
     data = run_json("diff", first, second)
     assert data["ledger"] == "." and changes_of(data) == {("G-2", "units"): (500, 520, "李四", False)}
     assert [e["author"] for e in run_json("log", "G-2")["entries"]] == ["张三", "李四"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_diff_and_log_fit_the_terminal(
+    history_repo: tuple[Path, list[str]],
+    width: int,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    from rich.cells import cell_len
+
+    ledger, commits = history_repo
+    monkeypatch.setenv("COLUMNS", str(width))
+    for name, args in (("diff", ["diff", commits[0], commits[3]]), ("log", ["log", "A-1"])):
+        result = run(*args, "--data", ledger)
+        assert result.exit_code == 0, result.stderr
+        text = result.stdout.replace(str(ledger.parent.resolve()), "<repo>")
+        for commit_id in commits:
+            text = text.replace(commit_id[:7], f"<c{commits.index(commit_id) + 1}>")
+        assert_golden(request, f"width/{name}_{width}.txt", text)
+        # the repository's path is the only text that may run past the edge (it is not a table)
+        assert max(cell_len(line) for line in text.splitlines() if "<repo>" not in line) <= width

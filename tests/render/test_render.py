@@ -62,17 +62,43 @@ def _wide_table(optional: bool) -> Table:
 
 def test_optional_columns_are_left_out_only_when_the_table_does_not_fit() -> None:
     wide = terminal(report(_wide_table(optional=True)), 200)
-    assert "第7列" in wide and "未显示" not in wide
+    assert "第7列" in wide and "已省略" not in wide
     narrow = terminal(report(_wide_table(optional=True)), 60)
-    assert "未显示：第7列、第6列、第5列" in narrow  # highest `optional` first
-    assert "第0列" in narrow and "第4列" not in narrow.split("未显示")[0]
-    assert max(cell_len(line) for line in narrow.splitlines() if "未显示" not in line) <= 60
+    assert "已省略：第7列、第6列、第5列、第4列（用 --wide 显示全部列）" in narrow  # highest `optional` first
+    assert "第0列" in narrow and "第4列" not in narrow.split("已省略")[0]
+    assert max(cell_len(line) for line in narrow.splitlines()) <= 60
 
 
-def test_a_table_too_wide_for_the_terminal_keeps_every_column() -> None:
+def test_a_table_of_essential_columns_loses_its_rightmost_ones_and_says_so() -> None:
     text = terminal(report(_wide_table(optional=False)), 60)
-    assert all(f"2024-01-0{i + 1}" in text for i in range(8))  # rich alone would drop some
-    assert "表格宽于终端" in text
+    assert all(f"2024-01-0{i + 1}" in text for i in range(4))
+    assert "已省略：第7列、第6列、第5列、第4列" in text
+    assert max(cell_len(line) for line in text.splitlines()) <= 60
+
+
+def test_wide_keeps_every_column_at_its_natural_width() -> None:
+    out = io.StringIO()
+    render_table(
+        report(_wide_table(optional=True)), Console(file=out, width=60, color_system=None), wide=True
+    )
+    lines = out.getvalue().splitlines()
+    assert all(f"2024-01-0{i + 1}" in lines[-1] for i in range(8)) and "已省略" not in out.getvalue()
+
+
+def test_headers_of_numbers_fold_onto_two_lines_before_anything_is_left_out() -> None:
+    columns = [Column("d", "区县"), *(Column(f"n{i}", "已启动套数", "int") for i in range(5))]
+    table = Table("表", columns, [{"d": "南明区", **{f"n{i}": 1 for i in range(5)}}])
+    text = terminal(report(table), 60)  # 71 cells with one-line headers
+    assert "已省略" not in text and text.count("已启动") == 5 and text.count("套数") == 5
+    assert max(cell_len(line) for line in text.splitlines()) <= 60
+
+
+def shown_texts(text: str, columns: list[Column], texts: list[str]) -> str:
+    """The cell texts of the columns the terminal did not name as left out."""
+    omitted = (
+        text.split("已省略：")[1].split("（")[0].replace("\n", "").split("、") if "已省略：" in text else []
+    )
+    return "".join(t for column, t in zip(columns, texts, strict=True) if column.header not in omitted)
 
 
 def test_long_text_wraps_instead_of_being_cut() -> None:
@@ -107,9 +133,9 @@ def test_squeezed_tables_lose_no_character(columns_and_texts: list[tuple[str, st
     row: dict[str, object] = {f"c{i}": text for i, (_, text) in enumerate(columns_and_texts)}
     row["d"] = date(2024, 6, 30)
     text = terminal(report(Table("表", columns, [row])), width)
-    assert Counter("".join(h + t for h, t in columns_and_texts)) <= Counter(text)  # headers too
-    if "表格宽于终端" not in text:
-        assert max(cell_len(line) for line in text.splitlines()) <= width
+    texts = [t for _, t in columns_and_texts] + ["2024-06-30"]
+    assert Counter(shown_texts(text, columns, texts)) <= Counter(text)
+    assert max(cell_len(line) for line in text.splitlines()) <= width
 
 
 def test_a_long_header_over_short_cells_does_not_make_rich_crop_the_last_column() -> None:
@@ -125,6 +151,5 @@ def test_a_long_header_over_short_cells_does_not_make_rich_crop_the_last_column(
     columns = [Column("a", "甲"), Column("b", "乙"), Column("c", "丙"), Column("d", "筹集方式")]
     for width in range(40, 75):
         text = terminal(report(Table("表", columns, [texts])), width)
-        assert Counter("".join(texts.values()) + "甲乙丙筹集方式") <= Counter(text), width
-        if "表格宽于终端" not in text:
-            assert max(cell_len(line) for line in text.splitlines()) <= width
+        assert Counter(shown_texts(text, columns, list(texts.values()))) <= Counter(text), width
+        assert max(cell_len(line) for line in text.splitlines()) <= width

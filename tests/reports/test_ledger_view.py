@@ -120,7 +120,7 @@ def test_filters(deadlines: Path) -> None:
 
 def test_terminal_leaves_out_optional_columns_and_says_so(deadlines: Path) -> None:
     result = run("ledger", "--data", deadlines, "--as-of", "2024-06-30")
-    assert "未显示：计划启动、实际启动" in result.stdout
+    assert "已省略：计划启动、实际启动" in result.stdout
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= 120
     # the same view as Markdown keeps every default column
     assert (

@@ -146,3 +146,7 @@ MonthOpt = Annotated[
     ),
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="预演：显示将要做的修改，不写入文件")]
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", "-W", help="表格显示全部列、不折行（宽于终端时可配合 less -S 查看）"),
+]

@@ -36,6 +36,7 @@ from baozufang_cli.cli.options import (
     NoCacheOpt,
     OutputOpt,
     TypeOpt,
+    WideOpt,
     YearOpt,
 )
 from baozufang_cli.cli.runtime import as_of_date, emit, guard, open_ledger, resolve_filters, warn_excluded
@@ -130,6 +131,7 @@ def report_command(
         parameters += [
             _parameter("fmt", FormatOpt, Format.table),
             _parameter("output", OutputOpt, None),
+            _parameter("wide", WideOpt, False),
             _parameter("no_cache", NoCacheOpt, False),
         ]
 
@@ -139,7 +141,7 @@ def report_command(
             if report is None:
                 return
             excluded = run.warn_excluded(report)
-            emit(report, run.fmt, values["output"], run.ledger.targets.city)
+            emit(report, run.fmt, values["output"], run.ledger.targets.city, values["wide"])
             if excluded or run.partial:
                 raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
 

@@ -34,15 +34,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_SHOWN_ERRORS = 20
 
 
-PIPE_WIDTH = 200  # a table piped to a file or `less` is not squeezed to 80 columns
+PIPE_WIDTH = 80  # output that is not a terminal, with no COLUMNS: the width of a default terminal
+FILE_WIDTH = 120  # a table written with -o
+
+
+def terminal_width(stream: Any = None) -> int:
+    """``COLUMNS``, else the terminal's width, else 80 (piped or redirected)."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = stream or sys.stdout
+    try:
+        if stream.isatty():
+            return shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return PIPE_WIDTH
 
 
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=terminal_width(stream))
 
 
 def guard(command: F) -> F:
@@ -168,8 +184,9 @@ def warn_excluded(ledger: Ledger, report: Report) -> bool:
     return True
 
 
-def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> None:
-    """Render ``report`` in ``fmt`` to ``output`` (or the terminal); ``city`` heads Excel sheets."""
+def emit(report: Report, fmt: Format, output: Path | None, city: str = "", wide: bool = False) -> None:
+    """Render ``report`` in ``fmt`` to ``output`` (or the terminal); ``city`` heads Excel sheets;
+    ``wide``: a terminal table shows every column at its natural width."""
     from baozufang_cli.render import data as data_render
 
     if fmt is Format.xlsx:
@@ -183,12 +200,12 @@ def emit(report: Report, fmt: Format, output: Path | None, city: str = "") -> No
         from baozufang_cli.render.table import render_table
 
         if output is None:
-            render_table(report, console())
+            render_table(report, console(), wide)
             return
         from rich.console import Console
 
         buffer = io.StringIO()
-        render_table(report, Console(file=buffer, width=120, color_system=None))
+        render_table(report, Console(file=buffer, width=FILE_WIDTH, color_system=None), wide)
         write_output(output, buffer.getvalue().encode("utf-8"))
         return
     if fmt is Format.json:

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MIN_TEXT_WIDTH = 10  # text columns fold below their natural width only down to this many cells
+# an optional column is left out rather than squeezing text columns below this many cells
+COMFORT_TEXT_WIDTH = 12
 COLUMN_GAP = 3  # padding + rule between two columns of the box below
 FLAG_STYLES = {
     "overdue": "red",
@@ -31,7 +33,8 @@ def _box():  # type: ignore[no-untyped-def]
     return Box("    \n    \n -- \n    \n -- \n -- \n    \n    \n")
 
 
-def render_table(report: Report, console: Console) -> None:
+def render_table(report: Report, console: Console, wide: bool = False) -> None:
+    """Print ``report`` within the console's width; ``wide`` prints every column at its natural width."""
     from rich.segment import Segments
     from rich.text import Text
 
@@ -47,19 +50,17 @@ def render_table(report: Report, console: Console) -> None:
         if table.title != report.title:
             console.print(Text(table.title, style="bold"))
         layout = _Layout(table.for_screen())
-        omitted = layout.fit(console.width)
-        if layout.minimum() <= console.width:
-            console.print(layout.rich_table(console.width))
-        else:
-            # rich would silently drop the columns that do not fit: print every column at its
-            # natural width (one line per row, for `less -S` or a wider window) and say so
+        if wide:
+            # one line per row for `less -S` or a wide window: nothing folded, nothing left out
             lines = console.render(
                 layout.rich_table(None), console.options.update_width(layout.natural_width)
             )
             console.print(Segments(lines), crop=False)
-            console.print(Text("表格宽于终端：可少选几列，或用 -f csv / -o 文件 导出", style="dim"))
-        if omitted:
-            console.print(Text(f"未显示：{'、'.join(omitted)}（终端不够宽；-f csv 可看全部列）", style="dim"))
+        else:
+            omitted = layout.fit(console.width)
+            console.print(layout.rich_table(console.width))
+            if omitted:
+                console.print(Text(f"已省略：{'、'.join(omitted)}（用 --wide 显示全部列）", style="dim"))
         for note in table.notes:
             console.print(Text(note))
 
@@ -87,26 +88,38 @@ class _Layout:
     def natural_width(self) -> int:
         return sum(self.natural[i] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
 
-    def _least(self, index: int) -> tuple[bool, int]:
-        """Whether column ``index`` may fold, and the narrowest it may get."""
+    def _least(self, index: int, floor: int = MIN_TEXT_WIDTH) -> tuple[bool, int]:
+        """Whether column ``index`` may fold its cells, and the narrowest it may get (a text
+        column: its natural width or ``floor``, whichever is less)."""
         column = self.columns[index]
         if column.kind != "text":
             # numbers are never squeezed or cut ("1,2…" would be a wrong number on screen), nor are
-            # dates, years and codes such as project ids
-            return False, self.natural[index]
+            # dates, years and codes such as project ids; only their header folds onto two lines
+            return False, max(
+                self.widest[index], _two_line_width(column.header), _two_line_width(column.group)
+            )
         # text gives way first: a long name folds onto a second line rather than pushing numbers out
-        return True, min(self.natural[index], MIN_TEXT_WIDTH)
+        return True, min(self.natural[index], floor)
 
-    def minimum(self) -> int:
+    def minimum(self, floor: int = MIN_TEXT_WIDTH) -> int:
         """The narrowest the shown columns can be laid out without losing one."""
-        return sum(self._least(i)[1] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
+        return sum(self._least(i, floor)[1] for i in self.shown) + COLUMN_GAP * (len(self.shown) - 1)
 
     def fit(self, width: int) -> list[str]:
-        """Leave out optional columns, highest ``optional`` first, until the table fits ``width``."""
+        """Leave out columns until the table fits ``width``: optional ones first, the highest
+        ``optional`` first, while text would be squeezed below a comfortable width, then (a report with too many essential columns for a narrow terminal)
+        the rightmost ones; the first column always stays. Returns the headers left out."""
         omitted = []
-        for index in sorted(
+        optional = sorted(
             (i for i, c in enumerate(self.columns) if c.optional), key=lambda i: -self.columns[i].optional
-        ):
+        )
+        rightmost = sorted((i for i in range(1, len(self.columns)) if i not in optional), reverse=True)
+        for index in optional:
+            if self.minimum(COMFORT_TEXT_WIDTH) <= width:
+                break
+            self.shown.remove(index)
+            omitted.append(self.columns[index].full_header)
+        for index in rightmost:
             if self.minimum() <= width:
                 break
             self.shown.remove(index)
@@ -114,15 +127,22 @@ class _Layout:
         return omitted
 
     def widths(self, width: int | None) -> dict[int, int]:
-        """Column widths within ``width``: the widest foldable columns give way first, each down to
-        its floor (rich's own collapse ignores the floors and then crops the lines it overfilled)."""
+        """Column widths within ``width``: headers of numbers and dates fold onto two lines first
+        (the widest first), then the widest text columns give way, each down to its floor (rich's
+        own collapse ignores the floors and then crops the lines it overfilled)."""
         widths = {i: self.natural[i] for i in self.shown}
         if width is None:
             return widths
         excess = sum(widths.values()) + COLUMN_GAP * (len(self.shown) - 1) - width
-        floors = {i: least for i in self.shown for wraps, least in [self._least(i)] if wraps}
+        floors = {i: self._least(i) for i in self.shown}
+        for index in sorted((i for i in floors if not floors[i][0]), key=lambda i: -widths[i]):
+            if excess <= 0:
+                break
+            excess -= widths[index] - floors[index][1]
+            widths[index] = floors[index][1]
+        text_floors = {i: least for i, (wraps, least) in floors.items() if wraps}
         while excess > 0:
-            reducible = [i for i in floors if widths[i] > floors[i]]
+            reducible = [i for i in text_floors if widths[i] > text_floors[i]]
             if not reducible:
                 break
             widest = max(widths[i] for i in reducible)
@@ -130,9 +150,15 @@ class _Layout:
                 if widths[i] == widest and excess > 0:
                     widths[i] -= 1
                     excess -= 1
+        if excess < 0:  # a folded header left room over: give it back to the text columns
+            for i in text_floors:
+                grow = min(-excess, self.natural[i] - widths[i])
+                widths[i] += grow
+                excess += grow
         return widths
 
     def rich_table(self, width: int | None):  # type: ignore[no-untyped-def]
+        from rich.cells import cell_len
         from rich.table import Table as RichTable
 
         rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
@@ -141,8 +167,17 @@ class _Layout:
         widths = self.widths(width)
         for position, index in enumerate(self.shown):
             wraps = self._least(index)[0]
+            header = headers[position]
+            if not wraps:  # a no-wrap column would cut its header with "…": fold it by hand, evenly
+                header = "\n".join(
+                    line
+                    for part in header.split("\n")
+                    for line in (
+                        _fold(part, _two_line_width(part)) if cell_len(part) > widths[index] else [part]
+                    )
+                )
             rich_table.add_column(
-                headers[position],
+                header,
                 justify="right" if is_numeric(self.columns[index]) else "left",
                 no_wrap=not wraps,
                 overflow="fold" if wraps else "ellipsis",  # CJK text has no spaces: fold, never "…"
@@ -157,6 +192,31 @@ class _Layout:
         if not self.table.rows and self.table.total is None:
             rich_table.caption = "（无数据）"
         return rich_table
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """``text`` cut into lines of at most ``width`` cells (at least one character a line)."""
+    from rich.cells import cell_len
+
+    lines = [""]
+    for char in text:
+        if lines[-1] and cell_len(lines[-1] + char) > width:
+            lines.append("")
+        lines[-1] += char
+    return lines
+
+
+def _two_line_width(text: str) -> int:
+    """The narrowest width at which ``text`` folds onto at most two lines (a header of one or two
+    characters stays whole: 天/数 saves one cell and reads worse)."""
+    from rich.cells import cell_len
+
+    if len(text) <= 2:
+        return cell_len(text)
+    width = (cell_len(text) + 1) // 2
+    while len(_fold(text, width)) > 2:
+        width += 1
+    return width
 
 
 def _headers(table: Table) -> list[str]:

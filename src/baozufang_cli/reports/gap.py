@@ -201,8 +201,9 @@ def _district_columns(with_year: bool) -> list[Column]:
                 "pct",
                 group=group,
                 ratio_of=(f"{metric}_actual", f"{metric}_target"),
+                optional=1,  # a narrow terminal keeps target, done and gap of both metrics
             ),
-            Column(f"{metric}_projected_gap", "预计缺口", "int", group=group, sums=True),
+            Column(f"{metric}_projected_gap", "预计缺口", "int", group=group, sums=True, optional=2),
         ]
     return columns
 
@@ -210,8 +211,8 @@ def _district_columns(with_year: bool) -> list[Column]:
 CITY_COLUMNS = [
     Column("year", "年度", "year"),
     Column("metric_label", "指标"),
-    Column("scope", "统计范围"),
-    Column("through", "统计至", "date"),
+    Column("scope", "统计范围", optional=2),
+    Column("through", "统计至", "date", optional=1),
     Column("target", "目标", "int"),
     Column("actual", "完成", "int"),
     Column("gap", "缺口", "int"),

@@ -54,13 +54,13 @@ COLUMNS = [
     Column("status", "状态"),
     Column("project_id", "项目编号", "code"),
     Column("project_name", "项目名称"),
-    Column("district", "区县"),
-    Column("supply_type_short", "筹集方式", optional=1),
+    Column("district", "区县", optional=2),  # the project's name usually says it
+    Column("supply_type_short", "筹集方式", optional=3),
     Column("milestone", "节点"),
     Column("planned", "计划日期", "date"),
     Column("actual", "实际日期", "date"),
     Column("days", "天数", "int"),
-    Column("responsible_unit", "责任单位"),
+    Column("responsible_unit", "责任单位", optional=1),
     Column("note", "备注"),
 ]
 

@@ -129,14 +129,14 @@ LIST_COLUMNS = [
     Column("state_label", "状态"),
     Column("project_id", "项目编号", "code"),
     Column("project_name", "项目名称", optional=3),
-    Column("district", "区县"),
+    Column("district", "区县", optional=5),  # a narrow terminal keeps the problem's text readable
     Column("problem_id", "问题编号", "code", optional=4),
     Column("text", "问题"),
     Column("category", "类别", optional=2),
     Column("department", "责任部门"),
     Column("raised", "提出日期", "date"),
     Column("due", "办结时限", "date"),
-    Column("closed", "办结日期", "date"),
+    Column("closed", "办结日期", "date", optional=1),
     Column("days_overdue", "逾期天数", "int"),
 ]
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, check_date, parse_date
+from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, WideOpt, check_date, parse_date
 from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
 
@@ -42,6 +42,7 @@ def command(
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     from baozufang_cli.history.versions import LedgerRepository, choose_versions, load_diff
     from baozufang_cli.reports.changes import diff_report
@@ -54,4 +55,4 @@ def command(
     old, new = choose_versions(ledger, rev_a, rev_b, day)
     changes, commits = load_diff(ledger, old, new)
     report = diff_report(changes, old, new, commits, str(ledger.repo.root), ledger.pathspec, day)
-    emit(report, fmt, output)
+    emit(report, fmt, output, wide=wide)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt
+from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, WideOpt
 from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
 
@@ -26,6 +26,7 @@ def command(
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     from baozufang_cli.history.versions import LedgerRepository, load_log
     from baozufang_cli.models import ID_PATTERN
@@ -36,4 +37,4 @@ def command(
     root = ledger_root(data)
     ledger = LedgerRepository(root)
     entries = load_log(ledger, project_id)
-    emit(log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec), fmt, output)
+    emit(log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec), fmt, output, wide=wide)
