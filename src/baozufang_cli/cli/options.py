@@ -95,9 +95,7 @@ FormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--output", "-o", help="写入文件而不是屏幕", show_default=False, dir_okay=False, metavar="FILE"
-    ),
+    typer.Option("--output", "-o", help="写入文件而不是屏幕", show_default=False, metavar="FILE"),
 ]
 DistrictOpt = Annotated[
     list[str] | None,
