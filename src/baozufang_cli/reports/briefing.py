@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.facts.pace import elapsed_fraction as exact_elapsed
 from baozufang_cli.reports import briefing_pace as pace
 from baozufang_cli.reports import briefing_sections as sections
 from baozufang_cli.reports.gap import METRICS, TARGET_METRICS
@@ -77,9 +78,9 @@ def briefing(ledger: Ledger, as_of: date, filters: Filters) -> Briefing:
     gap = gap_report(ledger, as_of, [year], filters).data
     status = status_report(ledger, as_of, "district", filters).data
     progresses = [project_progress(registry, p, as_of) for p in ledger.valid_projects() if filters.matches(p)]
-    lights = pace.district_lights(gap["rows"], as_of)  # the seam: bzf lights / bzf forecast
+    lights = pace.district_lights(ledger, as_of, filters)
     forecasts = pace.district_forecasts(gap["rows"])
-    project_lights = {p.project.id: pace.project_light(p) for p in progresses}
+    project_lights = pace.project_lights(ledger, progresses)
 
     districts = _district_rows(gap, status, lights, forecasts, registry.district_order)
     headline = _headline(gap, ledger, as_of, filters)
@@ -97,7 +98,7 @@ def briefing(ledger: Ledger, as_of: date, filters: Filters) -> Briefing:
         filters=filters.describe(registry),
         headline=headline,
         districts=districts,
-        district_total=_district_total(gap, status, as_of),
+        district_total=_district_total(gap, status, as_of, ledger),
         monthly=sections.monthly_deliveries(
             progresses, as_of, sum(r["delivered_target"] or 0 for r in districts)
         ),
@@ -158,27 +159,30 @@ def _district_rows(
     return ordered
 
 
-def _district_total(gap: dict[str, Any], status: dict[str, Any], as_of: date) -> dict[str, Any]:
-    """The 合计 row: gap's totals (targeted districts only) with their lights, status's counts."""
+def _district_total(
+    gap: dict[str, Any], status: dict[str, Any], as_of: date, ledger: Ledger
+) -> dict[str, Any]:
+    """The 合计 row: gap's totals (targeted districts only), lit like a district; status's counts."""
     total: dict[str, Any] = {
         "district": "合计",
         "projects": status["total"]["projects"],
         "units": status["total"]["units"],
     }
+    elapsed = exact_elapsed(as_of, as_of.year)
     rows = [{**row, "district": "合计"} for row in gap["totals"]]
-    for row, light, forecast in zip(
-        rows, pace.district_lights(rows, as_of), pace.district_forecasts(rows), strict=True
-    ):
+    for row, forecast in zip(rows, pace.district_forecasts(rows), strict=True):
         metric = row["metric"]
+        light, _ = pace.light_for(elapsed, row["actual"], row["target"], ledger.registry.criteria.lights)
         total.update({f"{metric}_target": row["target"], f"{metric}_actual": row["actual"],
                       f"{metric}_pct": row["pct"], f"{metric}_forecast": forecast["forecast"],
-                      f"{metric}_light": light["light"]})  # fmt: skip
+                      f"{metric}_light": light})  # fmt: skip
     return total
 
 
 def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters) -> list[dict[str, Any]]:
     """One card per metric: the city target where targets.yaml has one for the year, else the district sum."""
-    elapsed = pace.elapsed_fraction(as_of, as_of.year)
+    elapsed = exact_elapsed(as_of, as_of.year)
+    thresholds = ledger.registry.criteria.lights
     city = {row["metric"]: row for row in gap["city"]}
     totals = {row["metric"]: row for row in gap["totals"]}
     cards = []
@@ -202,8 +206,7 @@ def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters
         else:
             continue
         target = row["target"]
-        pct = ratio(row["actual"], target)
-        behind = None if pct is None or expected is None else (expected - row["actual"] / target) * 100
+        light, behind = pace.light_for(expected, row["actual"], target, thresholds)
         cards.append(
             {
                 "metric": metric,
@@ -212,12 +215,12 @@ def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters
                 "scope": scope,
                 "target": target,
                 "actual": row["actual"],
-                "pct": pct,
-                "pace_pct": None if expected is None else round(expected, 4),
-                "behind_points": None if behind is None else round(behind, 1),
+                "pct": ratio(row["actual"], target),
+                "pace_pct": None if expected is None else round(float(expected), 4),
+                "behind_points": behind,
                 "forecast": row["projected"],
                 "forecast_gap": row["projected_gap"],
-                "light": pace.light_for(behind),
+                "light": light,
             }
         )
     return cards
