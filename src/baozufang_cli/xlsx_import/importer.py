@@ -171,7 +171,7 @@ def _plan_row(
         return sheet.where(number, key)
 
     here = locate(None)
-    parsed = parse_row(number, cells, registry, factors, locate)
+    parsed = parse_row(number, cells, registry, factors, locate, sheet.literal)
     plan.warnings += parsed.warnings
     project_id, reason = _match(parsed, index, registry, defaults)
     if reason:
@@ -186,7 +186,8 @@ def _plan_row(
         if project_id is not None and project_id.casefold() in index.files:
             action = _plan_update(root, registry, index, parsed, project_id)
         else:
-            parsed = parse_row(number, {**defaults, **_filled(cells)}, registry, factors, locate)
+            filled = {key: value for key, value in cells.items() if has_value(key, value, sheet.literal)}
+            parsed = parse_row(number, {**defaults, **filled}, registry, factors, locate, sheet.literal)
             action = _plan_new(root, registry, index, parsed, project_id, source, new_names)
             index.ids.add(action.project_id)
             index.pairs.append((action.project_id, str(parsed.fields["district"])))
@@ -216,10 +217,6 @@ def _sheet_defaults(name: str, registry: Registry) -> dict[str, Any]:
     if year:
         found["plan_year"] = int(year.group(1))
     return found
-
-
-def _filled(cells: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in cells.items() if has_value(key, value)}
 
 
 def _match(

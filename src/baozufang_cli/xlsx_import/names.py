@@ -25,13 +25,11 @@ def district_name(registry: Registry, text: str) -> str | None:
     for candidate in candidates:
         with contextlib.suppress(NameNotFound):
             return registry.district_filter(candidate)
-    contained = {
-        district.name
-        for district in registry.districts.values()
-        for name in (district.name, *district.aliases)
-        if len(name) >= 2 and name in words
+    # the city in front: 贵阳市观山湖区 (only the official name counts: 花溪新区 is not 花溪区)
+    ending = {
+        d.name for d in registry.districts.values() if words.endswith(d.name) and len(words) > len(d.name)
     }
-    return next(iter(contained)) if len(contained) == 1 else None
+    return next(iter(ending)) if len(ending) == 1 else None
 
 
 def supply_type_name(registry: Registry, text: str) -> str | None:

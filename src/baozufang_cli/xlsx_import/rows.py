@@ -85,13 +85,15 @@ def parse_row(
     registry: Registry,
     factors: dict[str, float] | None = None,
     locate: Locate | None = None,
+    literal: bool = False,
 ) -> Parsed:
-    """Typed values of the non-empty ``cells`` (field → cell value) of sheet row ``number``."""
+    """Typed values of the non-empty ``cells`` (field → cell value) of sheet row ``number``;
+    ``literal`` for bzf's own export (see ``has_value``)."""
     parsed = Parsed(number, locate=locate)
     factors = factors or {}
     for key, value in cells.items():
         kind = FIELDS[key][0]
-        if not has_value(key, value):
+        if not has_value(key, value, literal):
             continue
         try:
             parsed.fields[key] = _typed(parsed, key, kind, value, registry, factors.get(key, 1.0))
@@ -107,14 +109,14 @@ def parse_row(
     return parsed
 
 
-def has_value(key: str, value: Any) -> bool:
-    """Whether a cell holds a value for ``key``: "/", "—", "无", "待定" mean none where the value
-    has a type (a date, a number, a district); in free text they are what the person wrote."""
+def has_value(key: str, value: Any, literal: bool = False) -> bool:
+    """Whether a cell holds a value for ``key``: "/", "—", "无", "待定" mean none — except in the
+    free text of bzf's own export (``literal``), which holds exactly what the ledger holds."""
     if value is None:
         return False
-    if FIELDS[key][0] != "text" or key in ("district", "supply_type"):
-        return not is_empty(value)
-    return bool(str(value).strip())
+    if literal and FIELDS[key][0] == "text" and key not in ("district", "supply_type"):
+        return bool(str(value).strip())
+    return not is_empty(value)
 
 
 def _typed(parsed: Parsed, key: str, kind: str, value: Any, registry: Registry, factor: float) -> Any:

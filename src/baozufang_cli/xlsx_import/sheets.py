@@ -39,6 +39,7 @@ class SheetData:
     rows: list[tuple[int, dict[str, Any]]]  # (row number, field → cell)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, why)
     sections: dict[int, dict[str, str]] = field(default_factory=dict)  # row → values its section gives
+    literal: bool = False  # bzf's own export: free text is read exactly as written
 
     def where(self, row: int, key: str | None = None) -> str:
         """``观山湖区!F7（计划开工时间）`` for a cell, ``观山湖区!第 7 行`` for a row."""
@@ -109,7 +110,9 @@ def read_book(
                 filled = any(not is_blank(cell) for row in rows for cell in row)
                 book.skipped.append((name, "没有找到表头" if filled else "空白工作表"))
                 continue
-            book.sheets.append(sheet_rows(name, header, rows, registry))
+            data = sheet_rows(name, header, rows, registry)
+            data.literal = name == EXPORT_SHEET
+            book.sheets.append(data)
     finally:
         workbook.close()
     if not book.sheets:
