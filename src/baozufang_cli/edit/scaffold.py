@@ -7,8 +7,6 @@ and equal the sample ledger's ``data/*.yaml`` (a test keeps them equal).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -113,13 +111,13 @@ def _ignore_cache(folder: Path, result: InitResult) -> None:
 
 
 def _git_init(folder: Path) -> str:
-    git = shutil.which("git")
-    if git is None:
+    from baozufang_cli.history.git import GitError, git_process
+
+    try:
+        inside = git_process(folder, "rev-parse", "--show-toplevel")
+        if inside.returncode == 0:
+            return f"inside {inside.stdout.decode('utf-8', 'replace').strip()}"
+        done = git_process(folder, "init", "--quiet")
+    except GitError:  # git missing or not runnable
         return "unavailable"
-    inside = subprocess.run(
-        [git, "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, check=False
-    )
-    if inside.returncode == 0:
-        return f"inside {inside.stdout.strip()}"
-    done = subprocess.run([git, "init", "--quiet"], cwd=folder, capture_output=True, text=True, check=False)
     return "initialized" if done.returncode == 0 else "unavailable"

@@ -22,7 +22,7 @@ from baozufang_cli.history.diff import (
 )
 from baozufang_cli.history.git import Commit, GitError, Repository, find_repository
 from baozufang_cli.ledger.discover import discover, is_utf8_name
-from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
+from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE, read_bytes
 
 SUBJECT_WIDTH = 40  # a commit subject in a header line is cut here
 
@@ -62,6 +62,7 @@ class LedgerRepository:
         self.repo = Repository(root)
         relative = self.ledger_root.relative_to(root).as_posix()
         self.prefix = "" if relative == "." else relative + "/"
+        self._worktree: dict[str, bytes | None] = {}  # read once: the hash and the compare see the same bytes
 
     @property
     def pathspec(self) -> str:
@@ -84,22 +85,47 @@ class LedgerRepository:
         return {rel: oid for path, oid in listed.items() if (rel := self.ledger_path(path)) is not None}
 
     def worktree_files(self) -> dict[str, str]:
-        """Ledger files on disk, with the blob ids git would give them."""
+        """Ledger files on disk, with the blob ids git would give them (hashed here: no git filter runs)."""
         found = [rel for _path, rel in discover(self.ledger_root)[0] if is_project_file(rel)]
         found += [rel for rel in (TARGETS_FILE, CRITERIA_FILE) if (self.ledger_root / rel).is_file()]
-        hashed = self.repo.hash_files([self.prefix + rel for rel in found])
-        return {rel[len(self.prefix) :]: oid for rel, oid in hashed.items()}
+        hashed = {}
+        for rel in found:
+            raw = self.read_worktree(rel)
+            if raw is not None:
+                hashed[rel] = self.repo.hash_blob(raw)
+        return hashed
 
     def read_worktree(self, rel: str) -> bytes | None:
-        try:
-            return (self.ledger_root / rel).read_bytes()
-        except OSError:
-            return None
+        """A file's bytes through the ledger's guarded reader (no FIFO, device or oversized file)."""
+        if rel not in self._worktree:
+            raw, _problems = read_bytes(self.ledger_root / rel, rel)
+            self._worktree[rel] = raw
+        return self._worktree[rel]
 
     def version(self, rev: str | None) -> Version:
         if rev is None:
             return Version(None, None, worktree=True)
         return Version(rev, self.repo.commit(self.repo.resolve(rev)))
+
+    def truncated(self, old: Version | None = None, commits: list[Commit] | None = None) -> str | None:
+        """In a shallow clone, the note that history is cut where it matters, else ``None``.
+
+        ``bzf log`` (``old`` None) always walks back to the cut. ``bzf diff`` crosses it when the
+        older side is "before the first commit" or a commit in between is a boundary commit
+        (git shows a boundary commit as adding every file it has).
+        """
+        if not self.repo.is_shallow:
+            return None
+        if (
+            old is not None
+            and old.commit is not None
+            and not any(c.oid in self.repo.shallow for c in commits or [])
+        ):
+            return None
+        return (
+            "历史不完整：这是浅克隆（shallow clone），最早取回的提交之前的历史不在仓库中，"
+            "更早的改动会显示为在那次提交中新增；运行 git fetch --unshallow 取回全部历史"
+        )
 
     def head(self) -> Commit | None:
         return self.repo.commit(self.repo.resolve("HEAD")) if self.repo.has_commits() else None

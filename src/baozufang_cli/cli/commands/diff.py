@@ -55,4 +55,7 @@ def command(
     old, new = choose_versions(ledger, rev_a, rev_b, day)
     changes, commits = load_diff(ledger, old, new)
     report = diff_report(changes, old, new, commits, str(ledger.repo.root), ledger.pathspec, day)
+    if (note := ledger.truncated(old, commits)) is not None:
+        report.subtitle.append(note)
+        report.data["truncated_history"] = note
     emit(report, fmt, output, wide=wide)

@@ -37,4 +37,8 @@ def command(
     root = ledger_root(data)
     ledger = LedgerRepository(root)
     entries = load_log(ledger, project_id)
-    emit(log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec), fmt, output, wide=wide)
+    report = log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec)
+    if (note := ledger.truncated()) is not None:
+        report.subtitle.append(note)
+        report.data["truncated_history"] = note
+    emit(report, fmt, output, wide=wide)
