@@ -157,12 +157,25 @@ class DistrictTarget(Model):
     note: str | None = f("说明", default=None)
 
 
+class ReportForm(Model):
+    """The blanks of the government form printed on the meeting workbook (bzf export xlsx)."""
+
+    unit: str | None = f("填报单位", "例如 贵阳市住房和城乡建设局", default=None)
+    preparer: str | None = f("填表人", default=None)
+    phone: str | None = f("联系电话", default=None)
+    reviewer: str | None = f("审核人", default=None)
+    leader: str | None = f("分管领导", default=None)
+
+
 class Targets(Model):
     plan: Text = f("计划名称", "例如 贵阳市保障性租赁住房三年行动计划（2022—2024年）")
     city: Text = f("城市", "用于报表标题，例如 贵阳市", default="贵阳市")
     districts: list[District] = f("区县名录", "官方名称、别名、代码、类别", min_length=1)
     city_targets: list[CityTarget] = f("全市目标", default_factory=list)
     district_targets: list[DistrictTarget] = f("区县年度目标", default_factory=list)
+    report: ReportForm | None = f(
+        "报表填报信息", "导出台账表头的填报单位、填表人、联系电话、审核人、分管领导", default=None
+    )
 
 
 # ---------------------------------------------------------------- criteria.yaml
@@ -330,6 +343,8 @@ class Problem(Model):
     due: LedgerDate | None = f("办结时限", default=None)
     closed: LedgerDate | None = f("办结日期", "未办结留空", default=None)
     resolution: str | None = f("办结情况", default=None)
+    measures: str | None = f("整改措施", "解决问题的具体措施", default=None)
+    person: str | None = f("责任人", "负责整改的人", default=None)
 
 
 class Certificate(Model):
@@ -423,7 +438,8 @@ def field_titles() -> dict[str, str]:
     # project models last so their titles win where keys are shared (e.g. "name")
     models: tuple[type[BaseModel], ...] = (
         EvaluationItem, AutoScoring, ManualScoring, Evidence, Claim, Assessment,  # shared keys: the rest win
-        District, CityTarget, DistrictTarget, Targets, MilestoneSpec, SupplyType, Settings, Lights, Criteria,
+        District, CityTarget, DistrictTarget, ReportForm, Targets, MilestoneSpec, SupplyType, Settings, Lights,
+        Criteria,
         Milestone, Problem, Certificate, FundingSource, Funding, Operations, Project,
     )  # fmt: skip
     for model in models:

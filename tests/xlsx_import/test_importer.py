@@ -17,6 +17,10 @@ from tests.conftest import make_ledger, run
 AS_OF = "2024-06-30"
 
 
+# the 项目台账 header: under the title, the subtitle and the form line (填报单位 …)
+HEADER_ROW = 4
+
+
 def snapshot(root: Path) -> dict[str, bytes | None]:
     """Every file and folder under projects/ (folders as None)."""
     return {
@@ -99,10 +103,10 @@ def test_corrections_made_in_the_workbook_update_only_those_values(exported: tup
     root, path = exported
     workbook = load_workbook(path)
     sheet = workbook["项目台账"]
-    headers = [cell.value for cell in sheet[3]]
-    sheet.cell(row=5, column=headers.index("套数") + 1, value=520)  # E-2
-    sheet.cell(row=5, column=headers.index("实际交付") + 1, value=datetime(2024, 6, 25))
-    sheet.cell(row=4, column=headers.index("形象进度") + 1, value="已交付运营")  # E-1: a new key
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    sheet.cell(row=HEADER_ROW + 2, column=headers.index("套数") + 1, value=520)  # E-2
+    sheet.cell(row=HEADER_ROW + 2, column=headers.index("实际交付") + 1, value=datetime(2024, 6, 25))
+    sheet.cell(row=HEADER_ROW + 1, column=headers.index("形象进度") + 1, value="已交付运营")  # E-1: a new key
     workbook.save(path)
     e1_before = (root / "projects" / "E-1.yaml").read_text(encoding="utf-8").splitlines()
     e2_before = (root / "projects" / "E-2.yaml").read_text(encoding="utf-8").splitlines()
@@ -272,7 +276,7 @@ def test_dry_run_writes_nothing(exported: tuple[Path, Path], tmp_path: Path) -> 
     _, workbook = exported
     empty = make_ledger(tmp_path / "empty", "base")
     result = import_(empty, workbook, "--dry-run")
-    assert "新建 projects/观山湖/E-1.yaml（项目台账!第 4 行" in result.stdout
+    assert "新建 projects/观山湖/E-1.yaml（项目台账!第 5 行" in result.stdout
     assert "（预演：未写入）" in result.stdout
     assert snapshot(empty) == {}
 
@@ -312,12 +316,12 @@ def test_a_write_that_fails_midway_is_rolled_back(
     root, path = exported
     workbook = load_workbook(path)
     sheet = workbook["项目台账"]
-    headers = [cell.value for cell in sheet[3]]
-    sheet.cell(row=4, column=headers.index("套数") + 1, value=1001)  # E-1: update
-    sheet.cell(row=5, column=headers.index("套数") + 1, value=501)  # E-2: update
-    sheet.cell(row=6, column=headers.index("项目编号") + 1, value="N-9")  # a new project in 南明
-    sheet.cell(row=6, column=headers.index("项目名称") + 1, value="南明新项目")
-    sheet.cell(row=7, column=headers.index("套数") + 1, value=301)  # GA-1: update
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    sheet.cell(row=HEADER_ROW + 1, column=headers.index("套数") + 1, value=1001)  # E-1: update
+    sheet.cell(row=HEADER_ROW + 2, column=headers.index("套数") + 1, value=501)  # E-2: update
+    sheet.cell(row=HEADER_ROW + 3, column=headers.index("项目编号") + 1, value="N-9")  # a new project in 南明
+    sheet.cell(row=HEADER_ROW + 3, column=headers.index("项目名称") + 1, value="南明新项目")
+    sheet.cell(row=HEADER_ROW + 4, column=headers.index("套数") + 1, value=301)  # GA-1: update
     workbook.save(path)
     (root / "projects" / "南明").mkdir(exist_ok=True)  # the new file's folder exists; the files below do not
     before = snapshot(root)
@@ -348,9 +352,9 @@ def test_a_file_changed_meanwhile_stops_the_import(
     root, path = exported
     workbook = load_workbook(path)
     sheet = workbook["项目台账"]
-    headers = [cell.value for cell in sheet[3]]
-    sheet.cell(row=4, column=headers.index("套数") + 1, value=1001)
-    sheet.cell(row=5, column=headers.index("套数") + 1, value=501)
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    sheet.cell(row=HEADER_ROW + 1, column=headers.index("套数") + 1, value=1001)
+    sheet.cell(row=HEADER_ROW + 2, column=headers.index("套数") + 1, value=501)
     workbook.save(path)
     real_apply = importer.apply_plan
 

@@ -1,33 +1,36 @@
-"""Styles, cells, total formulas and column widths of bzf's Excel workbooks (``render/xlsx.py`` lays them out).
+"""Formats, cell values, total formulas, column widths and row heights of bzf's workbooks
+(``render/xlsx.py`` lays them out, ``render/xlsx_print.py`` sets up the printed page).
 
-Speed matters here: a 10,000-project export writes about a million cells. Styles are a few
-named styles plus variants (number format, wrapping, flag colours), each resolved once on a
-detached prototype cell into openpyxl's style array; every cell then shares that array. Values
-are bound by their Python type instead of openpyxl's per-cell guessing, which is also what
-keeps text text: a string is never written as a formula or an error code.
+Speed matters here: a 10,000-project export writes about a million cells. A format is made
+once per (style, number format, wrap, flag) and shared; values are bound by their Python type
+(``write_row``), which is also what keeps text text: a string is never written as a formula,
+a number or a URL.
 
-openpyxl is imported inside the functions (start-up time of the commands that never write Excel).
+XlsxWriter is imported inside the functions (start-up time of the commands that never write Excel).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.reports.value import Column, Highlight
 
 if TYPE_CHECKING:
-    from openpyxl.styles.cell_style import StyleArray
-    from openpyxl.workbook import Workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
+BODY_SIZE = 11  # printed at ≥ 65 % (xlsx_print.MIN_SCALE): never below 7 pt on paper
 # text Excel would run as a formula when the cell is edited (and CSV's defused prefixes)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NUMBER_FORMATS = {
     "int": "#,##0",
     "year": "0",
-    "number": "General",
+    "number": "#,##0.0",
     "float": "#,##0.00",
     "money": "#,##0.00",
     "pct": "0.0%",
@@ -35,98 +38,91 @@ NUMBER_FORMATS = {
     "code": "@",
 }
 NUMERIC_KINDS = ("int", "year", "number", "float", "money", "pct")
-HEADER_FILL = "D9E1F2"
-TOTAL_FILL = "F2F2F2"
-GRID = "808080"
+HEADER_FILL = "#D9E1F2"
+TOTAL_FILL = "#F2F2F2"
+GRID = "#808080"
 # (fill, font colour): Excel's own "light red fill with dark red text" and friends
 FLAG_COLOURS = {
-    "overdue": ("FFC7CE", "9C0006"),
-    "shortfall": ("FFC7CE", "9C0006"),
-    "late": ("E4DFEC", "5B3F86"),
-    "upcoming": ("FFEB9C", "9C5700"),
-    "warning": ("FFEB9C", "9C5700"),
-    "done": ("C6EFCE", "006100"),
+    "overdue": ("#FFC7CE", "#9C0006"),
+    "shortfall": ("#FFC7CE", "#9C0006"),
+    "late": ("#E4DFEC", "#5B3F86"),
+    "upcoming": ("#FFEB9C", "#9C5700"),
+    "warning": ("#FFEB9C", "#9C5700"),
+    "done": ("#C6EFCE", "#006100"),
 }
 FLAG_ORDER = tuple(FLAG_COLOURS)  # the first flag of a row decides its colour
-MUTED_COLOUR = "808080"
+# the legend under a sheet that uses colour: what a coloured cell means
+FLAG_LEGEND = {
+    "overdue": "逾期",
+    "shortfall": "缺口、超支或超限",
+    "late": "晚于计划完成",
+    "upcoming": "即将到期",
+    "warning": "需关注",
+    "done": "已完成",
+}
+MUTED_COLOUR = "#808080"
 MAX_FORMULA = 8000  # Excel allows 8,192 characters
+LINE_HEIGHT = 15.0  # points per line of 11 pt CJK text (宋体 / Noto CJK), padding included
 
 TITLE, SUBTITLE, CAPTION, HEADER, BODY, TOTAL, NOTE = (
-    "bzf标题", "bzf副标题", "bzf表名", "bzf表头", "bzf正文", "bzf合计", "bzf说明",
+    "title", "subtitle", "caption", "header", "body", "total", "note",
 )  # fmt: skip
 
 
-class Styles:
-    """The workbook's named styles and their variants, each resolved once to a style array."""
+class Formats:
+    """The workbook's formats: a base per style, each variant made once and shared."""
 
     def __init__(self, workbook: Workbook) -> None:
-        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
         self.workbook = workbook
-        self._arrays: dict[tuple[str, str, bool, str], StyleArray] = {}
-        thin = Side(style="thin", color=GRID)
-        grid = Border(left=thin, right=thin, top=thin, bottom=thin)
-        middle = Alignment(vertical="center")
-        named = [
-            NamedStyle(
-                TITLE,
-                font=Font(name=TITLE_FONT, size=16, bold=True),
-                alignment=Alignment(horizontal="center", vertical="center"),
-            ),
-            NamedStyle(
-                SUBTITLE,
-                font=Font(name=FONT, size=10, color="404040"),
-                alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
-            ),
-            NamedStyle(CAPTION, font=Font(name=FONT, size=11, bold=True), alignment=middle),
-            NamedStyle(
-                HEADER,
-                font=Font(name=FONT, size=11, bold=True),
-                fill=PatternFill("solid", fgColor=HEADER_FILL),
-                border=grid,
-                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-            ),
-            NamedStyle(BODY, font=Font(name=FONT, size=11), border=grid, alignment=middle),
-            NamedStyle(
-                TOTAL,
-                font=Font(name=FONT, size=11, bold=True),
-                fill=PatternFill("solid", fgColor=TOTAL_FILL),
-                border=grid,
-                alignment=middle,
-            ),
-            NamedStyle(NOTE, font=Font(name=FONT, size=10, color="404040")),
-        ]
-        for style in named:
-            workbook.add_named_style(style)
+        self._made: dict[tuple[str, str, bool, str, bool], Format] = {}
+        self._quoted: dict[int, Format] = {}  # id(format) → the same with Excel's quote prefix
 
-    def array(self, sheet: Any, name: str, kind: str = "", wrap: bool = False, flag: str = "") -> StyleArray:
-        """Named style ``name`` with the number format of column ``kind``, wrapping and the colours
-        of ``flag`` — computed on a detached prototype cell the first time, then shared."""
-        key = (name, kind, wrap, flag)
-        found = self._arrays.get(key)
-        if found is not None:
-            return found
-        from openpyxl.cell.cell import Cell
-        from openpyxl.styles import Alignment, Font, PatternFill
+    def get(
+        self, name: str, kind: str = "", wrap: bool = False, flag: str = "", quoted: bool = False
+    ) -> Format:
+        key = (name, kind, wrap, flag, quoted)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self.workbook.add_format(_properties(name, kind, wrap, flag, quoted))
+            if not quoted:
+                self._quoted[id(found)] = self.get(name, kind, wrap, flag, quoted=True)
+        return found
 
-        prototype = Cell(sheet)
-        prototype.style = name
+    def quoted(self, fmt: Format) -> Format:
+        return self._quoted.get(id(fmt), fmt)
+
+
+def _properties(name: str, kind: str, wrap: bool, flag: str, quoted: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {"font_name": FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
+    if name == TITLE:
+        props.update(font_name=TITLE_FONT, font_size=16, bold=True, align="center")
+    elif name in (SUBTITLE, NOTE):
+        props.update(font_color="#404040", text_wrap=True)
+    elif name == CAPTION:
+        props.update(bold=True)
+    else:  # HEADER, BODY, TOTAL: the grid
+        props.update(border=1, border_color=GRID)
+        if name == HEADER:
+            props.update(bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True)
+        elif name == TOTAL:
+            props.update(bold=True, bg_color=TOTAL_FILL)
         number_format = NUMBER_FORMATS.get(kind)
-        if number_format:
-            prototype.number_format = number_format
+        if number_format and name != HEADER:
+            props["num_format"] = number_format
         if kind in NUMERIC_KINDS and name != HEADER:
-            prototype.alignment = Alignment(horizontal="right", vertical="center")
-        elif wrap:
-            prototype.alignment = Alignment(vertical="center", wrap_text=True)
-        bold = name == TOTAL
-        if flag == "muted":
-            prototype.font = Font(name=FONT, size=11, bold=bold, color=MUTED_COLOUR)
-        elif flag in FLAG_COLOURS:
-            fill, colour = FLAG_COLOURS[flag]
-            prototype.fill = PatternFill("solid", fgColor=fill)
-            prototype.font = Font(name=FONT, size=11, bold=bold, color=colour)
-        self._arrays[key] = prototype._style
-        return prototype._style
+            props["align"] = "right"
+        elif kind == "date" and name != HEADER:
+            props["align"] = "center"
+        if wrap:
+            props["text_wrap"] = True
+    if flag == "muted":
+        props["font_color"] = MUTED_COLOUR
+    elif flag in FLAG_COLOURS:
+        fill, colour = FLAG_COLOURS[flag]
+        props.update(bg_color=fill, font_color=colour)
+    if quoted:
+        props["quote_prefix"] = True
+    return props
 
 
 def plain(value: Any) -> Any:
@@ -138,56 +134,51 @@ def plain(value: Any) -> Any:
     return value
 
 
-def make_cells(sheet: Any, row: int, values: list[Any], styles: list[StyleArray]) -> list[Any]:
-    """The cells of one sheet row, bound by the values' Python types (this runs once per cell of
-    the workbook, hence the local names): a string is always a string — never a formula, never an
-    error code such as ``#N/A`` — and one that Excel would run as a formula once the cell is
-    edited also gets Excel's quote prefix."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], list[Format]], None]:
+    """A function writing one row of values with their formats, bound by the values' Python types
+    (this runs once per cell of the workbook, hence the local names): a string is always a string
+    — never a formula, never a URL — and one that Excel would run as a formula once the cell is
+    edited also gets Excel's quote prefix. ``None`` leaves a formatted blank (the grid)."""
+    write_number = sheet.write_number
+    write_string = sheet.write_string
+    write_date = sheet.write_datetime
+    write_blank = sheet.write_blank
+    quoted = formats.quoted
+    prefixes = FORMULA_PREFIXES
 
-    illegal = ILLEGAL_CHARACTERS_RE.search
-    cells = []
-    for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
-        cell = Cell(sheet, row=row, column=column)
-        cell._style = style  # shared: cells never change their style after this
-        cells.append(cell)
-        if value is None:
-            continue
-        kind = type(value)
-        if kind is int or kind is float:
-            cell._value = value
-            continue
-        if kind is date:
-            cell._value = value
-            cell.data_type = "d"
-            continue
-        if kind is bool or kind in (list, tuple, set, frozenset):
-            value, kind = plain(value), str
-        if kind is not str:
-            cell.value = value  # anything else: openpyxl's own binding, but text stays text
-            if cell.data_type in ("f", "e"):
-                cell.data_type = "s"
-            continue
-        value = value[:32767]  # Excel's limit for one cell
-        if illegal(value):  # control characters Excel cannot store are dropped
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell._value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_PREFIXES):
-            quoted = type(style)(style)  # a copy: the shared array stays as it is
-            quoted.quotePrefix = 1
-            cell._style = quoted
-    return cells
+    def write(row: int, values: list[Any], cell_formats: list[Format]) -> None:
+        for column, value in enumerate(values):
+            fmt = cell_formats[column]
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    write_blank(row, column, None, fmt)
+                    continue
+                if value.startswith(prefixes):
+                    fmt = quoted(fmt)
+                write_string(row, column, _clean(value), fmt)
+            elif kind is int or kind is float:
+                write_number(row, column, value, fmt)
+            elif value is None:
+                write_blank(row, column, None, fmt)
+            elif kind is date:
+                write_date(row, column, value, fmt)
+            else:
+                text = plain(value)
+                if isinstance(text, str):
+                    write_string(row, column, _clean(text), fmt)
+                else:
+                    write_string(row, column, _clean(str(text)), fmt)
+
+    return write
 
 
-def formula_cell(sheet: Any, row: int, column: int, formula: str, style: StyleArray) -> Any:
-    from openpyxl.cell.cell import Cell
-
-    cell = Cell(sheet, row=row, column=column)
-    cell._style = style
-    cell._value = formula
-    cell.data_type = "f"
-    return cell
+def _clean(text: str) -> str:
+    """At most Excel's 32,767 characters, without the control characters a cell cannot hold."""
+    text = text[:32767]
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        text = "".join(ch for ch in text if ord(ch) >= 32 or ch in "\n\t")
+    return text
 
 
 def display_width(text: str) -> int:
@@ -196,25 +187,34 @@ def display_width(text: str) -> int:
     return (len(text.encode("utf-8")) + len(text)) // 2
 
 
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` display cells wide."""
+    room = max(1.0, width - 1)
+    return sum(max(1, -(-display_width(line) // int(room))) for line in text.split("\n"))
+
+
 # ------------------------------------------------------------------ formulas and widths
 
 
 def runs(rows: list[int]) -> list[tuple[int, int]]:
     """Consecutive row numbers as (first, last) runs: [5, 6, 7, 9] → [(5, 7), (9, 9)]."""
-    runs: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []
     for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
+        if found and found[-1][1] == row - 1:
+            found[-1] = (found[-1][0], row)
         else:
-            runs.append((row, row))
-    return runs
+            found.append((row, row))
+    return found
 
 
-def sum_formula(letter: str, rows: list[int]) -> str | None:
+def subtotal_formula(letter: str, rows: list[int]) -> str | None:
+    """``=SUBTOTAL(109, …)`` over 1-based ``rows``: a filtered view totals only what it shows."""
     if not rows:
         return None
     parts = [f"{letter}{a}" if a == b else f"{letter}{a}:{letter}{b}" for a, b in runs(rows)]
-    text = f"=SUM({','.join(parts)})"
+    if len(parts) > 254:  # SUBTOTAL takes at most 254 references
+        return None
+    text = f"=SUBTOTAL(109,{','.join(parts)})"
     return text if len(text) <= MAX_FORMULA else None
 
 
@@ -252,12 +252,12 @@ def widest(column: Column, values: list[Any]) -> int:
             numbers.append(value)
         elif value is not None:
             texts.add(str(plain(value)))
-    widest = 0
+    found = 0
     if numbers:
         largest = max(abs(min(numbers)), abs(max(numbers)))
         pattern = "{:,.0f}" if kind == "int" else "{:,.2f}"
-        widest = len(pattern.format(largest)) + (1 if min(numbers) < 0 else 0)
+        found = len(pattern.format(largest)) + (1 if min(numbers) < 0 else 0)
     for text in texts:
         lines = text.split("\n") if "\n" in text else (text,)
-        widest = max(widest, *(display_width(line) for line in lines))
-    return widest
+        found = max(found, *(display_width(line) for line in lines))
+    return found

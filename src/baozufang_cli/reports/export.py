@@ -1,30 +1,37 @@
 """The meeting workbook (``bzf export``): which report goes on which sheet.
 
-Pure: the ledger, the as-of date and the filters in, ``Sheet``s out; the Excel and CSV
-renderers lay them out. Every sheet is an existing report, so the workbook shows exactly
-what the commands show:
+Pure: the ledger, the as-of date, the filters and the form in, ``Sheet``s out; the Excel and
+CSV renderers lay them out. Every sheet is an existing report computed over the ledger **as
+of** the day (``reports/as_of.as_of_ledger``: nothing dated later, undated figures only when
+known on the day), so the workbook shows what the commands show and nothing after the day.
+One table per sheet, so each prints with its own header, widths and page breaks:
 
 ===========  =====================================================================
-汇总          ``bzf gap`` for the as-of year: city targets on top, districts with a 合计
-              row, a bar chart of delivered target vs actual by district
-项目台账      ``bzf ledger`` with the 台账 columns (``EXPORT_COLUMNS``) and a 合计 row
+汇总          ``bzf gap`` for the as-of year: a city headline, city targets, districts with
+              序号, 排名 and a 合计 row, a bar chart of target / 启动 / 交付 by district, the
+              signature line (``reports/export_summary.py``)
+会议台账      the ~15 columns a meeting reads (``MEETING_COLUMNS``), fits an A3 page width
+项目台账      ``bzf ledger`` with every 台账 column (``EXPORT_COLUMNS``): ``bzf import`` reads it
 逾期节点      ``bzf overdue``, worst first
-问题清单      ``bzf problems --state open`` (open and overdue), then the summary by department
+问题清单      open problems with 整改措施 / 完成时限 / 责任单位 / 责任人
+问题汇总      the problems by department
 分类统计      supply type × plan year (``reports/breakdown.py``)
-资金          ``bzf funding``
-运营          ``bzf operations``
+资金 …        ``bzf funding``: one sheet per table (按区县, 按资金来源, 超支, 中央补助)
+运营 …        ``bzf operations``: 运营 (by district) and 运营明细
 ===========  =====================================================================
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.reports.value import Chart, Sheet
+from baozufang_cli.reports.value import Column, Sheet, Table
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
+    from baozufang_cli.models import Project
     from baozufang_cli.reports.filters import Filters
 
 # the 项目台账 sheet: the columns of a real 台账 (domain.md), computed ones included; the three
@@ -40,45 +47,156 @@ EXPORT_COLUMNS = [
     "open_problems", "overdue_problems", "problem_list",
     "responsible_unit", "responsible_person", "contact", "updated", "note",
 ]  # fmt: skip
-SHEET_NAMES = ("汇总", "项目台账", "逾期节点", "问题清单", "分类统计", "资金", "运营")
+# the 会议台账 sheet: what a meeting reads, on one A3 page width
+MEETING_COLUMNS = [
+    "seq", "name", "district", "supply_type_label", "units",
+    "start_planned", "start_actual", "delivered_planned", "delivered_actual",
+    "stage", "progress", "status", "overdue", "responsible_unit", "problem_list",
+]  # fmt: skip
+SHEET_NAMES = (
+    "汇总", "会议台账", "项目台账", "逾期节点", "问题清单", "问题汇总", "分类统计",
+    "资金", "资金来源", "资金超支", "中央补助", "运营", "运营明细",
+)  # fmt: skip
+FUNDING_SHEETS = {"按资金来源": "资金来源", "累计完成投资超过到位资金": "资金超支", "中央补助": "中央补助"}
 
 
-def export_sheets(ledger: Ledger, as_of: date, filters: Filters) -> list[Sheet]:
+@dataclass(frozen=True)
+class Form:
+    """The government form's blanks: printed filled in, or as lines to fill in by hand."""
+
+    unit: str | None = None  # 填报单位
+    preparer: str | None = None  # 填表人
+    phone: str | None = None  # 联系电话
+    reviewer: str | None = None  # 审核人
+    leader: str | None = None  # 分管领导
+    filled: date | None = None  # 填报日期 (the pack's own date: exempt from the as-of rule)
+
+    def line(self) -> str:
+        day = self.filled.isoformat() if self.filled else None
+        parts = [
+            ("填报单位", self.unit),
+            ("填表人", self.preparer),
+            ("联系电话", self.phone),
+            ("填报日期", day),
+        ]
+        return "　　".join(f"{label}：{value or BLANK}" for label, value in parts)
+
+    def signatures(self) -> str:
+        parts = [("审核人", self.reviewer), ("分管领导", self.leader)]
+        return "　　　　".join(f"{label}：{value or BLANK}" for label, value in parts)
+
+
+BLANK = "＿" * 8
+
+
+def export_sheets(
+    ledger: Ledger,
+    as_of: date,
+    filters: Filters,
+    form: Form | None = None,
+    earlier: dict[str, Project] | None = None,
+) -> list[Sheet]:
+    from baozufang_cli.reports.as_of import as_of_ledger
     from baozufang_cli.reports.breakdown import breakdown_report
+    from baozufang_cli.reports.export_summary import summary_sheet
     from baozufang_cli.reports.funding import funding_report
-    from baozufang_cli.reports.gap import gap_report
     from baozufang_cli.reports.ledger_view import ledger_report
     from baozufang_cli.reports.operations import operations_report
     from baozufang_cli.reports.overdue import overdue_report
     from baozufang_cli.reports.problems import problems_report
 
-    gap = gap_report(ledger, as_of, [as_of.year], filters)
-    districts = len(gap.tables) - 1  # the city targets (when shown) come first
-    chart = Chart(
-        f"{as_of.year} 年各区县建成交付：目标与完成",
-        "district",
-        (("delivered_target", "交付目标"), ("delivered_actual", "交付完成")),
-        "套(间)",
-        table=districts,
-    )
-    ledger_view = ledger_report(ledger, as_of, filters, EXPORT_COLUMNS, with_total=True)
-    overdue = overdue_report(ledger, as_of, filters)
-    problems = problems_report(ledger, as_of, filters, state="open")
-    summary_by_department, problem_list = problems.tables
-    breakdown = breakdown_report(ledger, as_of, filters)
-    funding = funding_report(ledger, as_of, "district", filters)
-    operations = operations_report(ledger, as_of, filters)
-    return [
-        Sheet(
-            "汇总", gap, gap.tables, title=f"目标完成情况汇总（{as_of.year} 年）", main=districts, chart=chart
-        ),
-        Sheet("项目台账", ledger_view, ledger_view.tables, freeze_columns=3),
-        Sheet("逾期节点", overdue, overdue.tables),
-        Sheet("问题清单", problems, [problem_list, summary_by_department]),
-        Sheet("分类统计", breakdown, breakdown.tables),
-        Sheet("资金", funding, funding.tables),
-        Sheet("运营", operations, operations.tables),
-    ]
+    form = form or Form()
+    view = as_of_ledger(ledger, as_of, earlier)
+    known = view.ledger
+    stale = view.note()
+    lines = [form.line()]
+
+    meeting = ledger_report(known, as_of, filters, MEETING_COLUMNS, with_total=True)
+    meeting.tables[0].title = "会议台账"
+    full = ledger_report(known, as_of, filters, EXPORT_COLUMNS, with_total=True)
+    overdue = overdue_report(known, as_of, filters)
+    problems = problems_report(known, as_of, filters, state="open")
+    by_department, problem_list = problems.tables
+    breakdown = breakdown_report(known, as_of, filters)
+    funding = funding_report(known, as_of, "district", filters)
+    operations = operations_report(known, as_of, filters)
+    for report in (meeting, full, funding, operations):
+        if stale:
+            report.tables[-1].notes.append(stale)
+
+    sheets = [
+        summary_sheet(known, as_of, filters, form, lines),
+        Sheet("会议台账", meeting, meeting.tables, title="项目台账（会议用）", freeze_columns=2,
+              lines=lines, wrap_width=24),
+        Sheet("项目台账", full, full.tables, freeze_columns=3, lines=lines),
+        Sheet("逾期节点", overdue, [numbered(overdue.tables[0])], freeze_columns=1, lines=lines),
+        Sheet("问题清单", problems, [problem_sheet_table(problem_list, known)], title="问题清单（整改台账）",
+              freeze_columns=1, lines=lines),
+        Sheet("问题汇总", problems, [by_department], title="问题汇总（按责任部门）", lines=lines),
+        Sheet("分类统计", breakdown, breakdown.tables, lines=lines),
+    ]  # fmt: skip
+    for index, table in enumerate(funding.tables):
+        name = "资金" if index == 0 else _funding_sheet(table.title)
+        sheets.append(Sheet(name, funding, [table], title=f"资金（{table.title}）", lines=lines))
+    for index, table in enumerate(operations.tables):
+        name = "运营" if index == 0 else "运营明细"
+        shown = table if index == 0 else numbered(table)
+        sheets.append(Sheet(name, operations, [shown], title=f"运营（{table.title}）", lines=lines))
+    return sheets
+
+
+def _funding_sheet(title: str) -> str:
+    for part, name in FUNDING_SHEETS.items():
+        if part in title:
+            return name
+    return title[:31]
+
+
+SEQ = Column("seq", "序号", "int")
+
+
+def numbered(table: Table) -> Table:
+    """The table with a 序号 column first (a list a meeting refers to by number)."""
+    if any(column.key == "seq" for column in table.columns):
+        return table
+    rows = [{"seq": index, **row} for index, row in enumerate(table.rows, start=1)]
+    total = {**table.total, "seq": None} if table.total is not None else None
+    if total is not None and table.columns:
+        total[table.columns[0].key], total["seq"] = None, "合计"
+    return replace(table, columns=[SEQ, *table.columns], rows=rows, total=total)
+
+
+PROBLEM_COLUMNS = (
+    Column("seq", "序号", "int"),
+    Column("project_name", "项目名称"),
+    Column("district", "区县"),
+    Column("text", "存在问题"),
+    Column("category", "问题类别"),
+    Column("measures", "整改措施"),
+    Column("due", "完成时限", "date"),
+    Column("department", "责任单位"),
+    Column("person", "责任人"),
+    Column("raised", "提出日期", "date"),
+    Column("state_label", "状态"),
+    Column("days_overdue", "逾期天数", "int"),
+)
+
+
+def problem_sheet_table(listing: Table, ledger: Ledger) -> Table:
+    """The 问题清单 as a 整改台账: each open problem with its measures, deadline and who is responsible."""
+    problems = {(p.id, q.id): q for p in ledger.valid_projects() for q in p.problems}
+    rows: list[dict[str, Any]] = []
+    for index, row in enumerate(listing.rows, start=1):
+        problem = problems.get((row["project_id"], row["problem_id"]))
+        rows.append(
+            {
+                **row,
+                "seq": index,
+                "measures": problem.measures if problem is not None else None,
+                "person": problem.person if problem is not None else None,
+            }
+        )
+    return replace(listing, columns=list(PROBLEM_COLUMNS), rows=rows)
 
 
 def csv_name(sheet: Sheet, index: int) -> str:

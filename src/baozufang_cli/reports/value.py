@@ -140,6 +140,9 @@ class Sheet:
     main: int = 0  # the table whose header is frozen, filtered and repeated on printed pages
     freeze_columns: int = 0  # columns kept in view when scrolling right (e.g. 序号, 编号, 名称)
     chart: Chart | None = None
+    lines: list[str] = field(default_factory=list)  # under the subtitle: the form line, a headline
+    closing: list[str] = field(default_factory=list)  # after the last table (and chart): signatures
+    wrap_width: int = 0  # text wider than this many display cells wraps (0: the renderer's default)
 
 
 def ratio(part: float, whole: float) -> float | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,6 +22,8 @@ from baozufang_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
+    from baozufang_cli.models import Project
+    from baozufang_cli.reports.export import Form
     from baozufang_cli.reports.value import Sheet
 
 ORDER = 80
@@ -74,6 +77,34 @@ def command(
     district: DistrictOpt = None,
     year: YearOpt = None,
     supply_type: TypeOpt = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="填报单位（默认取 targets.yaml 的 report.unit）",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = None,
+    preparer: Annotated[
+        str | None,
+        typer.Option(
+            "--preparer", help="填表人（默认取 report.preparer）", metavar="TEXT", show_default=False
+        ),
+    ] = None,
+    phone: Annotated[
+        str | None,
+        typer.Option("--phone", help="联系电话（默认取 report.phone）", metavar="TEXT", show_default=False),
+    ] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            help="审核人（默认取 report.reviewer）；未填的栏目印为空白横线",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ] = None,
     no_cache: NoCacheOpt = False,
     paper: Annotated[
         PaperSize,
@@ -81,6 +112,7 @@ def command(
     ] = PaperSize.a4,
 ) -> None:
     from baozufang_cli.reports.export import export_sheets
+    from baozufang_cli.reports.export_summary import empty_year_message
 
     if kind is ExportFormat.sqlite:
         from baozufang_cli.cli.export_sqlite import export_sqlite
@@ -100,7 +132,12 @@ def command(
             kind.value, ledger, day, resolve_filters(ledger, district, year, supply_type), output, paper.value
         )
         return
-    sheets = export_sheets(ledger, day, resolve_filters(ledger, district, year, supply_type))
+    form = _form(ledger, unit, preparer, phone, reviewer)
+    message = empty_year_message(ledger, day.year)
+    if message is not None:
+        typer.echo(f"bzf：提示：{message}", err=True)
+    earlier = _earlier_versions(ledger, day)
+    sheets = export_sheets(ledger, day, resolve_filters(ledger, district, year, supply_type), form, earlier)
     partial = _warn_excluded(ledger, sheets)
     if kind is ExportFormat.xlsx:
         _write_xlsx(sheets, ledger.targets.city, output)
@@ -108,6 +145,30 @@ def command(
         _write_csv(sheets, output)
     if partial:
         raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
+
+
+def _form(
+    ledger: Ledger, unit: str | None, preparer: str | None, phone: str | None, reviewer: str | None
+) -> Form:
+    """The form's blanks: the options, else targets.yaml's ``report:``; 填报日期 is the as-of day."""
+    from baozufang_cli.reports.export import Form
+
+    known = ledger.targets.report
+    return Form(
+        unit=unit or (known.unit if known else None),
+        preparer=preparer or (known.preparer if known else None),
+        phone=phone or (known.phone if known else None),
+        reviewer=reviewer or (known.reviewer if known else None),
+        leader=known.leader if known else None,
+        filled=date.today(),  # the pack's own date: exempt from the as-of rule
+    )
+
+
+def _earlier_versions(ledger: Ledger, day: date) -> dict[str, Project]:
+    """Project files as of ``day`` from git, for the projects updated after it (none outside git)."""
+    from baozufang_cli.history.as_of import versions_as_of
+
+    return versions_as_of(ledger, day)
 
 
 def _write_xlsx(sheets: list[Sheet], city: str, output: Path) -> None:
