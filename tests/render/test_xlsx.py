@@ -77,37 +77,50 @@ def ledger_row(**cells: Any) -> list[Any]:
     return row
 
 
+def row_of(sheet: Any, first: Any) -> int:
+    """The first row whose column A holds ``first``."""
+    for row in range(1, sheet.max_row + 1):
+        if sheet.cell(row=row, column=1).value == first:
+            return row
+    raise AssertionError(f"{first!r} not in column A of {sheet.title}")
+
+
+HEADER = 4  # single-table sheets: title, subtitle, the form line, then the header
+
+
 # ------------------------------------------------------------------ the workbook as a whole
 
 
-def test_sheets_titles_and_subtitles(book: Any) -> None:
+def test_sheets_titles_subtitles_and_the_form_line(book: Any) -> None:
     assert book.sheetnames == list(SHEET_NAMES)
     titles = {
-        "汇总": "测试市保障性租赁住房目标完成情况汇总（2024 年）",
+        "汇总": "测试市保障性租赁住房目标完成情况汇总（2024年）",
+        "会议台账": "测试市保障性租赁住房项目台账（会议用）",
         "项目台账": "测试市保障性租赁住房项目台账",
         "逾期节点": "测试市保障性租赁住房逾期节点",
-        "问题清单": "测试市保障性租赁住房问题清单",
-        "分类统计": "测试市保障性租赁住房分类统计",
-        "资金": "测试市保障性租赁住房资金筹措与到位情况",
-        "运营": "测试市保障性租赁住房运营情况",
+        "问题清单": "测试市保障性租赁住房问题清单（整改台账）",
+        "分类统计": "测试市保障性租赁住房分类统计（筹集方式 × 计划年度）",
+        "资金": "测试市保障性租赁住房资金汇总（按区县）",
+        "运营明细": "测试市保障性租赁住房已交付项目运营明细",
     }
     for name, title in titles.items():
         sheet = book[name]
         assert sheet["A1"].value == title
         assert sheet["A2"].value.startswith("统计截至 2024-06-30　台账：测试计划")
-        last = sheet.cell(row=3, column=sheet.max_column).column_letter
-        merged = {str(r) for r in sheet.merged_cells.ranges}
-        assert {f"A1:{last}1", f"A2:{last}2"} <= merged or sheet.max_column < 6
+        assert sheet["A3"].value.startswith("填报单位：＿＿＿＿＿＿＿＿　　填表人：")
+        assert "填报日期：" in sheet["A3"].value
         assert sheet["A1"].font.bold and sheet["A1"].font.size == 16
+    signature = book["汇总"].cell(row=book["汇总"].max_row, column=1).value
+    assert signature.startswith("审核人：") and "分管领导：" in signature
 
 
 def test_frozen_header_filter_and_print_settings(book: Any) -> None:
     # (frozen at, filter, header rows repeated on every page)
     expected = {
-        "汇总": ("A10", "A9:K12", "$8:$9"),
-        "项目台账": ("D4", "A3:AS7", "$3:$3"),  # 序号, 编号, 名称 stay in view
-        "逾期节点": ("A4", "A3:I4", "$3:$3"),
-        "问题清单": ("A4", "A3:L4", "$3:$3"),
+        "会议台账": ("C5", "A4:O8", "$4:$4"),
+        "项目台账": ("D5", "A4:AS8", "$4:$4"),  # 序号, 编号, 名称 stay in view
+        "逾期节点": ("B5", "A4:J5", "$4:$4"),
+        "问题清单": ("B5", "A4:L5", "$4:$4"),
         "分类统计": ("A5", "A4:J11", "$4:$4"),
         "资金": ("A5", "A4:I7", "$4:$4"),
         "运营": ("A5", "A4:J7", "$4:$4"),
@@ -118,40 +131,40 @@ def test_frozen_header_filter_and_print_settings(book: Any) -> None:
             frozen,
             filtered,
             titles,
-        )
+        ), name
         setup = sheet.page_setup
-        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (
-            8,
-            "landscape",
-            1,
-            0,
-        )
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
-        assert "&P" in sheet.oddFooter.center.text
+        assert (setup.paperSize, setup.orientation) == (8, "landscape")
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        assert "统计截至 2024-06-30" in sheet.oddFooter.left.text
+    summary = book["汇总"]  # two tables: nothing frozen, no header repeated over the other table
+    assert summary.freeze_panes is None and not summary.print_title_rows
+    wide = book["项目台账"]  # 45 columns: printed wide at 65 %, the key columns repeated
+    assert wide.page_setup.scale == 65 and wide.print_title_cols == "$A:$C"
+    assert book["会议台账"].sheet_properties.pageSetUpPr.fitToPage  # one page wide
 
 
 def test_header_style_and_number_formats(book: Any) -> None:
     sheet = book["项目台账"]
-    header = sheet["J3"]
+    header = sheet["J4"]
     assert header.value == "套数"
-    assert (
-        header.font.bold and header.fill.fgColor.rgb.endswith("D9E1F2") and header.border.left.style == "thin"
-    )
-    formats = {cell.value: sheet.cell(row=4, column=cell.column).number_format for cell in sheet[3]}
+    assert header.font.bold and header.fill.fgColor.rgb.endswith("D9E1F2") and header.border.left.style
+    formats = {cell.value: sheet.cell(row=5, column=cell.column).number_format for cell in sheet[4]}
     assert formats["套数"] == "#,##0"
     assert formats["总投资（万元）"] == "#,##0.00"
     assert formats["实际交付"] == "yyyy-mm-dd"
     assert formats["计划年度"] == "0"
     assert formats["项目编号"] == "@"
-    assert book["汇总"]["E10"].number_format == "0.0%"
-    assert isinstance(sheet["R4"].value, datetime)  # a real date, not text
-    assert sheet["J4"].border.left.style == "thin"
+    summary = book["汇总"]
+    first = row_of(summary, 1)  # 序号 1
+    assert summary.cell(row=first, column=7).number_format == "0.0%"
+    assert isinstance(sheet["R5"].value, datetime)  # a real date, not text
+    assert sheet["J5"].border.left.style
+    assert book["问题汇总"]["F6"].number_format == "#,##0.0"  # the median
 
 
 def test_column_widths_count_cjk_twice(book: Any) -> None:
     sheet = book["汇总"]
-    # 观山湖区 / 南明区 / 贵安新区: 4 CJK = 8 cells (+2 padding); the header 区县 is shorter
-    assert sheet.column_dimensions["A"].width >= 10
+    assert sheet.column_dimensions["B"].width >= 10  # 观山湖区 / 贵安新区: 4 CJK = 8 cells + 2
     ledger = book["项目台账"]
     longest = max(len(name) * 2 for name in ("闲置存量住房和非居住存量房屋改建",))
     assert ledger.column_dimensions["F"].width >= longest  # 筹集方式 column
@@ -163,8 +176,8 @@ def test_column_widths_count_cjk_twice(book: Any) -> None:
 
 def test_ledger_sheet_every_cell(book: Any) -> None:
     sheet = book["项目台账"]
-    assert values(sheet, 3) == [HEADERS[key] for key in EXPORT_COLUMNS]
-    assert values(sheet, 4) == ledger_row(
+    assert values(sheet, 4) == [HEADERS[key] for key in EXPORT_COLUMNS]
+    assert values(sheet, 5) == ledger_row(
         seq=1, id="E-1", name='=HYPERLINK("http://example.com","点我")', district="观山湖区",
         supply_type_label="新建", tags="人才租赁住房", units=1000, unit_kind="套", small_units=900,
         floor_area_m2=60000.5, plan_year=2023, start_planned=date(2023, 3, 1), start_actual=date(2023, 3, 5),
@@ -177,9 +190,10 @@ def test_ledger_sheet_every_cell(book: Any) -> None:
         rent_yuan_m2=18, market_rent_yuan_m2=24, leased_units=800, open_problems=0, overdue_problems=0,
         responsible_unit="观山湖区住建局", updated=date(2024, 6, 28),
     )  # fmt: skip
-    assert values(sheet, 5) == ledger_row(
+    # E-2 has no 更新日期: nothing undated of it is known as of the day (and it has none)
+    assert values(sheet, 6) == ledger_row(
         seq=2, id="E-2", name="+1 改建项目", district="观山湖区", supply_type_label="闲置存量住房和非居住存量房屋改建",
-        units=500, unit_kind="间", plan_year=2024, start_planned=date(2024, 2, 1), start_actual=date(2024, 2, 10),
+        tags="", units=500, unit_kind="间", plan_year=2024, start_planned=date(2024, 2, 1), start_actual=date(2024, 2, 10),
         delivered_planned=date(2024, 7, 31), stage="改造开工", stage_date=date(2024, 2, 10),
         next_milestone="联合验收", next_planned=date(2024, 5, 31), status="已启动", overdue="是", overdue_milestones=1,
         schedule="改造开工：计划 2024-02-01，实际 2024-02-10\n联合验收：计划 2024-05-31\n交付使用：计划 2024-07-31",
@@ -187,34 +201,48 @@ def test_ledger_sheet_every_cell(book: Any) -> None:
         problem_list="P1 消防验收整改〔建设手续，市住建局，提出 2024-03-01，时限 2024-05-31〕",
         responsible_unit="-区住建局",
     )  # fmt: skip
-    assert values(sheet, 6) == ledger_row(
+    assert values(sheet, 7) == ledger_row(
         seq=3, id="N-1", name="@SUM(A1:A9)", district="南明区", supply_type_label="购买滞销存量小户型房屋",
-        units=200, unit_kind="套", plan_year=2024, start_planned=date(2024, 8, 1), next_milestone="签约付款",
+        tags="", units=200, unit_kind="套", plan_year=2024, start_planned=date(2024, 8, 1), next_milestone="签约付款",
         next_planned=date(2024, 8, 1), status="未启动", overdue="否", overdue_milestones=0,
         schedule="签约付款：计划 2024-08-01", open_problems=0, overdue_problems=0, note="-（待定）",
     )  # fmt: skip
-    assert values(sheet, 7) == ledger_row(
-        seq=4, id="GA-1", name="贵安某人才公寓", district="贵安新区", supply_type_label="新建", units=300,
+    assert values(sheet, 8) == ledger_row(
+        seq=4, id="GA-1", name="贵安某人才公寓", district="贵安新区", supply_type_label="新建", tags="", units=300,
         unit_kind="套", plan_year=2025, start_planned=date(2024, 6, 1), start_actual=date(2024, 6, 15),
         stage="开工", stage_date=date(2024, 6, 15), next_milestone="主体封顶", status="已启动", overdue="否",
         overdue_milestones=0, schedule="开工：计划 2024-06-01，实际 2024-06-15", open_problems=0,
         overdue_problems=0, contact="0851-12345678",
     )  # fmt: skip
-    total = {HEADERS[key]: f"=SUM({sheet.cell(row=4, column=i + 1).column_letter}4:"
-             f"{sheet.cell(row=4, column=i + 1).column_letter}7)" for i, key in enumerate(EXPORT_COLUMNS)}  # fmt: skip
+    letter = {key: sheet.cell(row=5, column=i + 1).column_letter for i, key in enumerate(EXPORT_COLUMNS)}
+    total = {HEADERS[key]: f"=SUBTOTAL(109,{letter[key]}5:{letter[key]}8)" for key in EXPORT_COLUMNS}
     summed = ["套数", "其中≤70㎡套数", "建筑面积（㎡）", "逾期节点数", "总投资（万元）", "累计完成投资（万元）",
               "计划资金（万元）", "到位资金（万元）", "已出租套数", "未办结问题", "逾期问题"]  # fmt: skip
-    row8 = {header: cell.value for header, cell in zip(values(sheet, 3), sheet[8], strict=False)}
-    assert row8["序号"] == "合计"
-    assert {h: v for h, v in row8.items() if v is not None and h != "序号"} == {h: total[h] for h in summed}
-    assert sheet["A9"].value == "共 4 个项目，2,000 套(间)：未启动 1，已启动 2，已交付 1；逾期 1 个"
-    assert sheet["A8"].font.bold
+    row9 = {header: cell.value for header, cell in zip(values(sheet, 4), sheet[9], strict=False)}
+    assert row9["序号"] == "合计"
+    assert {h: v for h, v in row9.items() if v is not None and h != "序号"} == {h: total[h] for h in summed}
+    assert sheet["A10"].value == "共 4 个项目，2,000 套(间)：未启动 1，已启动 2，已交付 1；逾期 1 个"
+    assert sheet["A11"].value.startswith(
+        "3 个项目的形象进度、完成投资、到位资金和运营数据截至日后更新，未计入"
+    )
+    assert sheet["A9"].font.bold
 
 
-def test_multiline_cells_wrap(book: Any) -> None:
+def test_multiline_cells_wrap_and_rows_are_as_tall_as_their_lines(book: Any) -> None:
     sheet = book["项目台账"]
     schedule = EXPORT_COLUMNS.index("schedule") + 1
-    assert sheet.cell(row=4, column=schedule).alignment.wrap_text
+    assert sheet.cell(row=5, column=schedule).alignment.wrap_text
+    assert sheet.row_dimensions[5].height >= 3 * 15  # three milestones, three lines
+    assert sheet.row_dimensions[8].height is None or sheet.row_dimensions[8].height < 20  # one line
+
+
+def test_the_meeting_sheet_reads_the_key_columns(book: Any) -> None:
+    sheet = book["会议台账"]
+    assert values(sheet, 4) == [
+        "序号", "项目名称", "所在区县", "筹集方式", "套数", "计划启动", "实际启动", "计划交付", "实际交付",
+        "当前节点", "形象进度", "状态", "逾期", "责任单位", "存在问题",
+    ]  # fmt: skip
+    assert values(sheet, 9)[:5] == ["合计", None, None, None, "=SUBTOTAL(109,E5:E8)"]
 
 
 # ------------------------------------------------------------------ 汇总 and its chart
@@ -222,86 +250,65 @@ def test_multiline_cells_wrap(book: Any) -> None:
 
 def test_summary_sheet_values_formulas_and_chart(book: Any) -> None:
     sheet = book["汇总"]
-    assert values(sheet, 3) == ["全市目标（套）"]
-    assert values(sheet, 4) == [
-        "年度",
-        "指标",
-        "统计范围",
-        "统计至",
-        "目标",
-        "完成",
-        "缺口",
-        "完成率",
-        "预计",
-        "预计缺口",
-    ]
-    assert values(sheet, 5) == [
-        2024,
-        "建成交付",
-        "人才租赁住房",
-        date(2024, 6, 30),
-        3000,
-        1000,
-        2000,
-        0.3333,
-        1000,
-        2000,
-    ]
-    assert values(sheet, 8) == ["区县", "启动", None, None, None, None, "交付"]
-    assert values(sheet, 9) == [None, "目标", "完成", "缺口", "完成率", "预计缺口"] * 1 + [
-        "目标",
-        "完成",
-        "缺口",
-        "完成率",
-        "预计缺口",
-    ]
-    assert {"A8:A9", "B8:F8", "G8:K8"} <= {str(r) for r in sheet.merged_cells.ranges}
-    assert values(sheet, 10) == ["观山湖区", 1500, 500, 1000, 0.3333, 1000, 1000, 1000, 0, 1, -500]
-    assert values(sheet, 11) == ["南明区", 800, 0, 800, 0, 600, 600, 0, 600, 0, 600]
-    assert values(sheet, 12) == [
-        "贵安新区",
-        None,
-        300,
-        None,
-        None,
-        None,
-        None,
-        0,
-    ]  # no target: not in the 合计
-    assert sheet["A12"].font.color.rgb.endswith("808080")
-    assert values(sheet, 13) == [
-        "合计", "=SUM(B10:B11)", "=SUM(C10:C11)", "=SUM(D10:D11)", '=IF(B13=0,"",C13/B13)', "=SUM(F10:F11)",
-        "=SUM(G10:G11)", "=SUM(H10:H11)", "=SUM(I10:I11)", '=IF(G13=0,"",H13/G13)', "=SUM(K10:K11)",
+    assert sheet["A4"].value.startswith(
+        "全市 2024 年：启动目标 2,300 套、已完成 500 套（21.7%）；交付目标 1,600 套"
+    )
+    assert "序时进度 49.7%" in sheet["A4"].value  # 182 of 366 days
+    city = row_of(sheet, "年度")
+    assert values(sheet, city + 1) == [2024, "建成交付", "人才租赁住房", date(2024, 6, 30), 3000, 1000, 2000,
+                                       0.3333, 1000, 2000]  # fmt: skip
+    header = row_of(sheet, "序号")
+    assert values(sheet, header) == ["序号", "区县", "排名", "启动", None, None, None, None, "交付"]
+    assert (
+        values(sheet, header + 1) == [None, None, None] + ["目标", "完成", "缺口", "完成率", "预计缺口"] * 2
+    )
+    first = header + 2
+    assert values(sheet, first) == [1, "观山湖区", 1, 1500, 500, 1000, 0.3333, 1000, 1000, 1000, 0, 1, -500]
+    assert values(sheet, first + 1) == [2, "南明区", 2, 800, 0, 800, 0, 600, 600, 0, 600, 0, 600]
+    # no target: no rank, muted, not in the 合计
+    assert values(sheet, first + 2) == [3, "贵安新区", None, None, 300, None, None, None, None, 0]
+    assert sheet.cell(row=first + 2, column=2).font.color.rgb.endswith("808080")
+    a, b, t = first, first + 1, first + 3
+    assert values(sheet, t) == [
+        "合计", None, None, f"=SUBTOTAL(109,D{a}:D{b})", f"=SUBTOTAL(109,E{a}:E{b})",
+        f"=SUBTOTAL(109,F{a}:F{b})", f'=IF(D{t}=0,"",E{t}/D{t})', f"=SUBTOTAL(109,H{a}:H{b})",
+        f"=SUBTOTAL(109,I{a}:I{b})", f"=SUBTOTAL(109,J{a}:J{b})", f"=SUBTOTAL(109,K{a}:K{b})",
+        f'=IF(I{t}=0,"",J{t}/I{t})', f"=SUBTOTAL(109,M{a}:M{b})",
     ]  # fmt: skip
     (chart,) = sheet._charts
-    assert chart.tagname == "barChart" and chart.type == "col"
-    assert [(s.tx.v, s.val.numRef.f) for s in chart.series] == [
-        ("交付目标", "'汇总'!$G$10:$G$12"),
-        ("交付完成", "'汇总'!$H$10:$H$12"),
+    assert chart.tagname == "barChart" and chart.type == "bar"
+    c = first + 2
+    assert [(s.tx.strRef.f if s.tx.strRef else s.tx.v, s.val.numRef.f) for s in chart.series] == [
+        ("交付目标", f"汇总!$I${a}:$I${c}"),
+        ("已启动", f"汇总!$E${a}:$E${c}"),
+        ("已交付", f"汇总!$J${a}:$J${c}"),
     ]
-    assert {s.cat.numRef.f if s.cat.numRef else s.cat.strRef.f for s in chart.series} == {
-        "'汇总'!$A$10:$A$12"
-    }
+    assert all(s.dLbls is not None and s.dLbls.showVal for s in chart.series)  # data labels
 
 
-def test_conditional_formats_follow_the_deciding_cells(book: Any) -> None:
+def test_colour_marks_the_deciding_cell_and_a_legend_says_what_it_means(book: Any) -> None:
     def rules(name: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for entry in book[name].conditional_formatting:
             out.setdefault(str(entry.sqref), []).extend(f for rule in entry.rules for f in rule.formula)
         return out
 
-    assert rules("项目台账") == {"A4:AS7": ['$X4="是"']}  # X = 逾期
-    assert rules("逾期节点") == {"A4:I4": ['$A4="逾期"', '$A4="延期完成"', '$A4="即将到期"']}
-    assert rules("问题清单") == {"A4:L4": ['$A4="逾期"']}
-    assert rules("汇总") == {
-        "A5:J5": ["AND(ISNUMBER($J5),$J5>0)"],
-        "A10:K12": ["OR(AND(ISNUMBER($F10),$F10>0),AND(ISNUMBER($K10),$K10>0))"],
+    assert rules("项目台账") == {"X5:X8": ['X5="是"']}  # X = 逾期: the cell, not the row
+    assert rules("逾期节点") == {"B5": ['B5="逾期"', 'B5="延期完成"', 'B5="即将到期"']}
+    assert rules("问题清单") == {"K5": ['K5="逾期"']}
+    summary = rules("汇总")
+    header = row_of(book["汇总"], "序号")
+    a, c = header + 2, header + 4
+    assert summary == {
+        "J7": ["AND(ISNUMBER(J7),J7>0)"],
+        f"H{a}:H{c}": [f"AND(ISNUMBER(H{a}),H{a}>0)"],
+        f"M{a}:M{c}": [f"AND(ISNUMBER(M{a}),M{a}>0)"],
     }
-    (entry,) = [e for e in book["项目台账"].conditional_formatting]
-    assert entry.rules[0].dxf.fill.fgColor.rgb.endswith("FFC7CE") or entry.rules[
-        0
-    ].dxf.fill.start_color.rgb.endswith("FFC7CE")
+    (entry,) = list(book["项目台账"].conditional_formatting)
+    fill = entry.rules[0].dxf.fill
+    assert any((colour.rgb or "").endswith("FFC7CE") for colour in (fill.fgColor, fill.bgColor))
+    legend = book["项目台账"]["A12"].value
+    assert "图例" in str(legend) and "逾期" in str(legend)
 
 
 # ------------------------------------------------------------------ the other sheets
@@ -309,93 +316,58 @@ def test_conditional_formats_follow_the_deciding_cells(book: Any) -> None:
 
 def test_overdue_and_problem_sheets(book: Any) -> None:
     overdue = book["逾期节点"]
-    assert values(overdue, 3) == [
-        "状态",
-        "项目编号",
-        "项目名称",
-        "区县",
-        "筹集方式",
-        "节点",
-        "计划日期",
-        "逾期天数",
-        "责任单位",
-    ]
-    assert values(overdue, 4) == [
-        "逾期",
-        "E-2",
-        "+1 改建项目",
-        "观山湖区",
-        "改建",
-        "联合验收",
-        date(2024, 5, 31),
-        30,
-        "-区住建局",
-    ]
+    assert values(overdue, 4) == ["序号", "状态", "项目编号", "项目名称", "区县", "筹集方式", "节点", "计划日期",
+                                  "逾期天数", "责任单位"]  # fmt: skip
+    assert values(overdue, 5) == [1, "逾期", "E-2", "+1 改建项目", "观山湖区", "改建", "联合验收",
+                                  date(2024, 5, 31), 30, "-区住建局"]  # fmt: skip
     problems = book["问题清单"]
-    assert values(problems, 4) == [
-        "逾期", "E-2", "+1 改建项目", "观山湖区", "P1", "消防验收整改", "建设手续", "市住建局",
-        date(2024, 3, 1), date(2024, 5, 31), None, 30,
-    ]  # fmt: skip
-    assert values(problems, 7) == ["按责任部门汇总"]
-    assert values(problems, 9) == ["市住建局", 1, 1, 0, 0]
-    assert values(problems, 10) == ["市财政局", 0, 0, 0, 1, 41]
-    assert values(problems, 11) == [
-        "合计",
-        "=SUM(B9:B10)",
-        "=SUM(C9:C10)",
-        "=SUM(D9:D10)",
-        "=SUM(E9:E10)",
-        41,
-    ]
+    assert values(problems, 4) == ["序号", "项目名称", "区县", "存在问题", "问题类别", "整改措施", "完成时限",
+                                   "责任单位", "责任人", "提出日期", "状态", "逾期天数"]  # fmt: skip
+    assert values(problems, 5) == [1, "+1 改建项目", "观山湖区", "消防验收整改", "建设手续", None,
+                                   date(2024, 5, 31), "市住建局", None, date(2024, 3, 1), "逾期", 30]  # fmt: skip
+    summary = book["问题汇总"]
+    assert values(summary, 5) == ["市住建局", 1, 1, 0, 0]
+    assert values(summary, 6) == ["市财政局", 0, 0, 0, 1, 41]
+    assert values(summary, 7) == ["合计", "=SUBTOTAL(109,B5:B6)", "=SUBTOTAL(109,C5:C6)",
+                                  "=SUBTOTAL(109,D5:D6)", "=SUBTOTAL(109,E5:E6)", 41]  # fmt: skip
 
 
 def test_breakdown_sheet_subtotals(book: Any) -> None:
     sheet = book["分类统计"]
     assert values(sheet, 5) == ["新建", 2023, 1, 1000, 1, 1000, 1, 1000, 1, 1]
     assert values(sheet, 6) == ["新建", 2025, 1, 300, 1, 300, 0, 0, 1, 0]
-    assert values(sheet, 7)[:4] == ["新建 小计", None, "=SUM(C5:C6)", "=SUM(D5:D6)"]
+    assert values(sheet, 7)[:4] == ["新建 小计", None, "=SUBTOTAL(109,C5:C6)", "=SUBTOTAL(109,D5:D6)"]
     assert values(sheet, 7)[8:] == ['=IF(D7=0,"",F7/D7)', '=IF(D7=0,"",H7/D7)']
     assert values(sheet, 8) == ["闲置存量住房和非居住存量房屋改建", 2024, 1, 500, 1, 500, 0, 0, 1, 0]
     assert values(sheet, 10) == ["购买滞销存量小户型房屋", 2024, 1, 200, 0, 0, 0, 0, 0, 0]
     assert values(sheet, 12)[:4] == [
         "合计",
         None,
-        "=SUM(C5:C6,C8,C10)",
-        "=SUM(D5:D6,D8,D10)",
-    ]  # 小计 left out
+        "=SUBTOTAL(109,C5:C6,C8,C10)",
+        "=SUBTOTAL(109,D5:D6,D8,D10)",
+    ]
 
 
 def test_funding_and_operations_sheets(book: Any) -> None:
     funding = book["资金"]
-    assert values(funding, 4) == [
-        "区县",
-        "项目数",
-        "总投资",
-        "累计完成投资",
-        "计划资金",
-        "资金缺口",
-        "到位资金",
-        "到位率",
-        "未到位资金",
-    ]
+    assert values(funding, 4) == ["区县", "项目数", "总投资", "累计完成投资", "计划资金", "资金缺口", "到位资金",
+                                  "到位率", "未到位资金"]  # fmt: skip
     assert values(funding, 5) == ["观山湖区", 1, 30000, 20000, 23000, 7000, 17500.5, 0.7609, 5499.5]
     assert values(funding, 8)[7] == '=IF(E8=0,"",G8/E8)'
-    assert values(funding, 13) == ["中央补助资金", 1, 3000, 1500, 0.5, 1500]
-    assert values(funding, 17) == ["银行贷款", 1, 20000, 16000.5, 0.8, 3999.5]
-    assert values(funding, 24)[:2] == ["合计", None]  # a project may have several sources: not added up
-    assert values(funding, 28) == [
-        "E-1",
-        '=HYPERLINK("http://example.com","点我")',
-        "观山湖区",
-        20000,
-        17500.5,
-        2499.5,
-    ]
+    sources = book["资金来源"]
+    assert values(sources, 5) == ["中央补助资金", 1, 3000, 1500, 0.5, 1500]
+    assert values(sources, 9) == ["银行贷款", 1, 20000, 16000.5, 0.8, 3999.5]
+    assert values(sources, 16)[:2] == ["合计", None]  # a project may have several sources: not added up
+    assert values(book["资金超支"], 5) == ["E-1", '=HYPERLINK("http://example.com","点我")', "观山湖区",
+                                           20000, 17500.5, 2499.5]  # fmt: skip
     operations = book["运营"]
     assert values(operations, 5) == ["观山湖区", 1, 1000, 800, 0.8, 18, 0.75, 0.9, 0, 0]
-    assert values(operations, 12)[:13] == [
-        "E-1", '=HYPERLINK("http://example.com","点我")', "观山湖区", "2024-04-10", 81, 1000, 800, 0.8, 18, 24, 0.75, 0.9,
+    detail = book["运营明细"]
+    assert values(detail, 5)[:13] == [
+        1, "E-1", '=HYPERLINK("http://example.com","点我")', "观山湖区", date(2024, 4, 10), 81, 1000, 800, 0.8,
+        18, 24, 0.75, 0.9,
     ]  # fmt: skip
+    assert detail["E5"].number_format == "yyyy-mm-dd"  # 交付日期 is a date
 
 
 # ------------------------------------------------------------------ formula injection
@@ -403,18 +375,18 @@ def test_funding_and_operations_sheets(book: Any) -> None:
 
 def test_text_that_looks_like_a_formula_stays_text(book: Any, workbook_path: Path) -> None:
     sheet = book["项目台账"]
-    for ref, text in (("C4", '=HYPERLINK("http://example.com","点我")'), ("C5", "+1 改建项目"),
-                      ("C6", "@SUM(A1:A9)"), ("AS6", "-（待定）")):  # fmt: skip
+    for ref, text in (("C5", '=HYPERLINK("http://example.com","点我")'), ("C6", "+1 改建项目"),
+                      ("C7", "@SUM(A1:A9)"), ("AS7", "-（待定）")):  # fmt: skip
         cell = sheet[ref]
         assert (cell.value, cell.data_type) == (text, "s")
         assert cell.quotePrefix  # Excel keeps it text when the cell is edited
-    assert not sheet["C7"].quotePrefix
+    assert not sheet["C8"].quotePrefix
     # the file itself: the only formulas are the totals
     with zipfile.ZipFile(workbook_path) as archive:
         names = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
         xml = "".join(archive.read(n).decode("utf-8") for n in names)
     formulas = xml.split("<f>")[1:]
-    assert formulas and all(f.startswith(("SUM(", "IF(")) for f in formulas)
+    assert formulas and all(f.startswith(("SUBTOTAL(", "IF(")) for f in formulas)
     assert "HYPERLINK" not in "".join(f.split("</f>")[0] for f in formulas)
 
 
@@ -423,10 +395,9 @@ def test_csv_export_defuses_formulas(excel_ledger: Path, tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "csv").iterdir())
     assert files == sorted([
-        "汇总.csv", "汇总-全市目标（套）.csv", "项目台账.csv", "逾期节点.csv", "问题清单.csv",
-        "问题清单-按责任部门汇总.csv", "分类统计.csv", "资金.csv", "资金-按资金来源.csv",
-        "资金-累计完成投资超过到位资金的项目.csv", "资金-中央补助资金申请（按区县）.csv", "运营.csv",
-        "运营-已交付项目运营明细.csv",
+        "汇总.csv", "汇总-全市目标（套）.csv", "会议台账.csv", "项目台账.csv", "逾期节点.csv", "问题清单.csv",
+        "问题汇总.csv", "分类统计.csv", "资金.csv", "资金来源.csv", "资金超支.csv", "中央补助.csv", "运营.csv",
+        "运营明细.csv",
     ])  # fmt: skip
     raw = (tmp_path / "csv" / "项目台账.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens Chinese correctly
@@ -488,7 +459,7 @@ def test_status_totals_are_formulas(excel_ledger: Path, tmp_path: Path) -> None:
     sheet = load_workbook(out).active
     assert values(sheet, 3) == ["区县", "项目数", "套数", "已启动套数", "已交付套数", "启动率", "交付率"]
     assert values(sheet, 4) == ["观山湖区", 2, 1500, 1500, 1000, 1, 0.6667]
-    assert values(sheet, 7) == ["合计", "=SUM(B4:B6)", "=SUM(C4:C6)", "=SUM(D4:D6)", "=SUM(E4:E6)",
+    assert values(sheet, 7) == ["合计", "=SUBTOTAL(109,B4:B6)", "=SUBTOTAL(109,C4:C6)", "=SUBTOTAL(109,D4:D6)", "=SUBTOTAL(109,E4:E6)",
                                 '=IF(C7=0,"",D7/C7)', '=IF(C7=0,"",E7/C7)']  # fmt: skip
 
 

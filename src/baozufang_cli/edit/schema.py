@@ -66,6 +66,7 @@ MODEL_TITLES = {
     "ManualScoring": "自评计分",
     "Claim": "自评项",
     "Evidence": "印证材料",
+    "ReportForm": "报表填报信息",
 }
 
 

@@ -186,7 +186,8 @@ class _SheetWriter:
     def write(self) -> list[TableLayout]:
         spec = self.spec
         report = spec.report
-        shown_heading = spec.title or report.title
+        single_title = spec.tables[0].title if len(spec.tables) == 1 else ""
+        shown_heading = spec.title or single_title or report.title
         for table in spec.tables:
             self._measure(table)
         span = max([len(t.columns) for t in spec.tables] + [6])
@@ -202,7 +203,8 @@ class _SheetWriter:
         layouts = []
         breaks = []
         for index, table in enumerate(spec.tables):
-            caption = bool(table.title) and table.title != shown_heading
+            # a sheet of one table is titled by its heading; stacked tables each name themselves
+            caption = len(spec.tables) > 1 and bool(table.title) and table.title != shown_heading
             legend = bool(legend_flags(table))
             if index:
                 self.row += 1  # a blank row between tables

@@ -121,8 +121,9 @@ def export_sheets(
     funding = funding_report(known, as_of, "district", filters)
     operations = operations_report(known, as_of, filters)
     for report in (meeting, full, funding, operations):
-        if stale:
-            report.tables[-1].notes.append(stale)
+        for table in report.tables:
+            if stale:
+                table.notes.append(stale)
 
     sheets = [
         summary_sheet(known, as_of, filters, form, lines),
@@ -137,11 +138,16 @@ def export_sheets(
     ]  # fmt: skip
     for index, table in enumerate(funding.tables):
         name = "资金" if index == 0 else _funding_sheet(table.title)
-        sheets.append(Sheet(name, funding, [table], title=f"资金（{table.title}）", lines=lines))
+        title = f"资金汇总（{table.title}）" if table.title.startswith("按") else table.title
+        sheets.append(Sheet(name, funding, [table], title=title, lines=lines))
     for index, table in enumerate(operations.tables):
-        name = "运营" if index == 0 else "运营明细"
-        shown = table if index == 0 else numbered(table)
-        sheets.append(Sheet(name, operations, [shown], title=f"运营（{table.title}）", lines=lines))
+        if index == 0:
+            sheets.append(Sheet("运营", operations, [table], title=table.title, lines=lines))
+        else:
+            shown = numbered(dated(table, "delivered_on"))
+            sheets.append(
+                Sheet("运营明细", operations, [shown], title=table.title, freeze_columns=3, lines=lines)
+            )
     return sheets
 
 
@@ -153,6 +159,13 @@ def _funding_sheet(title: str) -> str:
 
 
 SEQ = Column("seq", "序号", "int")
+
+
+def dated(table: Table, key: str) -> Table:
+    """The table with column ``key`` (ISO text in the JSON rows) as real dates."""
+    columns = [replace(c, kind="date") if c.key == key else c for c in table.columns]
+    rows = [{**row, key: date.fromisoformat(row[key])} if row.get(key) else row for row in table.rows]
+    return replace(table, columns=columns, rows=rows)
 
 
 def numbered(table: Table) -> Table:

@@ -66,7 +66,8 @@ def ranked(table: Table) -> Table:
     def key(row: dict[str, Any]) -> tuple[float, float]:
         return (-(row.get("delivered_pct") or 0.0), -(row.get("started_pct") or 0.0))
 
-    order = sorted(range(len(rows)), key=lambda i: key(rows[i]))
+    targeted = [i for i, row in enumerate(rows) if _targeted(row)]  # no target, no rank
+    order = sorted(targeted, key=lambda i: key(rows[i]))
     previous: tuple[float, float] | None = None
     rank = 0
     for position, index in enumerate(order, start=1):
@@ -80,6 +81,10 @@ def ranked(table: Table) -> Table:
     columns = [SEQ, *columns[:at], RANK, *columns[at:]]
     total = {**table.total, "seq": "合计", "district": None} if table.total is not None else None
     return replace(table, columns=columns, rows=rows, total=total)
+
+
+def _targeted(row: dict[str, Any]) -> bool:
+    return row.get("delivered_target") is not None or row.get("started_target") is not None
 
 
 def summary_sheet(ledger: Ledger, as_of: date, filters: Filters, form: Form, lines: list[str]) -> Sheet:
