@@ -113,6 +113,8 @@ def add_problem(
     raised: date,
     due: date | None = None,
     problem_id: str | None = None,
+    measures: str | None = None,
+    person: str | None = None,
 ) -> tuple[str, list[Change]]:
     category = problem_category(registry, category)
     items = list_at(data, Project, "problems")
@@ -128,6 +130,8 @@ def add_problem(
         "department": department,
         "raised": raised,
         "due": due,
+        "measures": measures,
+        "person": person,
     }
     for key, value in values.items():
         if value is not None:

@@ -42,6 +42,10 @@ def add(
         ),
     ] = None,
     problem_id: Annotated[str | None, typer.Option("--id", help="问题编号，默认自动编号")] = None,
+    measures: Annotated[
+        str | None, typer.Option("--measures", help="整改措施（导出的问题清单列出）", show_default=False)
+    ] = None,
+    person: Annotated[str | None, typer.Option("--person", help="整改责任人", show_default=False)] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
@@ -59,6 +63,8 @@ def add(
         raised=parse_date_text(raised, "提出日期") if raised else as_of_date(as_of),
         due=parse_date_text(due, "办结时限") if due else None,
         problem_id=problem_id,
+        measures=measures,
+        person=person,
     )
     write_document(document, registry, changes, dry_run)
 
