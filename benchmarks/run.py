@@ -14,6 +14,7 @@ to its reference, with the goals of issue 9 marked 达成 (met) or 未达成 (no
 * one file changed ≈ warm + one file's parse (counted as met within 1.25× of that);
 * ``bzf --version`` / ``--help`` ≤ 1.5× ``python -c "import typer"``;
 * ``bzf export xlsx`` ≤ 2× a bare openpyxl loop writing the same rows (n/a while there is no export);
+* ``bzf export html`` (the briefing) ≤ 1× ``bzf export xlsx`` of the same ledger, with the file's size;
 * peak memory of every bzf run at N ≥ 20,000 below 1 GiB.
 """
 
@@ -276,9 +277,14 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
         runner.once(export)  # untimed: the rows the bare loop must write come from this workbook
         dumped = args.out / f"export-{n}.rows.pickle"
         workbook_rows(target, dumped)
+        briefing = args.out / f"export-{n}.html"
         pair = [
             Step("export", export),
             Step("bare", [python, str(HERE / "openpyxl_floor.py"), str(dumped), str(args.out / "bare.xlsx")]),
+            # the HTML briefing (issue 21): no slower than the Excel pack of the same ledger
+            Step(
+                "html", [*bzf, "export", "html", "--data", str(root), "--as-of", AS_OF, "-o", str(briefing)]
+            ),
         ]
         runner.log(f"N={n}: export")
         measure_in_rounds(pair, runner, runner.log)
@@ -287,6 +293,19 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
         rows.append(Row(bare_label, bare.seconds, bare.rss_mb))
         rows.append(
             Row("`bzf export xlsx`", exported.seconds, exported.rss_mb, bare_label, bare.seconds, 2.0)
+        )
+        html = pair[2].median
+        size = f"文件 {briefing.stat().st_size / 1e6:.2f} MB" if briefing.exists() else ""
+        rows.append(
+            Row(
+                "`bzf export html`",
+                html.seconds,
+                html.rss_mb,
+                "`bzf export xlsx`",
+                exported.seconds,
+                1.0,
+                note=size,
+            )
         )
     else:
         rows.append(Row("`bzf export xlsx`", float("nan"), note="n/a：bzf 还没有 export 命令"))

@@ -144,7 +144,14 @@ def _section(ident: str, title: str, content: str, cls: str = "") -> str:
 def _headline(briefing: Briefing) -> str:
     cards = []
     for card in briefing.headline:
-        behind = "-" if card["behind_points"] is None else f"{card['behind_points']:.1f} 个百分点"
+        points = card["behind_points"]
+        behind = (
+            "-"
+            if points is None
+            else f"落后 {points:.1f} 个百分点"
+            if points > 0
+            else f"领先 {-points:.1f} 个百分点"
+        )
         cards.append(
             f'<article class="card" data-metric="{card["metric"]}">'
             f"<h3>{escape(card['label'])} {light_badge(card['light'])}</h3>"
@@ -153,7 +160,7 @@ def _headline(briefing: Briefing) -> str:
             "<dl>"
             f'<dt>完成率</dt><dd data-key="pct">{_pct(card["pct"])}</dd>'
             f'<dt>序时进度</dt><dd data-key="pace_pct">{_pct(card["pace_pct"])}</dd>'
-            f"<dt>落后序时</dt><dd>{behind}</dd>"
+            f"<dt>对照序时</dt><dd>{behind}</dd>"
             f'<dt>年底预计</dt><dd data-key="forecast" data-v="{card["forecast"]}">{_num(card["forecast"])}</dd>'
             f"<dt>统计范围</dt><dd>{escape(card['scope'])}</dd>"
             f"<dt>目标来源</dt><dd>{escape(card['source'])}</dd>"
@@ -279,7 +286,7 @@ def _district_sections(briefing: Briefing) -> str:
     parts = []
     if briefing.large:
         parts.append(
-            '<p class="note">项目较多：各区县默认收起，点击展开（打印时全部展开）；每个区县最多列出 200 个项目。</p>'
+            '<p class="note">项目较多：各区县默认收起，点击展开（打印时全部展开）；每个区县最多列出 100 个项目。</p>'
         )
     for group in briefing.district_projects:
         more = (
@@ -317,6 +324,9 @@ def render_html(briefing: Briefing, stamp: Stamp, paper: Paper | None = None) ->
     """The whole page; ``paper`` fixes the printed page size (``export pdf``), else the printer dialog chooses."""
     line = stamp.line(briefing)
     page_size = f"size: {PAGE_SIZES[paper]};" if paper else ""
+    css = _asset("briefing.css")
+    if paper == "a3":
+        css += "\n@media print {" + css.split("/* wide-print */")[1].split("/* end wide-print */")[0] + "}"
     margin_css = (
         f"@page {{ {page_size} margin: 18mm 12mm 16mm 12mm;"
         f" @top-left {{ content: {_css_string(briefing.title)}; font-size: 9pt; color: #475467; }}"
@@ -347,7 +357,7 @@ def render_html(briefing: Briefing, stamp: Stamp, paper: Paper | None = None) ->
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="color-scheme" content="light">'
         f"<title>{escape(briefing.title)} 统计截至 {briefing.as_of.isoformat()}</title>"
-        f"<style>{_asset('briefing.css')}\n{margin_css}</style></head><body>"
+        f"<style>{css}\n{margin_css}</style></head><body>"
         f'<header class="masthead"><h1>{escape(briefing.title)}</h1>'
         f'<p class="plan">{escape(briefing.ledger)}</p>'
         f'<p class="stamp" id="stamp">{escape(line)}</p>{excluded}{_nav(briefing)}</header>'

@@ -196,7 +196,7 @@ def gantt(rows: list[dict[str, Any]], as_of: date) -> str:
     end = max([*dates, as_of])
     start = date(start.year, 1, 1)
     end = date(end.year, 12, 31)
-    left, right, top, row_h = 250, 20, 40, 26
+    left, right, top, row_h = 280, 20, 40, 28
     width = 1000
     plot = width - left - right
     height = top + len(rows) * row_h + 30
@@ -228,9 +228,9 @@ def gantt(rows: list[dict[str, Any]], as_of: date) -> str:
         body.append(f'<g data-district="{escape(row["district"])}">')
         if index % 2:
             body.append(f'<rect x="0" y="{y}" width="{width}" height="{row_h}" fill="#f9fafb"/>')
-        body.append(f'<rect x="4" y="{y + 5}" width="20" height="16" rx="3" fill="{colour}"/>')
-        body.append(_text(14, y + 17, word, "middle", "#ffffff", 11, "bold"))
-        body.append(_text(30, y + 17, name, size=12))
+        body.append(f'<rect x="4" y="{y + 5}" width="22" height="18" rx="3" fill="{colour}"/>')
+        body.append(_text(15, y + 19, word, "middle", "#ffffff", 13, "bold"))
+        body.append(_text(30, y + 19, name, size=14))
         planned = [m["planned"] for m in row["milestones"] if m["planned"] is not None]
         delivered = next(
             (m["planned"] for m in row["milestones"] if m["name"] == row["delivered_name"]), None
@@ -238,12 +238,12 @@ def gantt(rows: list[dict[str, Any]], as_of: date) -> str:
         if planned:
             bar_end = delivered or max(planned)
             body.append(
-                f'<rect x="{x(min(planned)):.1f}" y="{y + 8}" width="{max(2, x(bar_end) - x(min(planned))):.1f}" '
+                f'<rect x="{x(min(planned)):.1f}" y="{y + 9}" width="{max(2, x(bar_end) - x(min(planned))):.1f}" '
                 f'height="10" fill="#dbe7f6"/>'
             )
         for milestone in row["milestones"]:
             if milestone["planned"] is not None:
-                px, cy = x(milestone["planned"]), y + 13
+                px, cy = x(milestone["planned"]), y + 14
                 stroke = RED if milestone["overdue"] else MUTED
                 body.append(
                     f'<polygon points="{px:.1f},{cy - 6} {px + 6:.1f},{cy} {px:.1f},{cy + 6} {px - 6:.1f},{cy}" '
@@ -252,7 +252,7 @@ def gantt(rows: list[dict[str, Any]], as_of: date) -> str:
                 )
             if milestone["actual"] is not None:
                 body.append(
-                    f'<circle cx="{x(milestone["actual"]):.1f}" cy="{y + 13}" r="4.5" fill="{INK}">'
+                    f'<circle cx="{x(milestone["actual"]):.1f}" cy="{y + 14}" r="4.5" fill="{INK}">'
                     f"<title>{escape(milestone['name'])} 实际 {milestone['actual'].isoformat()}</title></circle>"
                 )
         body.append("</g>")
@@ -260,5 +260,9 @@ def gantt(rows: list[dict[str, Any]], as_of: date) -> str:
     body.append(
         f'<line x1="{ax:.1f}" x2="{ax:.1f}" y1="{top - 6}" y2="{height - 24}" stroke="{RED}" stroke-width="1.5" stroke-dasharray="5 3"/>'
     )
-    body.append(_text(ax + 4, top - 8, f"统计日 {as_of.isoformat()}", fill=RED, size=11))
+    label = f"统计日 {as_of.isoformat()}"
+    if ax > width - 140:  # near the right edge: the label goes to the left of the line
+        body.append(_text(ax - 4, top - 8, label, "end", fill=RED, size=11))
+    else:
+        body.append(_text(ax + 4, top - 8, label, fill=RED, size=11))
     return _svg(width, height, "红黄灯与逾期项目的倒排工期", body)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.facts.pace import elapsed_fraction as exact_elapsed
@@ -194,8 +195,11 @@ def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters
                 # a cumulative target: on pace means the year-start figure plus the elapsed
                 # share of what was left at the start of the year
                 base = _city_actual_at_year_start(ledger, as_of, filters, metric)
+                # (capped at the whole target: a target met before the year began is simply met)
                 expected = (
-                    (base + (row["target"] - base) * elapsed) / row["target"] if row["target"] else None
+                    min(Fraction(1), (base + (row["target"] - base) * elapsed) / row["target"])
+                    if row["target"]
+                    else None
                 )
             else:
                 expected = elapsed

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from baozufang_cli.facts.project import ProjectProgress
     from baozufang_cli.ledger.registry import Registry
 
-DISTRICT_ROWS = 200  # projects listed per district on a big ledger; the rest are counted in a note
+DISTRICT_ROWS = 100  # projects listed per district on a big ledger; the rest are counted in a note
 
 
 def monthly_deliveries(progresses: list[ProjectProgress], as_of: date, target: int) -> list[dict[str, Any]]:
