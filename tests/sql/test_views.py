@@ -81,3 +81,10 @@ def test_reporting_says_who_has_this_months_assessments() -> None:
     assert rows[0]["districts"] == 15
     later = view(SAMPLE, "2024-08-31", "v_reporting")
     assert later[0]["has_assessments"] == 0
+
+
+@pytest.mark.parametrize("as_of", DAYS)
+def test_project_lights_equal_bzf_lights(as_of: str) -> None:
+    expected = {r["id"]: (r["light"], r["days_overdue"]) for r in report("lights", SAMPLE, as_of)["projects"]}
+    rows = view(SAMPLE, as_of, "projects")
+    assert {r["id"]: (r["light"], r["light_days_overdue"]) for r in rows} == expected

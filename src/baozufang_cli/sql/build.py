@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli import __version__
+from baozufang_cli.facts.pace import LIGHT_LABELS, project_light
 from baozufang_cli.facts.project import project_progress
 from baozufang_cli.sql import schema
 from baozufang_cli.sql.views import VIEWS
@@ -36,7 +37,6 @@ class City:
     commit: str | None = None
     last_commit_on: date | None = None
     assessments: Assessments | None = None
-    lights: dict[str, str] = field(default_factory=dict)  # project id → 红/黄/绿 (bzf lights), when known
 
 
 Row = tuple[Any, ...]
@@ -147,6 +147,7 @@ def _project_rows(tables: dict[str, list[Row]], city: City, project: Project, as
     sources = funding.sources if funding is not None else []
     certificate = project.certificate
     district = registry.districts.get(project.district)
+    pace = project_light(progress, ledger.criteria.lights)
     tables["projects"].append(
         (
             name, project.id, project.name, project.district, district.code if district else None,
@@ -161,7 +162,7 @@ def _project_rows(tables: dict[str, list[Row]], city: City, project: Project, as
             _iso(delivered.planned) if delivered else None, _iso(delivered.actual) if delivered else None,
             progress.status, stage.name if stage else None,
             following.name if following else None, _iso(following.planned) if following else None,
-            _flag(progress.is_overdue), city.lights.get(project.id),
+            _flag(progress.is_overdue), pace.light, LIGHT_LABELS[pace.light], pace.days_overdue,
             funding.total_wan if funding else None, funding.completed_wan if funding else None,
             sum(s.planned_wan for s in sources) if funding else None,
             sum(s.received_wan for s in sources) if funding else None,
