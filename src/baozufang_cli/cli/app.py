@@ -70,6 +70,7 @@ def _register() -> None:
                 short_help=getattr(module, "SHORT_HELP", None),
                 options=getattr(module, "OPTIONS", ()),
                 filters=getattr(module, "FILTERS", FILTERS),
+                province=getattr(module, "PROVINCE", False),
             )(module.compute)
         elif hasattr(module, "command"):  # any other command: its help texts and one guarded function
             app.command(

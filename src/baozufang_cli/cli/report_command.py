@@ -29,6 +29,7 @@ import typer
 
 from baozufang_cli.cli.options import (
     AsOfOpt,
+    DataListOpt,
     DataOpt,
     DistrictOpt,
     Format,
@@ -43,6 +44,7 @@ from baozufang_cli.cli.runtime import as_of_date, emit, guard, open_ledger, reso
 from baozufang_cli.errors import ExitCode
 
 if TYPE_CHECKING:
+    from baozufang_cli.cli.cities import CityLedger
     from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.reports.filters import Filters
     from baozufang_cli.reports.value import Report
@@ -80,22 +82,60 @@ class Run:
 
     @cached_property
     def ledger(self) -> Ledger:
-        return open_ledger(self.values["data"], self.values["no_cache"])
+        data = self.values["data"]
+        if isinstance(data, list):  # a command that takes several ledgers (PROVINCE), given one or none
+            data = data[0] if data else None
+        return open_ledger(data, self.values["no_cache"])
+
+    @property
+    def several(self) -> bool:
+        """Several ``--data`` ledgers (a province): the command reports ``cities``, not ``ledger``."""
+        data = self.values["data"]
+        return isinstance(data, list) and len(data) > 1
+
+    @cached_property
+    def cities(self) -> list[CityLedger]:
+        from baozufang_cli.cli.cities import open_cities
+
+        return open_cities(self.values["data"], self.values["no_cache"])
 
     @cached_property
     def filters(self) -> Filters:
+        return self.filters_for(self.ledger)
+
+    def filters_for(self, ledger: Ledger) -> Filters:
         years = self.values.get("year") if "year" in self._filters else None
         return resolve_filters(
-            self.ledger,
+            ledger,
             self.values.get("district") if "district" in self._filters else None,
             years,
             self.values.get("supply_type") if "type" in self._filters else None,
         )
 
+    def per_city(self, compute: Callable[[Ledger, Filters], Report]) -> list[tuple[str, Report]]:
+        """Each city's own report. A ``--district`` that names no district of a city leaves that
+        city out; naming none of any city is the usual usage error."""
+        from baozufang_cli.ledger.registry import NameNotFound
+
+        parts: list[tuple[str, Report]] = []
+        refused: NameNotFound | None = None
+        for city in self.cities:
+            try:
+                filters = self.filters_for(city.ledger)
+            except NameNotFound as error:
+                refused = refused or error
+                continue
+            parts.append((city.name, compute(city.ledger, filters)))
+        if not parts:
+            assert refused is not None
+            raise refused
+        return parts
+
     def warn_excluded(self, report: Report) -> bool:
         """Note on the report (and on stderr, once) that files with errors were left out; True when any were."""
         if self._excluded is None:
-            self._excluded = warn_excluded(self.ledger, report)
+            ledgers = [city.ledger for city in self.cities] if self.several else [self.ledger]
+            self._excluded = any([warn_excluded(ledger, report) for ledger in ledgers])
         return self._excluded
 
     @property
@@ -120,12 +160,15 @@ def report_command(
     short_help: str | None = None,
     options: Sequence[Option] = (),
     filters: Sequence[str] = FILTERS,
+    province: bool = False,
 ) -> Callable[[Compute], Compute]:
-    """Register ``name`` as a report command whose report is computed by the decorated function."""
+    """Register ``name`` as a report command whose report is computed by the decorated function;
+    with ``province`` its ``--data`` may be repeated (``Run.several``, ``Run.cities``)."""
 
     def decorate(compute: Compute) -> Compute:
         parameters = [_parameter(o.name, o.annotation) for o in options if o.argument]
-        parameters += [_parameter("data", DataOpt, None), _parameter("as_of", AsOfOpt, None)]
+        parameters += [_parameter("data", DataListOpt if province else DataOpt, None)]
+        parameters += [_parameter("as_of", AsOfOpt, None)]
         parameters += [_parameter(o.name, o.annotation, o.default) for o in options if not o.argument]
         parameters += [_parameter(_FILTER_PARAMETERS[f], _FILTER_OPTIONS[f], None) for f in filters]
         parameters += [
@@ -141,7 +184,8 @@ def report_command(
             if report is None:
                 return
             excluded = run.warn_excluded(report)
-            emit(report, run.fmt, values["output"], run.ledger.targets.city, values["wide"])
+            city = "、".join(c.name for c in run.cities) if run.several else run.ledger.targets.city
+            emit(report, run.fmt, values["output"], city, values["wide"])
             if excluded or run.partial:
                 raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
 

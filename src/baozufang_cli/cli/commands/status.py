@@ -27,11 +27,21 @@ BY = Option(
     By.district,
 )
 
-HELP = "项目进度汇总：按区县、计划年度或筹集方式统计项目数、套数、已启动与已交付套数"
+HELP = (
+    "项目进度汇总：按区县、计划年度或筹集方式统计项目数、套数、已启动与已交付套数；"
+    "--data 写多次时为全省汇总（每个台账一个城市）"
+)
 OPTIONS = [BY]
+PROVINCE = True  # --data may be repeated: one row group per city, totals over the cities
 
 
 def compute(run: Run) -> Report:
     from baozufang_cli.reports.status import status_report
 
-    return status_report(run.ledger, run.as_of, run.option("by").value, run.filters)
+    by = run.option("by").value
+    if run.several:
+        from baozufang_cli.reports.province import province_status
+
+        parts = run.per_city(lambda ledger, filters: status_report(ledger, run.as_of, by, filters))
+        return province_status(parts, run.as_of)
+    return status_report(run.ledger, run.as_of, by, run.filters)
