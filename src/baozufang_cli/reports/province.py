@@ -95,11 +95,11 @@ def province_gap(parts: Sequence[CityReport], as_of: date) -> Report:
     first = parts[0][1]
     sums: dict[tuple[int, str], list[int]] = {}
     for _, report in parts:
-        for row in report.data["totals"]:
-            entry = sums.setdefault((row["year"], row["metric"]), [0, 0, 0])
-            entry[0] += row["target"]
-            entry[1] += row["actual"]
-            entry[2] += row["projected"]
+        for own_total in report.data["totals"]:
+            entry = sums.setdefault((own_total["year"], own_total["metric"]), [0, 0, 0])
+            entry[0] += own_total["target"]
+            entry[1] += own_total["actual"]
+            entry[2] += own_total["projected"]
     totals = [
         {"year": year, "metric": metric, **_measure(*values)}
         for (year, metric), values in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][1] != "started"))
