@@ -183,7 +183,7 @@ def _project_rows(tables: dict[str, list[Row]], city: City, project: Project, as
         tables["problems"].append(
             (name, project.id, problem.id, problem.text, problem.category, problem.department,
              _iso(problem.raised), _iso(problem.due), _upto(problem.closed, as_of),
-             problem.resolution,
+             problem.resolution, problem.measures, problem.person,
              _flag(problem_state.is_open), _flag(problem_state.is_overdue),
              problem_state.days_open, problem_state.days_overdue)
         )  # fmt: skip
