@@ -26,6 +26,7 @@ COMMANDS = {
     "report_week": ["report", "week"],
     "report_month": ["report", "month"],
     "listings": ["listings"],
+    "show": ["show", "NM-2022-003"],
 }
 
 

@@ -225,7 +225,8 @@ def test_log_lists_one_projects_history(history_repo: tuple[Path, list[str]]) ->
     ]
     c1 = run_json("log", "C-1", "--data", ledger)["entries"]
     assert [e["errors"][0]["code"] for e in c1 if e["errors"]] == ["wrong-type"]
-    assert run_json("log", "NONE-1", "--data", ledger)["entries"] == []
+    result = run("log", "NONE-1", "--data", ledger)  # in neither the ledger nor its history
+    assert result.exit_code == 2 and "找不到项目「NONE-1」" in result.stderr
 
 
 def test_table_output(history_repo: tuple[Path, list[str]], request: pytest.FixtureRequest) -> None:
@@ -289,7 +290,7 @@ def test_a_repository_without_commits(tmp_path: Path) -> None:
     data = diff(ledger)
     assert data["from"]["commit"] is None and len(data["added"]) == 5
     assert all(p["uncommitted"] for p in data["added"])
-    assert run_json("log", "X", "--data", ledger)["entries"] == []
+    assert run("log", "X", "--data", ledger).exit_code == 2  # no such project, now or in history
 
 
 def test_flatten_keys_lists_by_name_id_and_kind() -> None:

@@ -169,11 +169,14 @@ def close_problem(
 
 
 def find_project_file(root: Path, project_id: str) -> tuple[Path, str]:
-    """The file of project ``project_id`` anywhere under projects/ (by file name, then by content)."""
+    """The file of the project ``project_id`` names anywhere under projects/: by file name (in any
+    case), then by the loaded ledger's ``find_project`` (id in any case, name, unique name fragment)."""
     from baozufang_cli.ledger.discover import discover
 
     files, _ = discover(root)
     matches = [(path, rel) for path, rel in files if path.stem == project_id]
+    if not matches:
+        matches = [(path, rel) for path, rel in files if path.stem.casefold() == project_id.casefold()]
     if not matches:
         from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 
@@ -182,7 +185,9 @@ def find_project_file(root: Path, project_id: str) -> tuple[Path, str]:
         except LedgerUnusable:
             ledger = None
         if ledger is not None:
-            matches = [(root / ledger.path(p), ledger.path(p)) for p in ledger.projects if p.id == project_id]
+            found = ledger.find_project(project_id)  # ambiguous or unknown: exit 2 with candidates
+            project_id = found.id
+            matches = [(root / ledger.path(p), ledger.path(p)) for p in ledger.projects if p.id == found.id]
     if len(matches) > 1:
         raise EditError(
             f"项目编号 {project_id} 重复：{'、'.join(rel for _, rel in matches)}", "先修正重复的编号"

@@ -29,6 +29,20 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def _closest_projects(word: str, projects: Iterable[Project], n: int = 3) -> list[Project]:
+    """Projects whose id looks like ``word`` or whose name holds most of its characters in order
+    (金花园 → 观山湖区金华园人才公寓): difflib's ratio alone undervalues a short word in a long name."""
+
+    def score(project: Project) -> float:
+        by_id = difflib.SequenceMatcher(None, word.casefold(), project.id.casefold()).ratio()
+        blocks = difflib.SequenceMatcher(None, word, project.name, autojunk=False).get_matching_blocks()
+        by_name = sum(b.size for b in blocks) / len(word) if word else 0.0
+        return max(by_id, by_name)
+
+    scored = sorted(((score(p), p.id, p) for p in projects), key=lambda s: (-s[0], s[1]))
+    return [p for value, _, p in scored[:n] if value >= 0.6]
+
+
 class Registry:
     """Name → canonical lookups built from targets.yaml and criteria.yaml."""
 
@@ -187,6 +201,33 @@ class Ledger:
     def valid_projects(self) -> list[Project]:
         """Projects whose files have no errors: the only ones reports count."""
         return [p for p in self.projects if self._paths[id(p)] not in self._error_paths]
+
+    def find_project(self, text: str) -> Project:
+        """The project people mean by ``text``: its id in any case, its full name, or a unique
+        fragment of its name (金华园). Several matches or none raise ``NameNotFound`` (exit 2)
+        listing the candidates (编号 名称 区县) or the closest names."""
+        word = text.strip()
+        folded = word.casefold()
+        for matches in (
+            [p for p in self.projects if p.id == word],
+            [p for p in self.projects if p.id.casefold() == folded],
+            [p for p in self.projects if p.name == word],
+            [p for p in self.projects if folded and folded in p.name.casefold()],
+            [p for p in self.projects if folded and folded in p.id.casefold()],
+        ):
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                shown = "；".join(f"{p.id} {p.name}（{p.district}）" for p in matches[:5])
+                more = f"……共 {len(matches)} 个" if len(matches) > 5 else ""
+                raise NameNotFound(f"「{word}」对应多个项目：{shown}{more}", "请用项目编号或更长的名称")
+        candidates = _closest_projects(word, self.projects)
+        hint = (
+            "是否为：" + "；".join(f"{p.id} {p.name}" for p in candidates)
+            if candidates
+            else "用 bzf ledger 查看全部项目"
+        )
+        raise NameNotFound(f"找不到项目「{word}」", hint)
 
     # -- per-project facts as of a date --------------------------------------------------
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, WideOpt
 from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from baozufang_cli.ledger.registry import NameNotFound
 
 ORDER = 85
 
@@ -21,8 +25,27 @@ HELP = (
 )
 
 
+def resolve_project(root: Path, text: str) -> tuple[str, NameNotFound | None]:
+    """The id ``text`` names in the current ledger, or ``text`` itself and why it matched nothing
+    (a project deleted since still has a history)."""
+    from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
+    from baozufang_cli.ledger.registry import NameNotFound
+
+    try:
+        return load_ledger(root).find_project(text).id, None
+    except NameNotFound as error:
+        return text, error
+    except LedgerUnusable:
+        return text, None
+
+
 def command(
-    project_id: Annotated[str, typer.Argument(help="项目编号，例如 GSH-2023-001", metavar="ID")],
+    project_id: Annotated[
+        str,
+        typer.Argument(
+            help="项目编号（大小写不限，例如 gsh-2023-001）、项目名称或名称中唯一的一段", metavar="PROJECT"
+        ),
+    ],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -32,11 +55,14 @@ def command(
     from baozufang_cli.models import ID_PATTERN
     from baozufang_cli.reports.changes import log_report
 
-    if not re.fullmatch(ID_PATTERN, project_id):
-        raise UsageError(f"项目编号只能含字母、数字、-、_：{project_id}")
     root = ledger_root(data)
+    project_id, unknown = resolve_project(root, project_id)
+    if not re.fullmatch(ID_PATTERN, project_id):
+        raise unknown or UsageError(f"项目编号只能含字母、数字、-、_：{project_id}")
     ledger = LedgerRepository(root)
     entries = load_log(ledger, project_id)
+    if not entries and unknown is not None:  # in neither the ledger nor its history
+        raise unknown
     report = log_report(project_id, entries, str(ledger.repo.root), ledger.pathspec)
     if (note := ledger.truncated()) is not None:
         report.subtitle.append(note)

@@ -11,7 +11,9 @@ from baozufang_cli.cli.runtime import as_of_date, guard, open_project, write_doc
 
 ORDER = 120
 
-ProjectArg = Annotated[str, typer.Argument(metavar="项目编号", help="项目编号（即文件名）")]
+ProjectArg = Annotated[
+    str, typer.Argument(metavar="项目编号", help="项目编号（大小写不限）、项目名称或名称中唯一的一段")
+]
 
 problem_app = typer.Typer(
     help="问题清单：添加问题（bzf problem add）、办结问题（bzf problem close）",

@@ -12,7 +12,8 @@ from baozufang_cli.cli.runtime import as_of_date, open_project, write_document
 ORDER = 110
 
 ProjectArg = Annotated[
-    str, typer.Argument(metavar="项目编号", help="项目编号（即文件名），在 projects/ 下任意层级查找")
+    str,
+    typer.Argument(metavar="项目编号", help="项目编号（大小写不限）、项目名称或名称中唯一的一段（金华园）"),
 ]
 
 
