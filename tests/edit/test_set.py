@@ -150,7 +150,7 @@ def test_bad_command_lines_exit_2_with_a_chinese_reason(
 def test_an_unknown_project_names_the_closest(root: Path) -> None:
     result = run("set", "G-3", "units", "5", "--data", root)
     assert result.exit_code == 2
-    assert "找不到项目「G-3」，是否为：G-2 " in result.stderr
+    assert "找不到项目「G-3」，是否为：" in result.stderr and "G-2 观山湖乙公寓" in result.stderr
 
 
 def test_an_invalid_value_is_refused_with_exit_3(root: Path) -> None:

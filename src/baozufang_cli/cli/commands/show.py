@@ -47,7 +47,7 @@ def recent_commits(ledger: Ledger, project: Project) -> list[CommitLine] | None:
         return None
     path = (ledger.root / ledger.path(project)).resolve()
     try:
-        commits = Repository(root).log(["HEAD", "-20"], paths=[str(path)], with_files=False)
+        commits = Repository(root).log(["HEAD"], paths=[str(path)], with_files=False, limit=20)
     except GitError:
         return None
     return [CommitLine(c.short, c.author, c.date.date(), c.subject) for c, _ in commits]
