@@ -151,13 +151,17 @@ def test_district_table_equals_gap_and_status(sample_html: Path) -> None:
     assert number(total["units"]) == status["total"]["units"]
 
 
-def test_lights_equal_bzf_lights(sample_html: Path) -> None:
+def test_lights_and_forecasts_equal_bzf_lights_and_forecast(sample_html: Path) -> None:
     page = parse(sample_html.read_text(encoding="utf-8"))
     rows = {r["_district"]: r for r in page.tables["district-table"] if r["_district"]}
     lights = run_json("lights", "--data", SAMPLE, "--as-of", AS_OF)
     order = {"red": "0", "yellow": "1", "green": "2", "done": "3", "none": "4"}
     for item in lights["districts"]:
         assert rows[item["district"]][f"{item['metric']}_light"] == order[item["light"]]
+    forecast = run_json("forecast", "--data", SAMPLE, "--as-of", AS_OF)
+    for item in forecast["districts"]:
+        if item["metric"] == "delivered":
+            assert number(rows[item["district"]]["delivered_forecast"]) == item["forecast"]
 
 
 def test_headline_uses_the_city_target_and_says_so(sample_html: Path) -> None:

@@ -80,16 +80,18 @@ def briefing(ledger: Ledger, as_of: date, filters: Filters) -> Briefing:
     status = status_report(ledger, as_of, "district", filters).data
     progresses = [project_progress(registry, p, as_of) for p in ledger.valid_projects() if filters.matches(p)]
     lights = pace.district_lights(ledger, as_of, filters)
-    forecasts = pace.district_forecasts(gap["rows"])
+    forecasts = pace.district_forecasts(ledger, as_of, filters)
     project_lights = pace.project_lights(ledger, progresses)
 
     districts = _district_rows(gap, status, lights, forecasts, registry.district_order)
-    headline = _headline(gap, ledger, as_of, filters)
+    headline = _headline(gap, forecasts, ledger, as_of, filters)
     gantt_all = sections.gantt_rows(progresses, project_lights, registry)
     problem_rows = sections.open_problems(problems_report(ledger, as_of, filters, state="open").data)
     funding = funding_report(ledger, as_of, "district", filters).data
     large = len(progresses) > LARGE_LEDGER
     notes = [pace.FORECAST_BASIS, *_headline_notes(headline)]
+    if any(card["forecast_basis"] == "city" for card in headline):
+        notes.insert(1, pace.CITY_FORECAST_BASIS)
     return Briefing(
         title=f"{ledger.targets.city}保障性租赁住房工作简报",
         city=ledger.targets.city,
@@ -99,7 +101,7 @@ def briefing(ledger: Ledger, as_of: date, filters: Filters) -> Briefing:
         filters=filters.describe(registry),
         headline=headline,
         districts=districts,
-        district_total=_district_total(gap, status, as_of, ledger),
+        district_total=_district_total(gap, status, forecasts, as_of, ledger),
         monthly=sections.monthly_deliveries(
             progresses, as_of, sum(r["delivered_target"] or 0 for r in districts)
         ),
@@ -161,7 +163,7 @@ def _district_rows(
 
 
 def _district_total(
-    gap: dict[str, Any], status: dict[str, Any], as_of: date, ledger: Ledger
+    gap: dict[str, Any], status: dict[str, Any], forecasts: list[dict[str, Any]], as_of: date, ledger: Ledger
 ) -> dict[str, Any]:
     """The 合计 row: gap's totals (targeted districts only), lit like a district; status's counts."""
     total: dict[str, Any] = {
@@ -171,16 +173,18 @@ def _district_total(
     }
     elapsed = exact_elapsed(as_of, as_of.year)
     rows = [{**row, "district": "合计"} for row in gap["totals"]]
-    for row, forecast in zip(rows, pace.district_forecasts(rows), strict=True):
+    for row in rows:
         metric = row["metric"]
         light, _ = pace.light_for(elapsed, row["actual"], row["target"], ledger.registry.criteria.lights)
         total.update({f"{metric}_target": row["target"], f"{metric}_actual": row["actual"],
-                      f"{metric}_pct": row["pct"], f"{metric}_forecast": forecast["forecast"],
+                      f"{metric}_pct": row["pct"], f"{metric}_forecast": pace.targeted_sum(forecasts, metric),
                       f"{metric}_light": light})  # fmt: skip
     return total
 
 
-def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters) -> list[dict[str, Any]]:
+def _headline(
+    gap: dict[str, Any], forecasts: list[dict[str, Any]], ledger: Ledger, as_of: date, filters: Filters
+) -> list[dict[str, Any]]:
     """One card per metric: the city target where targets.yaml has one for the year, else the district sum."""
     elapsed = exact_elapsed(as_of, as_of.year)
     thresholds = ledger.registry.criteria.lights
@@ -204,9 +208,11 @@ def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters
             else:
                 expected = elapsed
             scope = row["scope"] + ("（累计）" if row["cumulative"] else "")
+            forecast, basis = row["projected"], "city"
         elif metric in totals and totals[metric]["target"]:
             row = totals[metric]
             source, expected, scope = "区县目标合计（targets.yaml 无该年全市目标）", elapsed, "全部项目"
+            forecast, basis = pace.targeted_sum(forecasts, metric), "districts"
         else:
             continue
         target = row["target"]
@@ -222,8 +228,9 @@ def _headline(gap: dict[str, Any], ledger: Ledger, as_of: date, filters: Filters
                 "pct": ratio(row["actual"], target),
                 "pace_pct": None if expected is None else round(float(expected), 4),
                 "behind_points": behind,
-                "forecast": row["projected"],
-                "forecast_gap": row["projected_gap"],
+                "forecast": forecast,
+                "forecast_gap": target - forecast,
+                "forecast_basis": basis,
                 "light": light,
             }
         )

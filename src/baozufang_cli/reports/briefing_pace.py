@@ -2,8 +2,9 @@
 ``facts/pace.py``) and the year-end forecast in their JSON shapes, so the page shows what the
 commands show.
 
-The forecast is ``bzf gap``'s *projected* (done + planned within the year, the plan taken at its
-word) until ``bzf forecast`` exists; ``district_forecasts`` is the one place to switch.
+The district forecasts are ``bzf forecast``'s (``reports/forecast.py``); a city-level target
+(tagged, cumulative) has no forecast there, so its card shows ``bzf gap``'s *projected* (done +
+planned by year end, the plan taken at its word) and says so.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
     from baozufang_cli.reports.filters import Filters
 
 # where the forecast comes from, shown under the headline figures
-FORECAST_BASIS = "年底预计 = 已完成 + 计划在本年度内完成、尚未完成的项目套数（bzf gap 的“预计”）"
+FORECAST_BASIS = (
+    "区县的年底预计即 bzf forecast：已完成 + 未完成项目按台账中同类项目的实际拖期推算年底前完成的概率 × 套数"
+)
+CITY_FORECAST_BASIS = "全市目标的年底预计即 bzf gap 的“预计”：已完成 + 计划在年底前完成、尚未完成的项目套数"
 
 
 def elapsed_fraction(as_of: date, year: int) -> float:
@@ -62,14 +66,24 @@ def project_lights(ledger: Ledger, progresses: list[ProjectProgress]) -> dict[st
     return {row["id"]: row for row in lights_rows(ledger, progresses)}
 
 
-def district_forecasts(gap_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Year-end forecast rows (``bzf forecast``'s shape) from gap's projection."""
+def district_forecasts(ledger: Ledger, as_of: date, filters: Filters) -> list[dict[str, Any]]:
+    """``bzf forecast`` district rows for the as-of year (from the ledger's own record of slips)."""
+    from baozufang_cli.reports.forecast import forecast
+
     return [
         {
-            **{k: row[k] for k in ("district", "metric", "target", "actual")},
-            "forecast": row["projected"],
-            "forecast_gap": row["projected_gap"],
-            "reference": "plan",
+            "district": row.district,
+            "metric": row.metric,
+            "target": row.target,
+            "actual": row.actual,
+            "forecast": row.forecast,
+            "forecast_gap": row.forecast_gap,
+            "reference": row.reference,
         }
-        for row in gap_rows
+        for row in forecast(ledger, as_of, as_of.year, filters).districts
     ]
+
+
+def targeted_sum(forecasts: list[dict[str, Any]], metric: str) -> int:
+    """The forecasts of the districts with a target, summed (as the 合计 compares targets with their districts)."""
+    return sum(row["forecast"] for row in forecasts if row["metric"] == metric and row["target"] is not None)
