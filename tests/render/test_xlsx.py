@@ -167,7 +167,7 @@ def test_column_widths_count_cjk_twice(book: Any) -> None:
     assert sheet.column_dimensions["B"].width >= 10  # 观山湖区 / 贵安新区: 4 CJK = 8 cells + 2
     ledger = book["项目台账"]
     longest = max(len(name) * 2 for name in ("闲置存量住房和非居住存量房屋改建",))
-    assert ledger.column_dimensions["F"].width >= longest  # 筹集方式 column
+    assert ledger.column_dimensions["F"].width >= min(longest, 30)  # 筹集方式 column (wraps at 30)
     assert ledger.column_dimensions["A"].width < 10  # 序号 stays narrow
 
 
@@ -233,7 +233,7 @@ def test_multiline_cells_wrap_and_rows_are_as_tall_as_their_lines(book: Any) -> 
     schedule = EXPORT_COLUMNS.index("schedule") + 1
     assert sheet.cell(row=5, column=schedule).alignment.wrap_text
     assert sheet.row_dimensions[5].height >= 3 * 15  # three milestones, three lines
-    assert sheet.row_dimensions[8].height is None or sheet.row_dimensions[8].height < 20  # one line
+    assert sheet.row_dimensions[7].height is None or sheet.row_dimensions[7].height < 20  # N-1: one line
 
 
 def test_the_meeting_sheet_reads_the_key_columns(book: Any) -> None:
@@ -258,30 +258,34 @@ def test_summary_sheet_values_formulas_and_chart(book: Any) -> None:
     assert values(sheet, city + 1) == [2024, "建成交付", "人才租赁住房", date(2024, 6, 30), 3000, 1000, 2000,
                                        0.3333, 1000, 2000]  # fmt: skip
     header = row_of(sheet, "序号")
-    assert values(sheet, header) == ["序号", "区县", "排名", "启动", None, None, None, None, "交付"]
+    assert values(sheet, header) == ["序号", "区县", "排名", "启动", None, None, None, None, None, "交付"]
     assert (
-        values(sheet, header + 1) == [None, None, None] + ["目标", "完成", "缺口", "完成率", "预计缺口"] * 2
+        values(sheet, header + 1)
+        == [None, None, None] + ["目标", "完成", "缺口", "完成率", "预计缺口", "灯"] * 2
     )
     first = header + 2
-    assert values(sheet, first) == [1, "观山湖区", 1, 1500, 500, 1000, 0.3333, 1000, 1000, 1000, 0, 1, -500]
-    assert values(sheet, first + 1) == [2, "南明区", 2, 800, 0, 800, 0, 600, 600, 0, 600, 0, 600]
-    # no target: no rank, muted, not in the 合计
-    assert values(sheet, first + 2) == [3, "贵安新区", None, None, 300, None, None, None, None, 0]
+    # lights as bzf lights gives them: 500 / 1500 = 33.3 % against 49.7 % of the year is 黄
+    row = [1, "观山湖区", 1, 1500, 500, 1000, 0.3333, 1000, "黄", 1000, 1000, 0, 1, -500, "绿"]
+    assert values(sheet, first) == row
+    assert values(sheet, first + 1) == [2, "南明区", 2, 800, 0, 800, 0, 600, "红", 600, 0, 600, 0, 600, "红"]
+    # no target: no rank, no light, muted, not in the 合计
+    assert values(sheet, first + 2) == [3, "贵安新区", None, None, 300, None, None, None, "-", None, 0, None, None,
+                                        None, "-"]  # fmt: skip
     assert sheet.cell(row=first + 2, column=2).font.color.rgb.endswith("808080")
     a, b, t = first, first + 1, first + 3
     assert values(sheet, t) == [
         "合计", None, None, f"=SUBTOTAL(109,D{a}:D{b})", f"=SUBTOTAL(109,E{a}:E{b})",
-        f"=SUBTOTAL(109,F{a}:F{b})", f'=IF(D{t}=0,"",E{t}/D{t})', f"=SUBTOTAL(109,H{a}:H{b})",
-        f"=SUBTOTAL(109,I{a}:I{b})", f"=SUBTOTAL(109,J{a}:J{b})", f"=SUBTOTAL(109,K{a}:K{b})",
-        f'=IF(I{t}=0,"",J{t}/I{t})', f"=SUBTOTAL(109,M{a}:M{b})",
+        f"=SUBTOTAL(109,F{a}:F{b})", f'=IF(D{t}=0,"",E{t}/D{t})', f"=SUBTOTAL(109,H{a}:H{b})", None,
+        f"=SUBTOTAL(109,J{a}:J{b})", f"=SUBTOTAL(109,K{a}:K{b})", f"=SUBTOTAL(109,L{a}:L{b})",
+        f'=IF(J{t}=0,"",K{t}/J{t})', f"=SUBTOTAL(109,N{a}:N{b})",
     ]  # fmt: skip
     (chart,) = sheet._charts
     assert chart.tagname == "barChart" and chart.type == "bar"
     c = first + 2
     assert [(s.tx.strRef.f if s.tx.strRef else s.tx.v, s.val.numRef.f) for s in chart.series] == [
-        ("交付目标", f"汇总!$I${a}:$I${c}"),
+        ("交付目标", f"汇总!$J${a}:$J${c}"),
         ("已启动", f"汇总!$E${a}:$E${c}"),
-        ("已交付", f"汇总!$J${a}:$J${c}"),
+        ("已交付", f"汇总!$K${a}:$K${c}"),
     ]
     assert all(s.dLbls is not None and s.dLbls.showVal for s in chart.series)  # data labels
 
@@ -299,10 +303,12 @@ def test_colour_marks_the_deciding_cell_and_a_legend_says_what_it_means(book: An
     summary = rules("汇总")
     header = row_of(book["汇总"], "序号")
     a, c = header + 2, header + 4
+    lights = {f"{col}{a}:{col}{c}": [f'{col}{a}="红"', f'{col}{a}="黄"', f'{col}{a}="绿"'] for col in "IO"}
     assert summary == {
         "J7": ["AND(ISNUMBER(J7),J7>0)"],
         f"H{a}:H{c}": [f"AND(ISNUMBER(H{a}),H{a}>0)"],
-        f"M{a}:M{c}": [f"AND(ISNUMBER(M{a}),M{a}>0)"],
+        f"N{a}:N{c}": [f"AND(ISNUMBER(N{a}),N{a}>0)"],
+        **lights,
     }
     (entry,) = list(book["项目台账"].conditional_formatting)
     fill = entry.rules[0].dxf.fill
@@ -485,3 +491,51 @@ def test_export_with_errors_still_writes_and_exits_1(ledger: Any, tmp_path: Path
 def test_export_refuses_a_folder_as_file(excel_ledger: Path, tmp_path: Path) -> None:
     result = run("export", "xlsx", "--data", excel_ledger, "-o", tmp_path)
     assert result.exit_code == 2
+
+
+# ------------------------------------------------------------------ the form, an empty year, problem measures
+
+
+def test_the_form_lines_take_the_options_or_targets_report(ledger: Any, tmp_path: Path) -> None:
+    root = ledger("base", "excel")
+    targets = root / "targets.yaml"
+    targets.write_text(
+        targets.read_text(encoding="utf-8") + "report: {unit: 测试市住建局, phone: 0851-1, leader: 钱某}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "f.xlsx"
+    result = run("export", "xlsx", "--data", root, "--as-of", AS_OF, "-o", out,
+                 "--preparer", "李某", "--reviewer", "赵某", "--phone", "0851-2")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    workbook = load_workbook(out)
+    line = workbook["项目台账"]["A3"].value
+    assert line.startswith("填报单位：测试市住建局　　填表人：李某　　联系电话：0851-2　　填报日期：")
+    summary = workbook["汇总"]
+    assert summary.cell(row=summary.max_row, column=1).value == "审核人：赵某　　　　分管领导：钱某"
+
+
+def test_a_year_without_targets_says_so(excel_ledger: Path, tmp_path: Path) -> None:
+    out = tmp_path / "e.xlsx"
+    result = run("export", "xlsx", "--data", excel_ledger, "--as-of", "2026-06-30", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    message = "2026 年没有区县目标，汇总只列实际完成；最近有目标的年度为 2025 年，可用 --as-of 2025-12-31 导出该年度的汇总"
+    assert message in result.stderr
+    sheet = load_workbook(out)["汇总"]
+    assert message in [sheet.cell(row=r, column=1).value for r in range(1, 8)]
+    assert not sheet._charts  # no chart of empty series
+
+
+def test_problem_measures_and_person_reach_the_problem_list(ledger: Any, tmp_path: Path) -> None:
+    root = ledger("base", "excel")
+    result = run("problem", "add", "N-1", "--text", "签约价格未定", "--category", "房源筹集",
+                 "--department", "市住建局", "--raised", "2024-06-01", "--due", "2024-07-15",
+                 "--measures", "组织评估、约谈业主", "--person", "王某", "--data", root)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = (root / "projects" / "N-1.yaml").read_text(encoding="utf-8")
+    assert "measures: 组织评估、约谈业主" in text and "person: 王某" in text
+    out = tmp_path / "p.xlsx"
+    assert run("export", "xlsx", "--data", root, "--as-of", AS_OF, "-o", out).exit_code == 0
+    sheet = load_workbook(out)["问题清单"]
+    rows = [values(sheet, r) for r in range(5, sheet.max_row + 1)]
+    found = next(r for r in rows if len(r) > 3 and r[3] == "签约价格未定")
+    assert found[5:9] == ["组织评估、约谈业主", date(2024, 7, 15), "市住建局", "王某"]

@@ -34,10 +34,10 @@ from baozufang_cli.render.xlsx_cells import (
     BODY,
     CAPTION,
     FLAG_COLOURS,
-    FLAG_LEGEND,
     FLAG_ORDER,
     FONT,
     HEADER,
+    LEGEND,
     LINE_HEIGHT,
     NOTE,
     SUBTITLE,
@@ -52,7 +52,7 @@ from baozufang_cli.render.xlsx_cells import (
     text_lines,
     widest,
 )
-from baozufang_cli.render.xlsx_layout import TableLayout, legend_flags, painted_flags, plan_table
+from baozufang_cli.render.xlsx_layout import TableLayout, legend_items, painted_flags, plan_table
 from baozufang_cli.render.xlsx_print import (
     MIN_SCALE,
     PAGE_HEIGHT_PT,
@@ -205,7 +205,7 @@ class _SheetWriter:
         for index, table in enumerate(spec.tables):
             # a sheet of one table is titled by its heading; stacked tables each name themselves
             caption = len(spec.tables) > 1 and bool(table.title) and table.title != shown_heading
-            legend = bool(legend_flags(table))
+            legend = bool(legend_items(table))
             if index:
                 self.row += 1  # a blank row between tables
                 self.pages.add(LINE_HEIGHT)
@@ -359,13 +359,13 @@ class _SheetWriter:
         """图例： then a coloured square and its meaning per flag the table uses — one cell, so a
         reader (and ``bzf import``) takes it for a note under the table."""
         self.row += 1
-        note = self.fmt(NOTE)
+        note = self.fmt(LEGEND)
         parts: list[Any] = [note, "图例："]
-        for flag in legend_flags(table):
+        for flag, meaning in legend_items(table):
             square = self.formats.workbook.add_format(
                 {"font_name": FONT, "font_size": 14, "font_color": FLAG_COLOURS[flag][0]}
             )
-            parts += [square, "■", note, f" {FLAG_LEGEND[flag]}　"]
+            parts += [square, "■", note, f" {meaning}　"]
         self.sheet.write_rich_string(self.row - 1, 0, *parts, note)
         self.pages.add(LINE_HEIGHT)
 

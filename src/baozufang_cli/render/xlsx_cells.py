@@ -11,6 +11,7 @@ XlsxWriter is imported inside the functions (start-up time of the commands that 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -64,8 +65,8 @@ MUTED_COLOUR = "#808080"
 MAX_FORMULA = 8000  # Excel allows 8,192 characters
 LINE_HEIGHT = 15.0  # points per line of 11 pt CJK text (宋体 / Noto CJK), padding included
 
-TITLE, SUBTITLE, CAPTION, HEADER, BODY, TOTAL, NOTE = (
-    "title", "subtitle", "caption", "header", "body", "total", "note",
+TITLE, SUBTITLE, CAPTION, HEADER, BODY, TOTAL, NOTE, LEGEND = (
+    "title", "subtitle", "caption", "header", "body", "total", "note", "legend",
 )  # fmt: skip
 
 
@@ -98,6 +99,8 @@ def _properties(name: str, kind: str, wrap: bool, flag: str, quoted: bool) -> di
         props.update(font_name=TITLE_FONT, font_size=16, bold=True, align="center")
     elif name in (SUBTITLE, NOTE):
         props.update(font_color="#404040", text_wrap=True)
+    elif name == LEGEND:  # one line running over the empty cells to its right
+        props.update(font_color="#404040")
     elif name == CAPTION:
         props.update(bold=True)
     else:  # HEADER, BODY, TOTAL: the grid
@@ -188,9 +191,15 @@ def display_width(text: str) -> int:
 
 
 def text_lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` display cells wide."""
+    """Lines a wrapped text takes in a column ``width`` display cells wide. Narrow characters
+    count 1.25 here: LibreOffice sets digits and Latin text in fonts wider than Excel's, and a row
+    a little too tall is better than a line cut off."""
     room = max(1.0, width - 1)
-    return sum(max(1, -(-display_width(line) // int(room))) for line in text.split("\n"))
+    lines = 0
+    for line in text.split("\n"):
+        wide = (len(line.encode("utf-8")) - len(line)) // 2  # CJK: 3 bytes in UTF-8, 1 character
+        lines += max(1, math.ceil((2 * wide + 1.25 * (len(line) - wide)) / room))
+    return lines
 
 
 # ------------------------------------------------------------------ formulas and widths

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from baozufang_cli.render.xlsx_cells import FLAG_COLOURS, FLAG_ORDER
+from baozufang_cli.render.xlsx_cells import FLAG_COLOURS, FLAG_LEGEND, FLAG_ORDER
 from baozufang_cli.reports.value import Table
 
 
@@ -73,13 +73,27 @@ def plan_table(table: Table, start: int, caption: bool, legend: bool) -> TableLa
     return layout
 
 
-def legend_flags(table: Table) -> list[str]:
-    """The flags a table colours (by highlight or painted), in legend order."""
+def legend_items(table: Table) -> list[tuple[str, str]]:
+    """(flag, meaning) of every colour the table can show, in legend order: its highlights' own
+    labels, else the flag's default meaning; painted flags only when a row has them."""
     keys = {column.key for column in table.columns}
-    used = {h.flag for h in table.highlights if h.column in keys and h.flag in FLAG_COLOURS}
     present = {flag for flags in table.flags.values() for flag in flags}
-    used |= {flag for flag in present if flag in FLAG_COLOURS}
-    return [flag for flag in FLAG_ORDER if flag in used and flag in present]
+    items: list[tuple[str, str]] = []
+    for highlight in table.highlights:
+        if (
+            highlight.column in keys
+            and highlight.flag in FLAG_COLOURS
+            and (highlight.label or highlight.flag in present)
+        ):
+            items.append((highlight.flag, highlight.label or FLAG_LEGEND[highlight.flag]))
+    formula_flags = {h.flag for h in table.highlights if h.column in keys}
+    items += [
+        (f, FLAG_LEGEND[f])
+        for f in FLAG_ORDER
+        if f in present and f in FLAG_COLOURS and f not in formula_flags
+    ]
+    unique = list(dict.fromkeys(items))
+    return sorted(unique, key=lambda item: FLAG_ORDER.index(item[0]))
 
 
 def painted_flags(table: Table) -> set[str]:

@@ -77,10 +77,12 @@ def set_up_page(
             sheet.repeat_columns(0, key_columns - 1)
     if repeat_rows is not None:
         sheet.repeat_rows(*repeat_rows)
-    font = f'&"{FONT},Regular"&9'
+    # 11 pt: Excel keeps it (scale_with_doc off), LibreOffice scales it with the page — ≥ 7 pt either way
+    font = f'&"{FONT},Regular"&11'
     dated = f"统计截至 {as_of.isoformat()}" if as_of is not None else ""
-    sheet.set_header(f"&L{font}{_escape(title)}&R{font}{dated}", {"margin": HEADER_MARGIN_IN})
-    sheet.set_footer(f"&L{font}{dated}&C{font}第 &P 页 共 &N 页", {"margin": HEADER_MARGIN_IN})
+    options = {"margin": HEADER_MARGIN_IN, "scale_with_doc": False}
+    sheet.set_header(f"&L{font}{_escape(title)}&R{font}{dated}", options)
+    sheet.set_footer(f"&L{font}{dated}&C{font}第 &P 页 共 &N 页", options)
     return scale
 
 
@@ -109,7 +111,12 @@ def add_chart(
                 "name": name,
                 "categories": [sheet_name, first, category, last, category],
                 "values": [sheet_name, first, column, last, column],
-                "data_labels": {"value": True, "num_format": "#,##0", "font": {"name": FONT, "size": 8}},
+                # zeros unlabelled: three "0"s of one district would print on top of each other
+                "data_labels": {
+                    "value": True,
+                    "num_format": "#,##0;-#,##0;;",
+                    "font": {"name": FONT, "size": 8},
+                },
                 "fill": {"color": colours[number % len(colours)]},
                 "gap": 60,
             }

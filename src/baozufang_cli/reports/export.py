@@ -129,7 +129,7 @@ def export_sheets(
         summary_sheet(known, as_of, filters, form, lines),
         Sheet("会议台账", meeting, meeting.tables, title="项目台账（会议用）", freeze_columns=2,
               lines=lines, wrap_width=24),
-        Sheet("项目台账", full, full.tables, freeze_columns=3, lines=lines),
+        Sheet("项目台账", full, full.tables, freeze_columns=3, lines=lines, wrap_width=30),
         Sheet("逾期节点", overdue, [numbered(overdue.tables[0])], freeze_columns=1, lines=lines),
         Sheet("问题清单", problems, [problem_sheet_table(problem_list, known)], title="问题清单（整改台账）",
               freeze_columns=1, lines=lines),

@@ -53,6 +53,7 @@ class Highlight:
     equals: Any = None
     above: float | None = None
     contains: str | None = None
+    label: str = ""  # what the colour means, for a spreadsheet's legend (default: by flag)
 
 
 @dataclass
