@@ -150,8 +150,16 @@ def _paused_gc() -> Callable[[], None]:
 
 
 def load_registry(root: Path) -> tuple[Registry | None, list[Diagnostic]]:
-    """targets.yaml + criteria.yaml and their cross-checks; ``None`` when either does not validate."""
+    """targets.yaml + criteria.yaml and their cross-checks; ``None`` when either does not validate.
+
+    First, an import that was killed halfway is rolled back (``xlsx_import/journal.py``): every
+    command sees the ledger as it was before that import, never half of it."""
+    from baozufang_cli.xlsx_import.journal import JOURNAL_FILE, recover
+
+    recovered = recover(root)
     targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
+    if recovered is not None:
+        diagnostics.append(Diagnostic(JOURNAL_FILE, "import-rolled-back", recovered, severity="warning"))
     criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
     diagnostics += criteria_diagnostics
     registry = Registry(targets, criteria) if targets and criteria else None

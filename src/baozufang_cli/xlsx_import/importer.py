@@ -20,7 +20,6 @@ Ids are checked against the id pattern (letters, digits, ``-``, ``_``): a cell s
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -376,39 +375,43 @@ def _plan_year(parsed: Parsed, registry: Registry) -> int | None:
 
 
 def apply_plan(plan: Plan, registry: Registry, root: Path | None = None) -> None:
-    """Write every new and updated file; when one write fails, restore the ledger as it was
-    (updated files get their old bytes back, new files and the folders made for them go) and
-    re-raise the failure."""
+    """Write every new and updated file, all or nothing: a journal (``journal.py``) records what
+    is about to change; when a write fails or the import is interrupted, the ledger is restored
+    as it was (updated files get their old bytes back, new files and the folders made for them
+    go) and the failure re-raised; when the process is killed, the next load restores it."""
     from baozufang_cli.edit.document import write_new_file
+    from baozufang_cli.xlsx_import.journal import Journal, interruptible, shielded
 
-    created: list[Path] = []
-    folders: list[Path] = []
-    restored: list[tuple[Path, bytes]] = []
-    try:
-        for action in plan.actions:
-            if action.kind == "new":
-                assert action.text is not None
-                folders += [p for p in reversed(action.path.parents) if not p.exists()]
-                write_new_file(action.path, action.rel, action.text, registry)
-                created.append(action.path)
-            elif action.kind == "update":
-                assert action.document is not None
-                original = action.document.path.read_bytes()
-                action.document.save(registry)
-                restored.append((action.document.path, original))
-    except BaseException:
-        _roll_back(created, folders, restored)
-        raise
-
-
-def _roll_back(created: list[Path], folders: list[Path], restored: list[tuple[Path, bytes]]) -> None:
-    from baozufang_cli.files import atomic_write
-
-    for path in created:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    for folder in reversed(folders):
-        with contextlib.suppress(OSError):
-            folder.rmdir()  # only if empty: never removes anything else
-    for path, raw in restored:
-        atomic_write(path, raw)
+    writes = [action for action in plan.actions if action.kind in ("new", "update")]
+    if not writes:
+        return
+    if root is None:
+        first = writes[0]
+        root = first.path.parents[len(Path(first.rel).parts) - 1]
+    journal = Journal(root)
+    for action in writes:
+        rel = action.path.relative_to(root).as_posix() if action.path.is_relative_to(root) else action.rel
+        if action.kind == "new":
+            journal.created.append(rel)
+            for folder in reversed(action.path.parents):
+                if folder.is_relative_to(root) and folder != root and not folder.exists():
+                    name = folder.relative_to(root).as_posix()
+                    if name not in journal.folders:
+                        journal.folders.append(name)
+        else:
+            journal.originals[rel] = action.path.read_bytes()
+    with interruptible():
+        journal.begin()
+        try:
+            for action in writes:
+                if action.kind == "new":
+                    assert action.text is not None
+                    write_new_file(action.path, action.rel, action.text, registry)
+                else:
+                    assert action.document is not None
+                    action.document.save(registry)
+        except BaseException:
+            with shielded():
+                journal.roll_back()
+            raise
+        journal.finish()
