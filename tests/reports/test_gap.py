@@ -239,3 +239,21 @@ def test_rows_add_up_and_projection_never_falls_below_actual(ledger: Ledger, as_
     for city in data["city"]:
         assert city["projected"] >= city["actual"]
         assert city["gap"] == city["target"] - city["actual"]
+
+
+def test_lagging_districts_shortfall_is_not_netted_away() -> None:
+    data = run_json("gap", "--data", SAMPLE, "--as-of", "2024-06-30")
+    for total in data["totals"]:
+        rows = [r for r in data["rows"] if r["metric"] == total["metric"] and r["year"] == total["year"]]
+        behind = [r for r in rows if r["gap"] > 0]
+        assert total["lagging_gap"] == sum(r["gap"] for r in behind) >= total["gap"]
+        assert total["lagging_districts"] == len(behind)
+        assert total["lagging_projected_gap"] == sum(
+            r["projected_gap"] for r in rows if r["projected_gap"] > 0
+        )
+    started = data["totals"][0]
+    assert (started["gap"], started["lagging_gap"], started["lagging_districts"]) == (25200, 25400, 14)
+    text = run("gap", "--data", SAMPLE, "--as-of", "2024-06-30").stdout
+    assert "其中落后区县缺口合计：启动 25,400 套（14 个区县），交付 12,480 套（9 个区县）" in text.replace(
+        "\n", ""
+    )

@@ -180,10 +180,40 @@ def _year_section(
             )  # fmt: skip
         section.table_rows.append((_district_table_row(district, year, by_metric), {"muted"}))
     measures = {metric: _measure(total_target[metric], total_tally[metric]) for metric in METRICS}
-    section.totals = [{"year": year, "metric": metric, **measures[metric]} for metric in METRICS]
+    section.totals = [
+        {"year": year, "metric": metric, **measures[metric], **_lagging(section.rows, metric)}
+        for metric in METRICS
+    ]
     if subtotal:
         section.table_rows.append((_district_table_row(f"{year}年合计", year, measures), {"subtotal"}))
     return section
+
+
+def _lagging(rows: list[dict[str, Any]], metric: str) -> dict[str, int]:
+    """The shortfall the net 合计 hides: districts ahead of target would offset those behind."""
+    behind = [r for r in rows if r["metric"] == metric and (r["gap"] or 0) > 0]
+    return {
+        "lagging_gap": sum(r["gap"] for r in behind),
+        "lagging_projected_gap": sum(
+            r["projected_gap"] for r in rows if r["metric"] == metric and (r["projected_gap"] or 0) > 0
+        ),
+        "lagging_districts": len(behind),
+    }
+
+
+def lagging_note(totals: list[dict[str, Any]], with_year: bool) -> str | None:
+    """One line under the table: the summed shortfall of the districts that are behind."""
+    parts = [
+        f"{t['year']}年" * with_year
+        + f"{GROUP_LABELS[t['metric']]} {t['lagging_gap']:,} 套（{t['lagging_districts']} 个区县）"
+        for t in totals
+        if t["lagging_districts"]
+    ]
+    return (
+        "其中落后区县缺口合计：" + "，".join(parts) + "（合计行的缺口已扣除超额完成的区县）"
+        if parts
+        else None
+    )
 
 
 def _district_columns(with_year: bool) -> list[Column]:
@@ -273,6 +303,8 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
         ]
         if missing:
             notes.append("未填计划日期、未计入预计的项目：" + "，".join(missing))
+    if (lagging := lagging_note(totals, with_year=len(years) > 1)) is not None:
+        notes.insert(0, lagging)
     notes.append(
         "预计 = 已完成 + 计划在目标年度内完成、尚未完成的项目套数；预计缺口 > 0 表示按现有计划仍完不成"
     )

@@ -89,19 +89,27 @@ def _measure(target: int, actual: int, projected: int) -> dict[str, Any]:
     }
 
 
+LAGGING_KEYS = ("lagging_gap", "lagging_projected_gap", "lagging_districts")
+
+
 def province_gap(parts: Sequence[CityReport], as_of: date) -> Report:
     """``bzf gap`` over several cities: rows, city targets and untargeted rows with their city;
     ``totals`` per year and metric summed over the cities (gap, rate and shortfall recomputed)."""
     first = parts[0][1]
     sums: dict[tuple[int, str], list[int]] = {}
+    lagging: dict[tuple[int, str], dict[str, int]] = {}
     for _, report in parts:
         for own_total in report.data["totals"]:
-            entry = sums.setdefault((own_total["year"], own_total["metric"]), [0, 0, 0])
+            key = (own_total["year"], own_total["metric"])
+            entry = sums.setdefault(key, [0, 0, 0])
             entry[0] += own_total["target"]
             entry[1] += own_total["actual"]
             entry[2] += own_total["projected"]
+            behind = lagging.setdefault(key, dict.fromkeys(LAGGING_KEYS, 0))
+            for name in LAGGING_KEYS:  # shortfalls of lagging districts add up across cities
+                behind[name] += own_total[name]
     totals = [
-        {"year": year, "metric": metric, **_measure(*values)}
+        {"year": year, "metric": metric, **_measure(*values), **lagging[(year, metric)]}
         for (year, metric), values in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][1] != "started"))
     ]
     unplanned: dict[str, dict[str, Any]] = {}
