@@ -100,12 +100,12 @@ def province_gap(parts: Sequence[CityReport], as_of: date) -> Report:
     lagging: dict[tuple[int, str], dict[str, int]] = {}
     for _, report in parts:
         for own_total in report.data["totals"]:
-            key = (own_total["year"], own_total["metric"])
-            entry = sums.setdefault(key, [0, 0, 0])
+            year_metric = (own_total["year"], own_total["metric"])
+            entry = sums.setdefault(year_metric, [0, 0, 0])
             entry[0] += own_total["target"]
             entry[1] += own_total["actual"]
             entry[2] += own_total["projected"]
-            behind = lagging.setdefault(key, dict.fromkeys(LAGGING_KEYS, 0))
+            behind = lagging.setdefault(year_metric, dict.fromkeys(LAGGING_KEYS, 0))
             for name in LAGGING_KEYS:  # shortfalls of lagging districts add up across cities
                 behind[name] += own_total[name]
     totals = [
