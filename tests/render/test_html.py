@@ -383,3 +383,28 @@ def test_pdf_pages_all_carry_the_stamp(tmp_path: Path, paper: str, size: str) ->
     for index, page in enumerate(printed, 1):
         assert f"统计截至 {AS_OF}" in page, index
         assert f"第 {index} 页，共 {pages} 页" in page
+
+
+@needs_browser
+@needs_poppler
+def test_a_big_ledger_prints_every_district_with_headers_on_every_page(tmp_path: Path) -> None:
+    """400 projects: district sections start collapsed on screen but print open; a table that runs
+    over pages repeats its header (with its text: the sort buttons are not printed)."""
+    from tests.benchmarks_support import generate
+
+    root = generate(tmp_path / "ledger", 400, seed=3)
+    html = tmp_path / "big.html"
+    result = run("export", "html", "--data", root, "--as-of", "2025-06-30", "-o", html)
+    assert result.exit_code == 0, result.stderr
+    assert "各区县默认收起" in html.read_text(encoding="utf-8")
+    out = tmp_path / "big.pdf"
+    browse(html, f"--print-to-pdf={out}", "--no-pdf-header-footer", profile=tmp_path / "p")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    problem_pages = [page for page in pages if "逾期未办结" in page]
+    assert len(problem_pages) >= 2  # the problem list runs over pages
+    assert all("责任部门" in page for page in problem_pages)
+    project_pages = [page for page in pages if re.search(r"\b[A-Z]{2,3}-20\d\d-\d{5}\b", page)]
+    assert project_pages and all("项目名称" in page for page in project_pages)

@@ -30,8 +30,13 @@
       button.className = "sort";
       button.textContent = th.textContent;
       button.title = "按" + th.textContent + "排序";
+      // print shows the plain label: Chromium drops a button's text from repeated table headers
+      var label = document.createElement("span");
+      label.className = "print-label";
+      label.textContent = th.textContent;
       th.textContent = "";
       th.appendChild(button);
+      th.appendChild(label);
       button.addEventListener("click", function () { sortBy(table, index, th); });
     });
   });
