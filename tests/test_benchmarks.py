@@ -79,6 +79,7 @@ def test_the_harness_runs_in_quick_mode(tmp_path: Path) -> None:
         "`bzf --version`",
         "`bzf --help`",
         "`bzf export xlsx`",
+        "`bzf query` 热",
         "峰值内存",
     ):
         assert label in table, label

@@ -15,11 +15,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+# the range of ledger dates lives in facts/dates.py, which options.py reads without pydantic
+from baozufang_cli.facts.dates import EARLIEST_DATE, LATEST_DATE
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: full-width ２０２４ gets the hint below
-# dates outside this range are typing slips (0204-03-05, 9999-12-31 placeholders); the bound
-# also keeps every date computation of the reports (weeks, years ahead) inside ``date``
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
+
 _OTHER_DATE = re.compile(r"\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*")
 
 

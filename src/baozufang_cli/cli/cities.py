@@ -7,6 +7,7 @@ per city only: the same project id in two ledgers is two projects.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,6 +58,8 @@ def open_cities(data: list[Path] | None, no_cache: bool = False) -> list[CityLed
 def git_facts(root: Path, as_of: date) -> tuple[str | None, date | None]:
     """HEAD of the repository holding ``root``, and the date of the last commit touching the
     ledger on or before ``as_of``; ``(None, None)`` outside git."""
+    if not any((folder / ".git").exists() for folder in (root.resolve(), *root.resolve().parents)):
+        return None, None  # not in git: without importing history/git.py (the warm query path)
     from baozufang_cli.history.git import GitError, Repository, find_repository
 
     top = find_repository(root)
@@ -86,3 +89,36 @@ def sql_cities(cities: list[CityLedger], as_of: date) -> list[City]:
         assessments = load_assessments(city.root, city.ledger.registry)
         out.append(City(city.name, city.ledger, str(city.root), commit, last, assessments))
     return out
+
+
+def open_database(
+    data: list[Path] | None, as_of: date, no_cache: bool = False
+) -> tuple[sqlite3.Connection, list[CityLedger]]:
+    """The SQL database of the ledgers as of ``as_of`` (writable, in memory) and the ledgers that
+    were loaded for it — none when it came from the cache (sql/cache.py), which holds only
+    databases of ledgers without errors, so there is nothing to warn about then."""
+    from baozufang_cli.cli.runtime import now
+    from baozufang_cli.sql import cache
+    from baozufang_cli.sql.database import from_bytes
+
+    roots = [ledger_root(path) for path in data] if data else [ledger_root(None)]
+    key, trusted = cache.database_key(roots, as_of)
+    cached = None if no_cache else cache.load(key)
+    if cached is not None:
+        conn = from_bytes(cached)
+        with conn:
+            for position, root in enumerate(roots):
+                commit, last = git_facts(root, as_of)
+                conn.execute(
+                    'UPDATE cities SET "commit" = ?, last_commit_on = ? WHERE position = ?',
+                    (commit, last.isoformat() if last else None, position),
+                )
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'generated_at'", (now().isoformat(),))
+        return conn, []
+    from baozufang_cli.sql.database import in_memory, to_bytes
+
+    cities = open_cities(data, no_cache)
+    conn = in_memory(sql_cities(cities, as_of), as_of, now().isoformat())
+    if trusted and not no_cache and not any(city.ledger.errors for city in cities):
+        cache.save(key, to_bytes(conn))
+    return conn, cities

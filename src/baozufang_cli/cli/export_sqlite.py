@@ -12,18 +12,17 @@ from baozufang_cli.errors import ExitCode, UsageError
 def export_sqlite(
     output: Path, data: list[Path] | None, as_of: str | None, filtered: bool, no_cache: bool
 ) -> None:
-    from baozufang_cli.cli.cities import open_cities, sql_cities
-    from baozufang_cli.cli.runtime import as_of_date, now, print_diagnostics
+    from baozufang_cli.cli.cities import open_database
+    from baozufang_cli.cli.runtime import as_of_date, print_diagnostics
     from baozufang_cli.files import write_output
-    from baozufang_cli.sql.database import in_memory, to_bytes
+    from baozufang_cli.sql.database import to_bytes
 
     if filtered:
         raise UsageError(
             "export sqlite 导出全部项目，不接受 --district、--year、--type", "筛选请在查询中用 WHERE"
         )
     day = as_of_date(as_of)
-    cities = open_cities(data, no_cache)
-    conn = in_memory(sql_cities(cities, day), day, now().isoformat())
+    conn, cities = open_database(data, day, no_cache)
     write_output(output, to_bytes(conn))
     typer.echo(f"已写入 {output}", err=True)
     excluded = [city for city in cities if city.ledger.errors]

@@ -34,9 +34,9 @@ def parse_date(text: str) -> date:
         value = date.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(f"日期应为 YYYY-MM-DD，例如 2024-06-30：{text}") from None
-    from baozufang_cli.models import EARLIEST_DATE, LATEST_DATE
+    from baozufang_cli.facts.dates import EARLIEST_DATE, LATEST_DATE
 
-    if not EARLIEST_DATE <= value <= LATEST_DATE:  # the range of ledger dates (models.py)
+    if not EARLIEST_DATE <= value <= LATEST_DATE:  # the range of ledger dates
         raise typer.BadParameter(f"日期应在 {EARLIEST_DATE} 至 {LATEST_DATE} 之间：{text}")
     return value
 

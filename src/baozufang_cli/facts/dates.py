@@ -6,6 +6,11 @@ import re
 from datetime import date, timedelta
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+# the range of ledger dates (models.py checks every date against it): dates outside are typing
+# slips (0204-03-05, 9999-12-31 placeholders); the bound also keeps every date computation of
+# the reports (weeks, years ahead) inside ``date``
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 
 def parse_month(text: str) -> tuple[int, int]:

@@ -124,6 +124,8 @@ def _city_rows(tables: dict[str, list[Row]], city: City, position: int, as_of: d
             (name, None, city_target.year, city_target.metric, city_target.units,
              _flag(city_target.cumulative), city_target.tag, city_target.note)
         )  # fmt: skip
+    for key, text in ledger.criteria.queries.items():
+        tables["queries"].append((name, key, text))
     if city.assessments is not None:
         month = as_of.isoformat()[:7]
         for item in city.assessments.files:

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from baozufang_cli.sql.build import build
-
 if TYPE_CHECKING:
     from baozufang_cli.sql.build import City
 
 
 def in_memory(cities: Sequence[City], as_of: date, generated_at: str | None = None) -> sqlite3.Connection:
+    from baozufang_cli.sql.build import build  # facts and models: not needed to open a cached database
+
     conn = sqlite3.connect(":memory:", check_same_thread=False)
     build(conn, cities, as_of, generated_at)
     return conn

@@ -279,6 +279,15 @@ ASSESSMENTS = TableSpec(
     foreign_keys=(ForeignKey(("city", "district"), "districts", ("city", "name")),),
 )
 
+QUERIES = TableSpec(
+    "queries",
+    "命名查询",
+    "criteria.yaml 的 queries:（bzf query @名称）",
+    (CITY, Col("name", "TEXT", "名称", not_null=True), Col("sql", "TEXT", "SQL 语句")),
+    primary_key=("city", "name"),
+    foreign_keys=(ForeignKey(("city",), "cities", ("city",)),),
+)
+
 META = TableSpec(
     "meta",
     "说明",
@@ -304,7 +313,7 @@ COLUMNS = TableSpec(
 # in creation order: a table comes after the tables its foreign keys name
 TABLES: tuple[TableSpec, ...] = (
     CITIES, DISTRICTS, SUPPLY_TYPES, PROJECTS, MILESTONES, PROBLEMS, FUNDING, OPERATIONS, TARGETS,
-    ASSESSMENTS, META, COLUMNS,
+    ASSESSMENTS, QUERIES, META, COLUMNS,
 )  # fmt: skip
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import sqlite3
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,7 +19,7 @@ from baozufang_cli.cli.options import (
 from baozufang_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from baozufang_cli.cli.cities import CityLedger
+    from baozufang_cli.reports.value import Report
 
 ORDER = 85
 SHORT_HELP = "用 SQL 查询台账（只读）：项目、节点、问题、资金、运营、目标等表"
@@ -59,9 +60,8 @@ def command(
     timeout: TimeoutOpt = 30.0,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    from baozufang_cli.cli.cities import open_cities, sql_cities
-    from baozufang_cli.cli.runtime import as_of_date, emit, now, warn_excluded
-    from baozufang_cli.sql.database import in_memory
+    from baozufang_cli.cli.cities import open_database
+    from baozufang_cli.cli.runtime import as_of_date, emit, warn_excluded
     from baozufang_cli.sql.query import make_read_only, run
     from baozufang_cli.sql.report import query_report
 
@@ -72,10 +72,13 @@ def command(
             'bzf query "SELECT district, COUNT(*) FROM projects GROUP BY district"',
         )
     day = as_of_date(as_of)
-    cities = open_cities(data, no_cache)
-    queries = named_queries(cities)
+    conn, loaded = open_database(data, day, no_cache)
+    cities = conn.execute("SELECT city, plan FROM cities ORDER BY position").fetchall()
+    ledger_name = cities[0][1] if len(cities) == 1 else "、".join(city for city, _ in cities)
+    heading = cities[0][0] if len(cities) == 1 else "、".join(city for city, _ in cities)
+    queries = named_queries(conn)
     if list_queries:
-        _list(queries, fmt, output, cities, day)
+        emit(_list(queries, ledger_name, day), fmt, output, heading)
         return
     title = "查询"
     if tables:
@@ -87,40 +90,29 @@ def command(
             raise UsageError(f"没有命名查询 {key}", f"可用：{known}")
         sql, title = queries[key], f"查询 {key}"
     assert sql is not None
-    conn = in_memory(sql_cities(cities, day), day, now().isoformat())
     make_read_only(conn)
     result = run(conn, sql, limit, timeout)
-    report = query_report(result, sql, day, _ledger_name(cities), title)
-    excluded = [warn_excluded(city.ledger, report) for city in cities]
-    emit(report, fmt, output, cities[0].ledger.targets.city)
+    report = query_report(result, sql, day, ledger_name, title)
+    excluded = [warn_excluded(city.ledger, report) for city in loaded]
+    emit(report, fmt, output, heading)
     if any(excluded):
         raise typer.Exit(int(ExitCode.LEDGER_ERRORS))
 
 
-def named_queries(cities: list[CityLedger]) -> dict[str, str]:
+def named_queries(conn: sqlite3.Connection) -> dict[str, str]:
     """``queries:`` of every ledger's criteria.yaml; the first ledger naming a query wins."""
     found: dict[str, str] = {}
-    for city in cities:
-        for key, text in city.ledger.criteria.queries.items():
-            found.setdefault(key, text)
+    rows = conn.execute(
+        "SELECT q.name, q.sql FROM queries q JOIN cities c ON c.city = q.city ORDER BY c.position, q.rowid"
+    )
+    for key, text in rows:
+        found.setdefault(key, text)
     return found
 
 
-def _ledger_name(cities: list[CityLedger]) -> str:
-    if len(cities) == 1:
-        return cities[0].ledger.name
-    return "、".join(city.name for city in cities)
-
-
-def _list(
-    queries: dict[str, str], fmt: Format, output: Path | None, cities: list[CityLedger], day: object
-) -> None:
-    from datetime import date
-
-    from baozufang_cli.cli.runtime import emit
+def _list(queries: dict[str, str], ledger_name: str, day: date) -> Report:
     from baozufang_cli.reports.value import Column, Report, Table
 
-    assert isinstance(day, date)
     rows = [{"name": key, "sql": " ".join(text.split())} for key, text in queries.items()]
     table = Table(
         "命名查询",
@@ -128,5 +120,4 @@ def _list(
         rows,
         notes=[f"共 {len(rows)} 个；运行：bzf query @名称"] if rows else ["criteria.yaml 没有 queries:"],
     )
-    report = Report.as_of_day("命名查询", _ledger_name(cities), day, [table], {"queries": rows})
-    emit(report, fmt, output, cities[0].ledger.targets.city)
+    return Report.as_of_day("命名查询", ledger_name, day, [table], {"queries": rows})
