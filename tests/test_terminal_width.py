@@ -60,3 +60,39 @@ def test_piped_output_without_columns_is_80_wide(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("COLUMNS")
     result = run("ledger", "--data", SAMPLE, "--as-of", AS_OF)
     assert result.exit_code == 0 and widest(result.stdout) <= 80
+
+
+def all_commands() -> list[list[str]]:
+    import typer.main
+
+    from baozufang_cli.cli.app import app
+
+    group = typer.main.get_command(app)
+    found: list[list[str]] = [[]]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        found.append([name])
+        found += [[name, sub] for sub in getattr(command, "commands", {})]
+    return found
+
+
+@pytest.mark.parametrize("command", all_commands(), ids=lambda c: " ".join(c) or "bzf")
+def test_help_fits_80_columns(command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert widest(result.stdout) <= 80, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["new", "--units", "0"], "'--units' 的值无效：应不小于 1"),
+        (["new", "--units", "十"], "'--units' 的值无效：应为整数"),
+        (["overdue", "--within", "-1"], "应不小于 0"),
+        (["status", "--by", "区"], "不在可选值"),
+    ],
+)
+def test_option_errors_are_chinese(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Input should" not in result.stderr

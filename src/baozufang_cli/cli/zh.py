@@ -44,6 +44,24 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Directory (.+) is a file\."), r"\1 是文件，不是目录"),
     (re.compile(r"File (.+) is a directory\."), r"\1 是目录，不是文件"),
     (re.compile(r"(Path|File|Directory) (.+) does not exist\."), r"\2 不存在"),
+    (re.compile(r"(.+) is not in the range (.+)\."), r"\1 不在范围 \2 之内"),
+    (re.compile(r"Value (.+) is not a valid (.+)\."), r"\1 不是有效的值（应为 \2）"),
+    # Typer validates option values with pydantic: its messages (e.g. bzf new --units 0)
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"应不小于 \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"应大于 \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"应不大于 \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"应小于 \1"),
+    (re.compile(r"Input should be a valid integer.*"), "应为整数"),
+    (re.compile(r"Input should be a finite number"), "应为有限的数"),
+    (re.compile(r"Input should be a valid number.*"), "应为数字"),
+    (re.compile(r"Input should be a valid date.*"), "应为日期 YYYY-MM-DD"),
+    (re.compile(r"Input should be a valid boolean.*"), "应为是或否（true/false）"),
+    (re.compile(r"Input should be a valid (string|list|path).*"), "格式不对"),
+    (re.compile(r"Input should be (.+)"), r"应为 \1"),
+    (re.compile(r"String should have at most (\d+) characters?"), r"最多 \1 个字符"),
+    (re.compile(r"String should have at least (\d+) characters?"), r"至少 \1 个字符"),
+    (re.compile(r"String should match pattern (.+)"), r"格式不符（应匹配 \1）"),
+    (re.compile(r"Field required"), "必填"),
 ]
 
 
@@ -51,6 +69,72 @@ def translate(message: str) -> str:
     for pattern, replacement in MESSAGES:
         message = pattern.sub(replacement, message)
     return message
+
+
+def cells(text: str) -> int:
+    """Display width: a Chinese character takes two cells (click counts characters)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+
+
+# runs of ASCII that should not be split (options, paths, numbers); anything else breaks per character
+_UNBREAKABLE = re.compile(r"[!-~]+|\s+|.", re.S)
+_NO_LINE_START = set("，。、；：）」』！？》,.;:)")  # Chinese line-breaking: these never start a line
+
+
+def wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's ``wrap_text`` measured in display cells, so Chinese help fits the terminal."""
+    paragraphs = re.split(r"\n\s*\n", text.strip()) if preserve_paragraphs else [text]
+    wrapped = []
+    for number, paragraph in enumerate(paragraphs):
+        first = initial_indent if number == 0 else subsequent_indent
+        if paragraph.startswith("\b"):  # click's marker: keep the lines as written
+            kept = paragraph[1:].strip("\n").splitlines()
+            wrapped.append(
+                "\n".join((first if i == 0 else subsequent_indent) + row for i, row in enumerate(kept))
+            )
+            continue
+        lines: list[str] = []
+        line: list[str] = []  # the tokens of the line being filled
+        indent = first
+        for token in _UNBREAKABLE.findall(" ".join(paragraph.split())):
+            if token.isspace():
+                if line:
+                    line.append(" ")
+                continue
+            room = width - cells(indent)
+            if line and cells("".join(line) + token) > room:
+                carried: list[str] = []
+                while line and line[-1] == " ":
+                    carried.insert(0, line.pop())
+                if token in _NO_LINE_START and len(line) > 1:  # take the character before it along
+                    carried.insert(0, line.pop())
+                elif not carried or len(line) <= 1:
+                    carried = []
+                lines.append(indent + "".join(line).rstrip())
+                line, indent = carried, subsequent_indent
+                room = width - cells(indent)
+            while cells(token) > room and not line:  # a word longer than a whole line is cut
+                cut = ""
+                for char in token:
+                    if cells(cut + char) > room:
+                        break
+                    cut += char
+                lines.append(indent + cut)
+                token, indent = token[len(cut) :], subsequent_indent
+                room = width - cells(indent)
+            line.append(token)
+        if line:
+            lines.append(indent + "".join(line).rstrip())
+        wrapped.append("\n".join(lines))
+    return "\n\n".join(wrapped)
 
 
 def install() -> None:
@@ -67,6 +151,8 @@ def _install() -> None:
         return WORDS.get(message, message)
 
     typer.core._ = gettext
+    formatting.term_len = cells  # type: ignore[assignment]
+    formatting.wrap_text = wrap_text
 
     original_get_help_option = core.Command.get_help_option
 

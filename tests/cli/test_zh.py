@@ -1,0 +1,34 @@
+"""Chinese help and messages: wrapping by display width, pydantic/click messages translated."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from baozufang_cli.cli.zh import cells, translate, wrap_text
+
+
+def test_cells_counts_chinese_as_two() -> None:
+    assert cells("套数ab") == 6
+
+
+@given(st.text(alphabet="保障性租赁住房，。、 ab-c/d", max_size=200), st.integers(20, 100))
+def test_wrapped_lines_fit_and_keep_every_character(text: str, width: int) -> None:
+    wrapped = wrap_text(text, width, "  ", "  ")
+    lines = wrapped.splitlines()
+    assert all(cells(line) <= width for line in lines)
+    assert "".join(wrapped.split()) == "".join(text.split())
+
+
+def test_ascii_words_and_chinese_punctuation() -> None:
+    text = "台账目录（含 targets.yaml、criteria.yaml、projects/）；默认 ./data，或环境变量 BZF_DATA"
+    lines = wrap_text(text, 30).splitlines()
+    assert all(not line.startswith(("，", "；", "、", "）")) for line in lines)
+    assert any("targets.yaml" in line for line in lines) and any("criteria.yaml" in line for line in lines)
+
+
+def test_pydantic_messages_are_translated() -> None:
+    assert translate("Invalid value for '--units': Input should be greater than or equal to 1") == (
+        "'--units' 的值无效：应不小于 1"
+    )
+    assert translate("Input should be a valid integer, unable to parse string as an integer") == "应为整数"
