@@ -312,7 +312,7 @@ def test_exported_workbooks_hold_user_text_as_text(payload_ledger: Path, tmp_pat
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":  # bzf's own totals only
-                    assert str(cell.value).startswith(("=SUM(", "=IF(")), (
+                    assert str(cell.value).startswith(("=SUM(", "=SUBTOTAL(", "=IF(")), (
                         sheet.title,
                         cell.coordinate,
                         cell.value,
@@ -352,7 +352,7 @@ def test_every_report_as_csv_or_xlsx_keeps_user_text_as_text(
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
-                    assert str(cell.value).startswith(("=SUM(", "=IF(")), cell.value
+                    assert str(cell.value).startswith(("=SUM(", "=SUBTOTAL(", "=IF(")), cell.value
     text = run(*command, "--data", payload_ledger, "--as-of", "2024-06-30", "-f", "csv").stdout
     for row in csv.reader(io.StringIO(text)):
         for field in row:
