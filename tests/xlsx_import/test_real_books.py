@@ -492,3 +492,40 @@ def test_the_exported_ledger_sheet_still_imports_losslessly(tmp_path: Path) -> N
         return [tuple(r) for r in load_workbook(path)["项目台账"].iter_rows(values_only=True)]
 
     assert cells(again) == cells(out)
+
+
+def test_a_year_sheet_with_a_section_per_district(tmp_path: Path) -> None:
+    """One sheet per year (2025年), districts as sections (一、观山湖区 / 二、南明区), no district or
+    year column; totals in the district's own words (观山湖区小计) in the name column."""
+    root = sample_ledger(tmp_path / "ledger")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "2025年"
+    sheet.append(["2025年保障性租赁住房项目计划表"])
+    sheet.append(["序号", "项目名称", "筹集方式", "房源套数", "计划开工时间", "计划竣工时间"])
+    sheet.append(["一、观山湖区"])
+    sheet.append([1, "甲公寓", "新建", 100, "2025-03-01", "2026-06-30"])
+    sheet.append([None, "观山湖区小计", None, 100])
+    sheet.append(["二、南明区"])
+    sheet.append([1, "乙公寓", "改建", 50, "2025-04-01", "2025-12-31"])
+    sheet.append(
+        ["（一）收购"]
+    )  # a sub-section: 南明区 stays, the supply type is 收购 where the cell is empty
+    sheet.append([2, "丙公寓", None, 30, "2025-05-01", "2025-09-30"])
+    book.save(tmp_path / "年度.xlsx")
+    import_(root, tmp_path / "年度.xlsx")
+    found = projects(root)
+    assert {
+        name: (p["district"], p["supply_type"], p["plan_year"], p["path"]) for name, p in found.items()
+    } == {
+        "甲公寓": ("观山湖区", "new_build", 2025, "projects/观山湖/520115-2025-001.yaml"),
+        "乙公寓": ("南明区", "conversion", 2025, "projects/南明/520102-2025-001.yaml"),
+        "丙公寓": ("南明区", "acquisition", 2025, "projects/南明/520102-2025-002.yaml"),
+    }
+    assert "新建 0，更新 0，无变化 3" in import_(root, tmp_path / "年度.xlsx").stdout
+
+
+def test_a_sheet_asked_for_without_a_header(district: tuple[Path, Path]) -> None:
+    root, book = district
+    result = import_(root, book, "--sheet", "填表说明", exit_code=2)
+    assert "工作表「填表说明」中没有找到表头" in result.stderr

@@ -57,14 +57,18 @@ def is_blank(value: Any) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    text = clean(value)
-    return not text or text in BLANK_WORDS
+    stripped = value.strip()
+    if not stripped or stripped in BLANK_WORDS:
+        return True
+    if len(stripped) > 4:
+        return False  # the fast path: every blank word is short
+    return clean(stripped) in BLANK_WORDS
 
 
 def is_total(value: Any) -> bool:
     """``合计``, ``合 计``, ``小计：``, ``全区合计``, ``新建小计`` — a row that sums the rows above."""
-    if not isinstance(value, str):
-        return False
+    if not isinstance(value, str) or "计" not in value:
+        return False  # the fast path: every total word has 计
     text = re.sub(r"[\s:：()（）]", "", clean(value))
     return bool(text) and len(text) <= 12 and any(text.endswith(w) or text.startswith(w) for w in TOTAL_WORDS)
 
