@@ -46,6 +46,7 @@ def command(
         typer.Option(
             "--sheet",
             help="只读这个工作表（可重复）；默认读取每个找到表头的工作表",
+            metavar="工作表",
             show_default=False,
         ),
     ] = None,
