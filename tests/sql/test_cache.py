@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from baozufang_cli.sql import cache
-from tests.conftest import run
+from tests.conftest import SAMPLE, run
 
 SQL = "SELECT COUNT(*) AS n, SUM(units) AS units FROM projects"
 
@@ -118,3 +118,38 @@ def test_the_fingerprint_sees_size_and_time(tmp_path: Path) -> None:
     key = cache.database_key([tmp_path], __import__("datetime").date(2024, 6, 30))[0]
     os.utime(tmp_path / "a.yaml", ns=(1, 1))
     assert cache.database_key([tmp_path], __import__("datetime").date(2024, 6, 30))[0] != key
+
+
+def test_the_git_state_is_read_without_git(tmp_path: Path) -> None:
+    import subprocess
+
+    assert cache.git_state(tmp_path) == "no-git"
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=SAMPLE, check=True
+    )
+    assert cache.git_state(SAMPLE).endswith(":" + head.stdout.strip())  # a linked worktree or a clone
+
+
+def test_a_new_commit_is_a_new_database(ledger, cached: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    root = ledger("base", "typical")
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=root, check=True, capture_output=True,
+        )  # fmt: skip
+
+    def commit() -> str:
+        result = run("query", 'SELECT "commit" FROM cities', "--data", root, "-f", "csv")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout.splitlines()[1]
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "one")
+    first = commit()
+    assert len(first) == 40 and commit() == first
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    assert commit() not in ("", first)

@@ -94,27 +94,17 @@ def sql_cities(cities: list[CityLedger], as_of: date) -> list[City]:
 def open_database(
     data: list[Path] | None, as_of: date, no_cache: bool = False
 ) -> tuple[sqlite3.Connection, list[CityLedger]]:
-    """The SQL database of the ledgers as of ``as_of`` (writable, in memory) and the ledgers that
-    were loaded for it — none when it came from the cache (sql/cache.py), which holds only
-    databases of ledgers without errors, so there is nothing to warn about then."""
+    """The SQL database of the ledgers as of ``as_of`` and the ledgers that were loaded for it —
+    none when it came from the cache (sql/cache.py, opened read-only), which holds only databases
+    of ledgers without errors, so there is nothing to warn about then."""
     from baozufang_cli.cli.runtime import now
     from baozufang_cli.sql import cache
-    from baozufang_cli.sql.database import from_bytes
 
     roots = [ledger_root(path) for path in data] if data else [ledger_root(None)]
     key, trusted = cache.database_key(roots, as_of)
-    cached = None if no_cache else cache.load(key)
+    cached = None if no_cache else cache.open_cached(key)
     if cached is not None:
-        conn = from_bytes(cached)
-        with conn:
-            for position, root in enumerate(roots):
-                commit, last = git_facts(root, as_of)
-                conn.execute(
-                    'UPDATE cities SET "commit" = ?, last_commit_on = ? WHERE position = ?',
-                    (commit, last.isoformat() if last else None, position),
-                )
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'generated_at'", (now().isoformat(),))
-        return conn, []
+        return cached, []
     from baozufang_cli.sql.database import in_memory, to_bytes
 
     cities = open_cities(data, no_cache)

@@ -3,8 +3,9 @@
 The key is everything the database depends on: bzf's version and source files, Python's
 version, the as-of day, and for each ``--data`` ledger (in order) its resolved path and the
 size, mtime, ctime and inode of every file under it (projects, targets.yaml, criteria.yaml,
-assessments, evidence — a superset of what is read, so any edit is a new key). Only git facts
-are not in the key: ``cities.commit`` and ``cities.last_commit_on`` are refreshed on every run.
+assessments, evidence — a superset of what is read, so any edit is a new key), and the commit
+its git HEAD names (read from ``.git`` without running git), on which ``cities.commit`` and
+``cities.last_commit_on`` depend. A warm run opens the cached file read-only, without copying it.
 
 A database is cached only when every ledger loaded without errors (so warnings about excluded
 files are never hidden) and no file changed within ``RACY_SECONDS`` of the build (a file edited
@@ -18,6 +19,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import sqlite3
 import sys
 import time
 from datetime import date
@@ -79,6 +81,49 @@ class Fingerprint:
         return self.digest.hexdigest()
 
 
+def _git_dir(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot
+        if dot.is_file():  # a linked worktree or submodule: "gitdir: <path>"
+            with contextlib.suppress(OSError, ValueError):
+                text = dot.read_text(encoding="utf-8").strip()
+                if text.startswith("gitdir:"):
+                    target = Path(text[len("gitdir:") :].strip())
+                    return target if target.is_absolute() else (folder / target).resolve()
+            return None
+    return None
+
+
+def git_state(root: Path) -> str:
+    """What ``cities.commit`` and ``cities.last_commit_on`` depend on, read from the repository's
+    files without running git: the commit HEAD names (through its branch, loose or packed)."""
+    git_dir = _git_dir(root.resolve())
+    if git_dir is None:
+        return "no-git"
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return f"detached:{head}"
+        ref = head[4:].strip()
+        common = git_dir
+        if (git_dir / "commondir").is_file():
+            common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        for folder in (git_dir, common):
+            loose = folder / ref
+            if loose.is_file():
+                return f"{ref}:{loose.read_text(encoding='utf-8').strip()}"
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                if line.endswith(" " + ref):
+                    return f"{ref}:{line.split()[0]}"
+        return f"{ref}:unborn"
+    except (OSError, UnicodeDecodeError):
+        return f"unreadable:{time.time_ns()}"  # never reused
+
+
 def database_key(roots: list[Path], as_of: date) -> tuple[str, bool]:
     """The cache key of the database of ``roots`` as of ``as_of``, and whether it may be saved
     (no file changed too recently to trust its stat)."""
@@ -87,6 +132,7 @@ def database_key(roots: list[Path], as_of: date) -> tuple[str, bool]:
     fingerprint.add_code()
     for root in roots:
         fingerprint.add_tree(root)
+        fingerprint.digest.update(f"\0git:{git_state(root)}".encode("utf-8", "surrogateescape"))
     return fingerprint.hexdigest(), fingerprint.newest < time.time() - RACY_SECONDS
 
 
@@ -101,13 +147,19 @@ def _path(key: str) -> Path:
     return cache_folder() / f"{key}.db"
 
 
-def load(key: str) -> bytes | None:
-    """The cached database file's bytes, or ``None`` (missing, unreadable or not SQLite)."""
+def open_cached(key: str) -> sqlite3.Connection | None:
+    """The cached database opened read-only (pages are read as the query needs them), or
+    ``None`` when there is none or it is not a database."""
+    path = _path(key)
     try:
-        data = _path(key).read_bytes()
-    except OSError:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\0":
+                return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("SELECT COUNT(*) FROM meta").fetchone()
+    except (OSError, sqlite3.Error):
         return None
-    return data if data.startswith(b"SQLite format 3\0") else None
+    return conn
 
 
 def save(key: str, data: bytes) -> None:

@@ -26,7 +26,7 @@ SHORT_HELP = "用 SQL 查询台账（只读）：项目、节点、问题、资�
 HELP = (
     "用一条只读 SQL 语句查询台账。表：projects 项目、milestones 节点、problems 问题、funding 资金来源、"
     "operations 运营、targets 目标、districts 区县、supply_types 筹集方式、cities 城市、assessments 月度自评、"
-    "meta、columns（每列的中文说明）；视图 v_status_by_district、v_gap、v_overdue、v_reporting。"
+    "queries 命名查询、meta、columns（每列的中文说明）；视图 v_status_by_district、v_gap、v_overdue、v_reporting。"
     "数据截至 --as-of，不含之后的日期。@名称 运行 criteria.yaml 中 queries: 的命名查询，--list 列出它们。"
     "--data 可多次指定（全省：每个台账一个城市，各表有 city 列）"
 )
