@@ -77,3 +77,44 @@ def test_a_failing_write_is_exit_3_and_keeps_the_old_file(
     assert result.exit_code == 3, result.stderr
     assert result.stderr.startswith("bzf：无法写入") and "原有文件未改变" in result.stderr
     assert target.read_text(encoding="utf-8") == "旧内容"
+
+
+@pytest.mark.parametrize(("suffix", "start"), [(".csv", "\ufeff区县,"), (".json", "{"), (".md", "## 项目进度汇总"),
+                                               (".txt", "项目进度汇总")])  # fmt: skip
+def test_the_extension_of_the_output_picks_the_format(suffix: str, start: str, tmp_path: Path) -> None:
+    target = tmp_path / f"out{suffix}"
+    result = run("status", *SHARED, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith(start)
+
+
+def test_xlsx_from_the_extension(tmp_path: Path) -> None:
+    target = tmp_path / "out.xlsx"
+    assert run("status", *SHARED, "-o", target).exit_code == 0
+    assert target.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("json", ".csv"), ("table", ".md"), ("csv", ".xlsx")])
+def test_a_format_that_contradicts_the_extension_is_refused(fmt: str, suffix: str, tmp_path: Path) -> None:
+    target = tmp_path / f"out{suffix}"
+    result = run("status", *SHARED, "-f", fmt, "-o", target)
+    assert result.exit_code == 2 and "扩展名不符" in result.stderr
+    assert not target.exists()
+
+
+def test_an_explicit_format_with_another_extension_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    assert run("status", *SHARED, "-f", "json", "-o", target).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("{")
+
+
+def test_report_csv_writes_every_section() -> None:
+    import csv
+    import io
+
+    result = run("report", "week", *SHARED, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = [row for row in csv.reader(io.StringIO(result.stdout)) if row]
+    headers = [row for row in rows if row[:2] == ["章节", "表"]]
+    sections = {row[0] for row in rows if row[:2] != ["章节", "表"]}
+    assert len(headers) >= 3 and len(sections) >= 3

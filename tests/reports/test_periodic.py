@@ -259,11 +259,13 @@ def test_golden_week_markdown(deadlines: Path, request: pytest.FixtureRequest) -
     assert_golden(request, "report_week.md", result.stdout)
 
 
-def test_csv_is_the_overdue_section(deadlines: Path) -> None:
+def test_csv_has_every_section_and_the_overdue_one_is_a_filter_away(deadlines: Path) -> None:
     result = run("report", "week", "--data", deadlines, "--as-of", "2024-06-30", "-f", "csv")
-    lines = result.stdout.splitlines()
-    assert lines[0] == "项目编号,项目名称,区县,逾期节点（天数）,最长逾期天数,本期新增,责任单位"
-    assert lines[1].startswith("G-5,") and len(lines) == 6
+    blocks = [block.splitlines() for block in result.stdout.replace("\r\n", "\n").split("\n\n")]
+    assert all(block[0].startswith("章节,表,") for block in blocks) and len(blocks) >= 3
+    lagging = next(block for block in blocks if block[1].startswith("三、滞后项目,"))
+    assert lagging[0] == "章节,表,项目编号,项目名称,区县,逾期节点（天数）,最长逾期天数,本期新增,责任单位"
+    assert lagging[1].split(",")[2] == "G-5" and len(lagging) == 6
 
 
 def test_sample_ledger_weekly_report_runs() -> None:

@@ -85,12 +85,14 @@ AsOfOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format,
+    Format | None,
     typer.Option(
         "--format",
         "-f",
-        help="输出格式：table 表格、json、csv、md（Markdown）、xlsx（须配 -o）",
+        help="输出格式：table 表格、json、csv、md（Markdown）、xlsx（须配 -o）；"
+        "默认按 -o 文件的扩展名（.csv .json .md .xlsx），否则 table",
         metavar="FORMAT",
+        show_default=False,
     ),
 ]
 OutputOpt = Annotated[

@@ -40,7 +40,15 @@ from baozufang_cli.cli.options import (
     WideOpt,
     YearOpt,
 )
-from baozufang_cli.cli.runtime import as_of_date, emit, guard, open_ledger, resolve_filters, warn_excluded
+from baozufang_cli.cli.runtime import (
+    as_of_date,
+    emit,
+    guard,
+    open_ledger,
+    output_format,
+    resolve_filters,
+    warn_excluded,
+)
 from baozufang_cli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -140,7 +148,8 @@ class Run:
 
     @property
     def fmt(self) -> Format:
-        return self.values["fmt"]
+        """``-f``, or the format the ``-o`` file's extension names, or table."""
+        return output_format(self.values["fmt"], self.values["output"])
 
 
 Compute = Callable[[Run], "Report | None"]
@@ -172,7 +181,7 @@ def report_command(
         parameters += [_parameter(o.name, o.annotation, o.default) for o in options if not o.argument]
         parameters += [_parameter(_FILTER_PARAMETERS[f], _FILTER_OPTIONS[f], None) for f in filters]
         parameters += [
-            _parameter("fmt", FormatOpt, Format.table),
+            _parameter("fmt", FormatOpt, None),
             _parameter("output", OutputOpt, None),
             _parameter("wide", WideOpt, False),
             _parameter("no_cache", NoCacheOpt, False),

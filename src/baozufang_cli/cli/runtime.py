@@ -184,11 +184,30 @@ def warn_excluded(ledger: Ledger, report: Report) -> bool:
     return True
 
 
-def emit(report: Report, fmt: Format, output: Path | None, city: str = "", wide: bool = False) -> None:
-    """Render ``report`` in ``fmt`` to ``output`` (or the terminal); ``city`` heads Excel sheets;
-    ``wide``: a terminal table shows every column at its natural width."""
+SUFFIX_FORMATS = {".csv": Format.csv, ".json": Format.json, ".md": Format.md, ".markdown": Format.md,
+                  ".xlsx": Format.xlsx}  # fmt: skip
+
+
+def output_format(fmt: Format | None, output: Path | None) -> Format:
+    """``-f``, else the format the ``-o`` file's extension names, else a table; ``-f json -o x.csv``
+    is a usage error rather than a .csv file holding JSON."""
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or Format.table
+    if implied is not None and implied is not fmt:
+        raise UsageError(
+            f"-f {fmt.value} 与输出文件 {output} 的扩展名不符",
+            f"去掉 -f（按扩展名输出 {implied.value}），或把文件名改为 .{'txt' if fmt is Format.table else fmt.value}",
+        )
+    return fmt
+
+
+def emit(report: Report, fmt: Format | None, output: Path | None, city: str = "", wide: bool = False) -> None:
+    """Render ``report`` in ``fmt`` (None: by the extension of ``output``) to ``output`` (or the
+    terminal); ``city`` heads Excel sheets; ``wide``: a terminal table shows every column."""
     from baozufang_cli.render import data as data_render
 
+    fmt = output_format(fmt, output)
     if fmt is Format.xlsx:
         if output is None:
             raise UsageError("xlsx 格式须用 -o 指定输出文件，例如 -o 报表.xlsx")
@@ -211,7 +230,7 @@ def emit(report: Report, fmt: Format, output: Path | None, city: str = "", wide:
     if fmt is Format.json:
         text = data_render.render_json(report)
     elif fmt is Format.csv:
-        text = data_render.render_csv(report.primary)
+        text = data_render.render_csv_report(report)
     else:
         text = data_render.render_md(report)
     if output is None:

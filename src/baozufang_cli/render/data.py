@@ -48,6 +48,22 @@ def render_csv(table: Table) -> str:
     return out.getvalue()
 
 
+def render_csv_report(report: Report) -> str:
+    """CSV of a report: its main table; a report in sections (bzf report) writes every table, one
+    block after another in one file, each block's rows led by 章节 and 表 so a filter finds a part."""
+    if not any(table.section for table in report.tables):
+        return render_csv(report.primary)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for number, table in enumerate(report.tables):
+        if number:
+            writer.writerow([])
+        writer.writerow(["章节", "表", *(c.full_header for c in table.columns)])
+        for row in [*table.rows, *([table.total] if table.total is not None else [])]:
+            writer.writerow([table.section, table.title, *(csv_value(row.get(c.key)) for c in table.columns)])
+    return out.getvalue()
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 

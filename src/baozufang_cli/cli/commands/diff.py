@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, WideOpt, check_date, parse_date
+from baozufang_cli.cli.options import DataOpt, FormatOpt, OutputOpt, WideOpt, check_date, parse_date
 from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
 
@@ -40,7 +40,7 @@ def command(
         ),
     ] = None,
     data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
 ) -> None:

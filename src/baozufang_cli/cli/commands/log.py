@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from baozufang_cli.cli.options import DataOpt, Format, FormatOpt, OutputOpt, WideOpt
+from baozufang_cli.cli.options import DataOpt, FormatOpt, OutputOpt, WideOpt
 from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
 
@@ -47,7 +47,7 @@ def command(
         ),
     ],
     data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     wide: WideOpt = False,
 ) -> None:

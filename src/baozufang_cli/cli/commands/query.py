@@ -11,7 +11,6 @@ import typer
 from baozufang_cli.cli.options import (
     AsOfOpt,
     DataListOpt,
-    Format,
     FormatOpt,
     NoCacheOpt,
     OutputOpt,
@@ -54,7 +53,7 @@ def command(
     tables: TablesOpt = False,
     data: DataListOpt = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 10_000,
     timeout: TimeoutOpt = 30.0,
