@@ -167,11 +167,10 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
             elif kind is date:
                 write_date(row, column, value, fmt)
             else:
-                text = plain(value)
-                if isinstance(text, str):
-                    write_string(row, column, _clean(text), fmt)
-                else:
-                    write_string(row, column, _clean(str(text)), fmt)
+                text = str(plain(value))  # lists joined: their first item may look like a formula too
+                if text.startswith(prefixes):
+                    fmt = quoted(fmt)
+                write_string(row, column, _clean(text), fmt)
 
     return write
 
