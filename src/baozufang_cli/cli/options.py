@@ -104,7 +104,7 @@ DistrictOpt = Annotated[
     typer.Option(
         "--district",
         "-d",
-        help="区县：官方名称、别名或唯一前缀（观山湖 → 观山湖区）；可多次指定",
+        help="区县：官方名称、别名或唯一前缀（观山湖 → 观山湖区）；可多次指定或用逗号分隔",
         show_default=False,
         metavar="NAME",
     ),
@@ -118,7 +118,7 @@ TypeOpt = Annotated[
     typer.Option(
         "--type",
         "-t",
-        help="筹集方式：代码、名称或别名（new_build / 新建）；可多次指定",
+        help="筹集方式：代码、名称或别名（new_build / 新建）；可多次指定或用逗号分隔",
         show_default=False,
         metavar="TYPE",
     ),

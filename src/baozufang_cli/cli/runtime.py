@@ -117,6 +117,14 @@ def ledger_root(data: Path | None) -> Path:
     for candidate in (Path("data"), Path(".")):
         if (candidate / "targets.yaml").is_file() or (candidate / "projects").is_dir():
             return candidate
+    # like git finding its repository: from any sub-folder of a ledger, walk up to it
+    for folder in Path.cwd().parents:
+        if (
+            (folder / "targets.yaml").is_file()
+            and (folder / "criteria.yaml").is_file()
+            and (folder / "projects").is_dir()
+        ):
+            return folder
     raise UsageError("当前目录下没有台账（未找到 ./data）：请用 --data 指定台账目录，或设置环境变量 BZF_DATA")
 
 
@@ -147,9 +155,16 @@ def resolve_filters(
     from baozufang_cli.reports.filters import Filters
 
     registry = ledger.registry
-    district_set = frozenset(registry.district_filter(d) for d in districts or [])
-    type_set = frozenset(registry.supply_type_filter(t) for t in types or [])
+    district_set = frozenset(registry.district_filter(d) for d in split_list(districts))
+    type_set = frozenset(registry.supply_type_filter(t) for t in split_list(types))
     return Filters(district_set, frozenset(parse_years(years)), type_set)
+
+
+def split_list(texts: list[str] | None) -> list[str]:
+    """``-d 观山湖,云岩 -d 南明`` → the names, like ``-y 2024,2025`` (，and 、 too, as typed in Chinese)."""
+    import re
+
+    return [part.strip() for text in texts or [] for part in re.split(r"[,，、]", text) if part.strip()]
 
 
 def parse_years(texts: list[str] | None) -> set[int]:
