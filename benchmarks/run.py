@@ -13,7 +13,8 @@ to its reference, with the goals of issue 9 marked 达成 (met) or 未达成 (no
 * warm (nothing changed) ``status`` ≤ 0.1× the parse floor (N ≥ 10,000) and ≤ 2× ``bzf --version``;
 * one file changed ≈ warm + one file's parse (counted as met within 1.25× of that);
 * ``bzf --version`` / ``--help`` ≤ 1.5× ``python -c "import typer"``;
-* ``bzf export xlsx`` ≤ 2× a bare openpyxl loop writing the same rows (n/a while there is no export);
+* ``bzf export xlsx`` ≤ 1.3× a bare XlsxWriter loop writing the same cells (``xlsxwriter_floor.py``,
+  the library the export writes with; issue 16), and for comparison against a bare openpyxl loop;
 * ``bzf export html`` (the briefing) ≤ 1× ``bzf export xlsx`` of the same ledger, with the file's size;
 * peak memory of every bzf run at N ≥ 20,000 below 1 GiB.
 """
@@ -281,6 +282,10 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
         pair = [
             Step("export", export),
             Step("bare", [python, str(HERE / "openpyxl_floor.py"), str(dumped), str(args.out / "bare.xlsx")]),
+            Step(
+                "xlsxwriter",
+                [python, str(HERE / "xlsxwriter_floor.py"), str(dumped), str(args.out / "bare-xw.xlsx")],
+            ),
             # the HTML briefing (issue 21): no slower than the Excel pack of the same ledger
             Step(
                 "html", [*bzf, "export", "html", "--data", str(root), "--as-of", AS_OF, "-o", str(briefing)]
@@ -288,13 +293,19 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
         ]
         runner.log(f"N={n}: export")
         measure_in_rounds(pair, runner, runner.log)
-        exported, bare = pair[0].median, pair[1].median
+        exported, bare, floor_xw = pair[0].median, pair[1].median, pair[2].median
         bare_label = "openpyxl 裸循环（同样的行）"
+        xw_label = "XlsxWriter 裸循环（同样的单元格）"
         rows.append(Row(bare_label, bare.seconds, bare.rss_mb))
+        rows.append(Row(xw_label, floor_xw.seconds, floor_xw.rss_mb))
         rows.append(
             Row("`bzf export xlsx`", exported.seconds, exported.rss_mb, bare_label, bare.seconds, 2.0)
         )
-        html = pair[2].median
+        rows.append(
+            Row("`bzf export xlsx`（对 XlsxWriter）", exported.seconds, exported.rss_mb, xw_label,
+                floor_xw.seconds, 1.3)
+        )  # fmt: skip
+        html = pair[3].median
         size = f"文件 {briefing.stat().st_size / 1e6:.2f} MB" if briefing.exists() else ""
         rows.append(
             Row(

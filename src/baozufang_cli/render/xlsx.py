@@ -179,7 +179,7 @@ class _SheetWriter:
         else:
             self.sheet.write_string(self.row - 1, 0, text, fmt)
         room = sum(self.widths.get(i, MIN_WIDTH) for i in range(span))
-        lines = text_lines(text, room) if style != TITLE else 1
+        lines = text_lines(text, room) if style in (SUBTITLE, NOTE) else 1  # captions do not wrap
         self.height(self.row, 30 if style == TITLE else lines * LINE_HEIGHT + 3)
         return self.row
 

@@ -12,6 +12,7 @@ XlsxWriter is imported inside the functions (start-up time of the commands that 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -175,12 +176,15 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
     return write
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clean(text: str) -> str:
-    """At most Excel's 32,767 characters, without the control characters a cell cannot hold."""
-    text = text[:32767]
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
-        text = "".join(ch for ch in text if ord(ch) >= 32 or ch in "\n\t")
-    return text
+    """At most Excel's 32,767 characters, without the control characters a cell cannot hold
+    (XlsxWriter would write them as ``_x0001_``, which reads back as that text)."""
+    if len(text) > 32767:
+        text = text[:32767]
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def display_width(text: str) -> int:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.reports.value import Column, Sheet, Table
+from baozufang_cli.reports.value import Column, Report, Sheet, Table
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
@@ -111,9 +111,8 @@ def export_sheets(
     stale = view.note()
     lines = [form.line()]
 
-    meeting = ledger_report(known, as_of, filters, MEETING_COLUMNS, with_total=True)
-    meeting.tables[0].title = "会议台账"
     full = ledger_report(known, as_of, filters, EXPORT_COLUMNS, with_total=True)
+    meeting = meeting_report(full)
     overdue = overdue_report(known, as_of, filters)
     problems = problems_report(known, as_of, filters, state="open")
     by_department, problem_list = problems.tables
@@ -149,6 +148,15 @@ def export_sheets(
                 Sheet("运营明细", operations, [shown], title=table.title, freeze_columns=3, lines=lines)
             )
     return sheets
+
+
+def meeting_report(full: Report) -> Report:
+    """The 会议台账: the full 台账's rows read through ``MEETING_COLUMNS`` (computed once)."""
+    (table,) = full.tables
+    shown = replace(table.select(MEETING_COLUMNS), title="会议台账", notes=list(table.notes))
+    return replace(
+        full, tables=[shown], data={**full.data, "columns": MEETING_COLUMNS}, subtitle=list(full.subtitle)
+    )
 
 
 def _funding_sheet(title: str) -> str:
