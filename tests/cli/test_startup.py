@@ -97,3 +97,32 @@ def test_running_one_command_behaves_as_the_full_app(args: list[str]) -> None:
     assert (lean.exit_code, lean.stdout, lean.stderr) == (full.exit_code, full.stdout, full.stderr)
     if args and args[0] in ("status", "problem"):
         assert app_for(args) is not app
+
+
+# a warm report in JSON reads records from the cache: no validation, no YAML parser, no terminal tables
+WARM_JSON_HEAVY = (
+    "pydantic",
+    "rich",
+    "openpyxl",
+    "ruamel",
+    "yaml",
+    "baozufang_cli.models",
+    "baozufang_cli.render.table",
+)
+
+
+@pytest.mark.parametrize(
+    "command", ["status", "gap", "overdue", "problems", "ledger", "funding", "operations"]
+)
+def test_a_warm_json_report_imports_no_pydantic_models_yaml_or_rich(command: str, tmp_path: Path) -> None:
+    root = make_ledger(tmp_path / "ledger", "typical")
+    args = (command, "--data", root, "--as-of", "2024-06-30", "-f", "json")
+    assert bzf(*args).returncode in (0, 1)  # cold: fills the cache
+    result = bzf(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode in (0, 1)
+    imported = {
+        line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert "baozufang_cli.ledger.cache" in imported
+    heavy = sorted(n for n in imported if any(n == h or n.startswith(h + ".") for h in WARM_JSON_HEAVY))
+    assert heavy == []

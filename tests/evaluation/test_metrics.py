@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from ruamel.yaml import YAML
 
 from baozufang_cli.evaluation.metrics import compute
-from baozufang_cli.evaluation.scheme import METRIC_LABELS, METRICS, apply_rule
+from baozufang_cli.evaluation.scheme import METRIC_LABELS, METRICS, RULES, apply_rule
 from baozufang_cli.evaluation.scope import AssessmentMonth, Scope
 from baozufang_cli.facts.dates import parse_month
 from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
-from baozufang_cli.models import AutoScoring, Criteria, Milestone, Problem, Project, Targets
+from baozufang_cli.models import (
+    AutoScoring,
+    Criteria,
+    MetricName,
+    Milestone,
+    Problem,
+    Project,
+    RuleName,
+    Targets,
+)
 from tests.conftest import DATA
 
 _yaml = YAML(typ="safe", pure=True)
@@ -93,7 +102,8 @@ def test_rules(
 def test_every_metric_has_a_label_and_a_function() -> None:
     from baozufang_cli.evaluation.metrics import metric_functions
 
-    assert set(METRICS) == set(metric_functions()) == set(METRIC_LABELS)
+    assert set(METRICS) == set(metric_functions()) == set(METRIC_LABELS) == set(get_args(MetricName))
+    assert get_args(RuleName) == RULES
 
 
 def test_month_parsing_and_period() -> None:

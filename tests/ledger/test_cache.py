@@ -17,12 +17,20 @@ from hypothesis import strategies as st
 
 from baozufang_cli.ledger import cache as cache_module
 from baozufang_cli.ledger import load as loader
-from baozufang_cli.ledger.cache import CACHE_DIR, SHARDS, ProjectCache, cache_dirs, shard_name, shard_of
+from baozufang_cli.ledger.cache import (
+    CACHE_DIR,
+    CONFIG_FILE,
+    SHARDS,
+    ProjectCache,
+    cache_dirs,
+    shard_name,
+    shard_of,
+)
 from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 from baozufang_cli.reports.status import status_report
 from tests.benchmarks_support import generate
 from tests.conftest import run
-from tests.ledger.test_codec import state
+from tests.facts.test_records import state
 
 AS_OF = date(2025, 6, 30)
 
@@ -396,7 +404,9 @@ def test_an_unwritable_ledger_uses_the_user_cache_dir(small: Path, monkeypatch: 
     expected = snapshot(small, False)
     parses = Parses(monkeypatch)
     assert snapshot(small, True) == expected
-    assert sorted(p.name for p in user.glob("bzf/*/*")) == [shard_name(i) for i in range(SHARDS)]
+    assert sorted(p.name for p in user.glob("bzf/*/*")) == sorted(
+        [CONFIG_FILE, *(shard_name(i) for i in range(SHARDS))]
+    )
     assert snapshot(small, True) == expected
     assert len(parses.take()) == 12  # the second run came from the user cache dir
 

@@ -94,12 +94,41 @@ def main() -> NoReturn:
     does the same); the operating system reclaims the memory at once. With other threads
     still running, bzf exits the ordinary way so their work is not cut short.
     """
+    args = sys.argv[1:]
     try:
-        app_for(sys.argv[1:])()
-        status = 0
+        lean = _run_lean(args)
+        if lean is None:
+            app_for(args)()
+        status = lean or 0
     except SystemExit as done:
         status = _exit_status(done.code)
     _leave(status)
+
+
+def _run_lean(args: list[str]) -> int | None:
+    """A report command line that ``lean_params`` parses, run without building the Typer command.
+
+    Returns the exit status, or ``None`` when the line is for Typer (``--help``, an error, …).
+    """
+    from baozufang_cli.cli.report_command import LEAN
+
+    command = LEAN.get(args[0]) if args else None
+    if command is None:
+        return None
+    from baozufang_cli.cli.lean_params import parse
+
+    values = parse(command.parameters, args[1:])
+    if values is None:
+        return None
+    try:
+        command.run(**values)
+    except typer.Exit as done:
+        return int(done.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("", err=True)
+        typer.echo("已中止", err=True)  # what Typer prints (zh.py)
+        return 1
+    return 0
 
 
 def app_for(args: list[str]) -> typer.Typer:

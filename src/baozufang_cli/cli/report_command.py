@@ -155,6 +155,17 @@ class Run:
 Compute = Callable[[Run], "Report | None"]
 
 
+@dataclass(frozen=True)
+class LeanCommand:
+    """What ``lean_params`` needs to run a report command without building it with Typer."""
+
+    parameters: list[tuple[str, Any, Any]]  # (name, annotation, default) in the command's order
+    run: Callable[..., None]  # the guarded command body
+
+
+LEAN: dict[str, LeanCommand] = {}  # command name → its parameters and guarded body
+
+
 def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
     return inspect.Parameter(
         name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation
@@ -202,7 +213,9 @@ def report_command(
         command.__doc__ = compute.__doc__
         command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in parameters}
-        app.command(name=name, help=help, short_help=short_help)(guard(command))
+        guarded = guard(command)
+        app.command(name=name, help=help, short_help=short_help)(guarded)
+        LEAN[name] = LeanCommand([(p.name, p.annotation, p.default) for p in parameters], guarded)
         return compute
 
     return decorate

@@ -21,9 +21,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from baozufang_cli.facts.records import District, SupplyType
 from baozufang_cli.ledger import yamlread
 from baozufang_cli.ledger.registry import NameNotFound, Registry
-from baozufang_cli.models import ID_PATTERN, District, Project, SupplyType
+from baozufang_cli.models import ID_PATTERN, Project
 
 COMMENT_COLUMN = 34  # comments line up here unless the line is longer (display width: CJK counts 2)
 

@@ -18,8 +18,8 @@ from baozufang_cli.evaluation import operations_metrics as operations
 from baozufang_cli.evaluation.scheme import DEFAULT_CERTIFICATE_TYPES
 from baozufang_cli.evaluation.scope import LEDGER_FIELDS, MetricResult, Scope, cause_for, ratio_of
 from baozufang_cli.facts.project import ProblemState, is_delivered, is_started, project_progress
+from baozufang_cli.facts.records import AutoScoring, Project
 from baozufang_cli.ledger.registry import Ledger
-from baozufang_cli.models import AutoScoring, Project
 
 # ---------------------------------------------------------------- targets
 

@@ -9,8 +9,8 @@ after it, a figure the ledger does not show counts against the district.
 from __future__ import annotations
 
 from baozufang_cli.evaluation.scope import MetricResult, Scope, cause_for, ratio_of
+from baozufang_cli.facts.records import AutoScoring
 from baozufang_cli.ledger.rules_money import rent_ratio
-from baozufang_cli.models import AutoScoring
 
 
 def small_unit_share(scope: Scope, auto: AutoScoring) -> MetricResult:

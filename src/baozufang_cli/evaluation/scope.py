@@ -13,8 +13,8 @@ from typing import Any
 
 from baozufang_cli.facts.dates import month_end, parse_month
 from baozufang_cli.facts.project import is_delivered, milestone_done
+from baozufang_cli.facts.records import DistrictTarget, Project
 from baozufang_cli.ledger.registry import Ledger
-from baozufang_cli.models import DistrictTarget, Project
 
 # ledger_complete: key → (label, required only once delivered); a city picks a subset with `fields`
 LEDGER_FIELDS: dict[str, tuple[str, bool]] = {

@@ -17,9 +17,10 @@ from typing import Literal
 from baozufang_cli.evaluation.metrics import compute
 from baozufang_cli.evaluation.scheme import EPSILON, METRIC_LABELS, apply_rule, describe_rule
 from baozufang_cli.evaluation.scope import AssessmentMonth, MetricResult, Scope
+from baozufang_cli.facts.records import AutoScoring, EvaluationItem, Project
 from baozufang_cli.ledger.assessments import AssessmentFile
 from baozufang_cli.ledger.registry import Ledger
-from baozufang_cli.models import AutoScoring, Claim, EvaluationItem, Project
+from baozufang_cli.models import Claim
 
 FLAG_LABELS = {
     "not-submitted": "未提交自评",

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+# dates outside this range are typing slips (0204-03-05, 9999-12-31 placeholders); the bound
+# also keeps every date computation of the reports (weeks, years ahead) inside ``date``
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 # the range of ledger dates (models.py checks every date against it): dates outside are typing
 # slips (0204-03-05, 9999-12-31 placeholders); the bound also keeps every date computation of

@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Milestone, Problem, Project
     from baozufang_cli.ledger.registry import Ledger, Registry
-    from baozufang_cli.models import Milestone, Problem, Project
 
 ProjectStatus = Literal["未启动", "已启动", "已交付"]
 NOT_STARTED: Final = "未启动"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+from baozufang_cli.facts import records
 from baozufang_cli.history.git import Commit
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.load import config_result, project_result
@@ -61,7 +62,10 @@ def registry_from(targets: bytes | None, criteria: bytes | None) -> Registry | N
     criteria_model, _ = config_result(*parse_yaml_bytes(criteria, CRITERIA_FILE), CRITERIA_FILE, Criteria)
     if targets_model is None or criteria_model is None:
         return None
-    return Registry(targets_model, criteria_model)
+    return Registry(
+        records.from_model(records.Targets, targets_model),
+        records.from_model(records.Criteria, criteria_model),
+    )
 
 
 @dataclass

@@ -15,8 +15,10 @@ Rules (beancount's cache bugs are the cautionary tale):
   one file of ~1/16 of the cache is rewritten (at 20,000 projects rewriting it all took
   longer than reading it).
 
-Projects are stored as plain tuples (``codec.py``) and rebuilt without validation: they were
-validated by the same code when the entry was written, which the key guarantees.
+Projects are stored as records (``facts/records.py``) in plain tuples and rebuilt without
+validation and without pydantic: they were validated by the same code when the entry was
+written, which the key guarantees. targets.yaml and criteria.yaml are stored the same way,
+with their diagnostics, under the key (which covers their bytes): a warm run validates nothing.
 
 The cache lives in ``<ledger>/.bzf-cache/`` (git-ignored), or in the user cache directory
 when the ledger is read-only; ``BZF_CACHE_DIR`` chooses another folder.
@@ -36,16 +38,16 @@ from pathlib import Path
 from typing import Any
 
 from baozufang_cli import __version__
-from baozufang_cli.ledger.codec import Unsupported, plan
+from baozufang_cli.facts import records
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.registry import FileResult
-from baozufang_cli.models import Project
 
 CACHE_DIR = ".bzf-cache"
+CONFIG_FILE = "config.bin"
 SHARDS = 16  # entries are spread over this many files: one changed project rewrites one of them
 LEGACY_FILES = ("projects.bin",)  # earlier formats, removed when a cache is written
-FORMAT = 3
-MAGIC = b"BZFCACHE3\n"
+FORMAT = 4
+MAGIC = b"BZFCACHE4\n"
 HEADER = struct.Struct("<IQ")  # crc32 and length of the payload that follows
 RACY_SECONDS = 2.0  # files changed this close to the cache write are confirmed by content hash
 MARSHAL_VERSION = 4
@@ -69,14 +71,28 @@ def _code_fingerprint() -> str:
     return "|".join(parts)
 
 
+def _pydantic_fingerprint() -> str:
+    """pydantic's version file (size and time), found without importing pydantic."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or not spec.submodule_search_locations:
+        return "no-pydantic"
+    for folder in spec.submodule_search_locations:
+        try:
+            stat = os.stat(os.path.join(folder, "version.py"))
+        except OSError:
+            continue
+        return f"{folder}:{stat.st_size}:{stat.st_mtime_ns}"
+    return "no-pydantic-version"
+
+
 def cache_key(root: Path) -> str:
     """Everything the cached results depend on besides the project files themselves."""
-    from pydantic.version import VERSION as PYDANTIC_VERSION
-
     digest = hashlib.sha256(
-        f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{PYDANTIC_VERSION}|".encode()
+        f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{_pydantic_fingerprint()}|".encode()
         + _code_fingerprint().encode()
-        + plan(Project).fingerprint().encode()
+        + records.fingerprint().encode()
     )
     for name in ("targets.yaml", "criteria.yaml"):
         try:
@@ -118,19 +134,13 @@ class ProjectCache:
         self._old = entries
         self._new: dict[str, Entry] = {}
         self._dirty: set[int] = set()  # shards to write
-        if enabled:
-            project_plan = plan(Project)
-            self._encode = project_plan.encode
-            self._decode = project_plan.decode
+        self._decode = records.decoder(records.Project)
 
     @classmethod
     def open(cls, root: Path, *, enabled: bool = True) -> ProjectCache:
         if not enabled:
             return cls(root, "", {}, False)
-        try:
-            key = cache_key(root)
-        except Unsupported:  # a model shape the codec cannot rebuild: correct, just uncached
-            return cls(root, "", {}, False)
+        key = cache_key(root)
         for folder in cache_dirs(root):
             shards = [_read(folder / shard_name(i), key) for i in range(SHARDS)]
             if any(entries is not None for entries in shards):
@@ -160,7 +170,7 @@ class ProjectCache:
         try:
             result = FileResult(
                 rel,
-                None if project is None else self._decode(project),  # type: ignore[arg-type]
+                None if project is None else self._decode(project),
                 [Diagnostic.from_cache(d) for d in diagnostics],
             )
         except Exception:  # an entry that does not fit is simply read again
@@ -174,10 +184,7 @@ class ProjectCache:
             return  # a file that could not be read is read again next time
         newest = max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9
         racy = time.time() - newest < RACY_SECONDS
-        try:
-            project = None if result.project is None else self._encode(result.project)
-        except Unsupported:
-            return
+        project = None if result.project is None else records.encode(result.project)
         self._new[rel] = (
             stat.st_size,
             stat.st_mtime_ns,
@@ -212,6 +219,39 @@ class ProjectCache:
                         (folder / legacy).unlink(missing_ok=True)
                 return
 
+    # -- targets.yaml + criteria.yaml, validated and checked (the key covers their bytes)
+
+    def config(self) -> tuple[records.Targets, records.Criteria, list[Diagnostic]] | None:
+        if not self.enabled:
+            return None
+        for folder in cache_dirs(self.root):
+            stored = _read(folder / CONFIG_FILE, self.key)
+            if stored is None:
+                continue
+            try:
+                targets = records.decoder(records.Targets)(stored["targets"])
+                criteria = records.decoder(records.Criteria)(stored["criteria"])
+                return targets, criteria, [Diagnostic.from_cache(d) for d in stored["diagnostics"]]
+            except Exception:  # an entry that does not fit is simply read again
+                return None
+        return None
+
+    def put_config(self, targets: Any, criteria: Any, diagnostics: list[Diagnostic]) -> None:
+        if not self.enabled:
+            return
+        stored = {
+            "targets": records.encode(targets),
+            "criteria": records.encode(criteria),
+            "diagnostics": tuple(d.to_cache() for d in diagnostics),
+        }
+        try:
+            blob = _blob(self.key, stored)
+        except ValueError:
+            return
+        for folder in cache_dirs(self.root):
+            if _write_atomic(folder, CONFIG_FILE, blob):
+                return
+
 
 def shard_name(index: int) -> str:
     return f"projects-{index:02d}.bin"
@@ -221,12 +261,12 @@ def shard_of(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8")) % SHARDS
 
 
-def _blob(key: str, entries: dict[str, Entry]) -> bytes:
+def _blob(key: str, entries: dict[str, Any]) -> bytes:
     payload = marshal.dumps((key, entries), MARSHAL_VERSION)
     return MAGIC + HEADER.pack(zlib.crc32(payload), len(payload)) + payload
 
 
-def _read(path: Path, key: str) -> dict[str, Entry] | None:
+def _read(path: Path, key: str) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as handle:
             blob = handle.read()

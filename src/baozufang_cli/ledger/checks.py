@@ -25,10 +25,10 @@ from baozufang_cli.ledger import rules_config, rules_ledger, rules_money, rules_
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.rules_names import check_name_clashes
 from baozufang_cli.ledger.rules_project import ProjectSubject
-from baozufang_cli.models import Project
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger, Registry
+    from baozufang_cli.models import Project
 
 Scope = Literal["project", "config", "ledger", "as_of"]
 

@@ -10,7 +10,11 @@ import os
 from pathlib import Path
 
 from baozufang_cli.ledger.diagnostics import Diagnostic
-from baozufang_cli.ledger.read import CRITERIA_FILE, PROJECT_SUFFIXES, PROJECTS_DIR, TARGETS_FILE
+
+TARGETS_FILE = "targets.yaml"
+CRITERIA_FILE = "criteria.yaml"
+PROJECTS_DIR = "projects"
+PROJECT_SUFFIXES = (".yaml", ".yml")
 
 
 def is_ledger(root: Path) -> bool:

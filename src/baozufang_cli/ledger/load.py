@@ -1,9 +1,12 @@
 """Files → models + located diagnostics. Never prints.
 
 The read path per project file: read bytes → decode (UTF-8, BOM tolerated) → libyaml parse
-with YAML 1.2 meaning → pydantic validation → reference checks and canonical names. Only a
-file with problems has its node tree composed again to turn ``loc`` paths into lines.
-Unchanged files come from the cache (``cache.py``), errors included.
+with YAML 1.2 meaning → pydantic validation → reference checks and canonical names → the
+project's record (``facts/records.py``), which is what the ledger holds. Only a file with
+problems has its node tree composed again to turn ``loc`` paths into lines. Unchanged files,
+and an unchanged targets.yaml + criteria.yaml, come from the cache (``cache.py``), errors
+included: a warm load imports neither pydantic, the models, the YAML parser nor the
+per-file rules.
 """
 
 from __future__ import annotations
@@ -12,30 +15,20 @@ import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from baozufang_cli.errors import LedgerError, UsageError
-from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.checks import check_config, check_ledger, check_project
+from baozufang_cli.facts import records
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
-from baozufang_cli.ledger.discover import is_ledger, scan
-from baozufang_cli.ledger.read import (
-    CRITERIA_FILE,
-    TARGETS_FILE,
-    decode,
-    locate_all,
-    parse_yaml_bytes,
-    read_bytes,
-    read_yaml,
-)
+from baozufang_cli.ledger.discover import CRITERIA_FILE, TARGETS_FILE, is_ledger, scan
 from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
-from baozufang_cli.ledger.rules_project import check_raw_references
-from baozufang_cli.ledger.schema_errors import schema_diagnostics
-from baozufang_cli.models import Criteria, Project, Targets
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from baozufang_cli.ledger.cache import ProjectCache
+
+M = TypeVar("M", bound="BaseModel")
 Progress = Callable[[int, int], None]  # (files parsed, files to parse)
 
 
@@ -63,6 +56,10 @@ class LedgerUnusable(LedgerError):
 
 
 def validate(data: Any, model: type[M], rel: str) -> tuple[M | None, list[Diagnostic]]:
+    from pydantic import ValidationError
+
+    from baozufang_cli.ledger.schema_errors import schema_diagnostics
+
     try:
         return model.model_validate(data), []
     except ValidationError as error:
@@ -75,14 +72,23 @@ def load_project_file(
     return _load_project(path, rel, registry, stat)[0]
 
 
+def as_record(result: FileResult) -> FileResult:
+    """The result with its validated model turned into the record the ledger holds."""
+    if result.project is not None:
+        result.project = records.from_model(records.Project, result.project)
+    return result
+
+
 def _load_project(
     path: Path | str, rel: str, registry: Registry | None, stat: os.stat_result | None
 ) -> tuple[FileResult, bytes | None]:
     """One project file → its result, and the bytes it was made from (for the cache)."""
+    from baozufang_cli.ledger.read import parse_yaml_bytes, read_bytes
+
     raw, diagnostics = read_bytes(path, rel, stat)
     if raw is None:
         return FileResult(rel, None, diagnostics), None
-    return project_result(*parse_yaml_bytes(raw, rel), rel, registry), raw
+    return as_record(project_result(*parse_yaml_bytes(raw, rel), rel, registry)), raw
 
 
 def project_result(
@@ -95,7 +101,15 @@ def project_result(
 
 
 def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Registry | None) -> FileResult:
-    """Schema and per-file rules for one parsed project file (also run by the edit path)."""
+    """Schema and per-file rules for one parsed project file (also run by the edit path).
+
+    The result holds the validated model; the loader turns it into a record (``as_record``).
+    """
+    from baozufang_cli.ledger.checks import check_project
+    from baozufang_cli.ledger.read import locate_all
+    from baozufang_cli.ledger.rules_project import check_raw_references
+    from baozufang_cli.models import Project
+
     project, diagnostics = validate(data, Project, rel)
     if project is not None:
         stem = os.path.splitext(rel.rpartition("/")[2])[0]
@@ -106,6 +120,8 @@ def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Regi
 
 
 def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    from baozufang_cli.ledger.read import read_yaml
+
     path = root / name
     if not path.exists():  # a folder or a pipe of that name is read, and refused, as any file is
         return None, [
@@ -117,6 +133,8 @@ def load_config(root: Path, name: str, model: type[M]) -> tuple[M | None, list[D
 def config_result(
     data: Any, text: str, diagnostics: list[Diagnostic], name: str, model: type[M]
 ) -> tuple[M | None, list[Diagnostic]]:
+    from baozufang_cli.ledger.read import locate_all
+
     if data is None:
         return None, diagnostics
     config, diagnostics = validate(data, model, name)
@@ -154,6 +172,8 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Diagnostic]]:
 
     First, an import that was killed halfway is rolled back (``xlsx_import/journal.py``): every
     command sees the ledger as it was before that import, never half of it."""
+    from baozufang_cli.ledger.checks import check_config
+    from baozufang_cli.models import Criteria, Targets
     from baozufang_cli.xlsx_import.journal import JOURNAL_FILE, recover
 
     recovered = recover(root)
@@ -162,9 +182,26 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Diagnostic]]:
         diagnostics.append(Diagnostic(JOURNAL_FILE, "import-rolled-back", recovered, severity="warning"))
     criteria, criteria_diagnostics = load_config(root, CRITERIA_FILE, Criteria)
     diagnostics += criteria_diagnostics
-    registry = Registry(targets, criteria) if targets and criteria else None
-    if registry is not None:
-        diagnostics += locate_in_files(root, check_config(registry))
+    if not (targets and criteria):
+        return None, diagnostics
+    # the config rules run on the models (they make names canonical), the registry holds records
+    diagnostics += locate_in_files(root, check_config(Registry(targets, criteria)))  # type: ignore[arg-type]
+    targets_record = records.from_model(records.Targets, targets)
+    return Registry(targets_record, records.from_model(records.Criteria, criteria)), diagnostics
+
+
+def _cached_registry(root: Path, cache: ProjectCache) -> tuple[Registry | None, list[Diagnostic]]:
+    """The registry from the cache when targets.yaml and criteria.yaml are unchanged, else read."""
+    from baozufang_cli.xlsx_import.journal import JOURNAL_FILE
+
+    # an import killed halfway is rolled back by load_registry, which says so: never from the cache
+    stored = None if (root / JOURNAL_FILE).exists() else cache.config()
+    if stored is not None:
+        targets, criteria, diagnostics = stored
+        return Registry(targets, criteria), diagnostics
+    registry, diagnostics = load_registry(root)
+    if registry is not None and not any(d.is_error for d in diagnostics):
+        cache.put_config(registry.targets, registry.criteria, diagnostics)
     return registry, diagnostics
 
 
@@ -179,12 +216,13 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
 
     resume_gc = _paused_gc()
     try:
-        registry, diagnostics = load_registry(root)
+        cache = ProjectCache.open(root, enabled=use_cache)
+        registry, diagnostics = _cached_registry(root, cache)
         config_ok = registry is not None and not any(d.is_error for d in diagnostics)
+        cache.enabled = cache.enabled and config_ok
 
         files, scan_diagnostics = scan(root)
         diagnostics += scan_diagnostics
-        cache = ProjectCache.open(root, enabled=use_cache and config_ok)
         results: list[FileResult | None] = [cache.get(rel, stat, path) for path, rel, stat in files]
         missing = [i for i, result in enumerate(results) if result is None]
         file_registry = registry if config_ok else None
@@ -208,6 +246,8 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
             raise LedgerUnusable(sorted(diagnostics, key=sort_key), len(loaded))
 
         ledger = Ledger(root, registry.targets, registry.criteria, registry, loaded)
+        from baozufang_cli.ledger.checks import check_ledger
+
         diagnostics += locate_in_files(root, check_ledger(ledger))
         ledger.set_diagnostics(sorted(diagnostics, key=sort_key))
         _kept[:] = [ledger]
@@ -226,6 +266,9 @@ def locate_in_files(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnosti
         if all(d.line for d in group):
             located += group
             continue
+        from baozufang_cli.ledger import yamlread
+        from baozufang_cli.ledger.read import decode, locate_all
+
         try:
             text = decode((root / rel).read_bytes())
         except (OSError, yamlread.YamlProblem):

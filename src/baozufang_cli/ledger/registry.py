@@ -1,6 +1,6 @@
 """The loaded ledger: projects + targets + criteria, with the lookups every report needs.
 
-Projects are canonical once loaded: ``district`` is the official name, ``supply_type`` the
+The ledger holds records (``facts/records.py``), not pydantic models. Projects are canonical once loaded: ``district`` is the official name, ``supply_type`` the
 key and milestone names the standard names, whatever alias the file used.
 """
 
@@ -10,10 +10,11 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from baozufang_cli.errors import UsageError
+from baozufang_cli.facts.records import Criteria, District, Milestone, Project, SupplyType, Targets
 from baozufang_cli.ledger.diagnostics import Diagnostic
-from baozufang_cli.models import Criteria, District, Milestone, Project, SupplyType, Targets
 
 
 class NameNotFound(UsageError):
@@ -153,7 +154,9 @@ class FileResult:
     """What one project file yields; cached as a unit so errors are never lost to the cache."""
 
     path: str  # relative to the ledger root, posix separators
-    project: Project | None  # None when the file did not parse or failed the schema
+    # the project's record (``facts/records.py``) in a loaded ledger; the validated model itself where
+    # the edit path checks a file (``load.check_project_data``); None when it did not parse or validate
+    project: Any
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property

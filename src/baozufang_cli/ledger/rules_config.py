@@ -53,7 +53,8 @@ def targets(registry: Registry) -> Iterable[Diagnostic]:
     seen_targets: set[tuple[str, int]] = set()
     for i, target in enumerate(targets.district_targets):
         try:
-            target.district = registry.district(target.district)
+            # the config rules run on the validated models (load.load_registry), which they make canonical
+            target.district = registry.district(target.district)  # type: ignore[misc]
         except NameNotFound as error:
             out.append(
                 Diagnostic(

@@ -9,11 +9,15 @@ amounts with each other, with the unit count and with the thresholds in ``criter
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.registry import Registry
 from baozufang_cli.ledger.rules_project import ProjectSubject, collected
-from baozufang_cli.models import Project
+
+if TYPE_CHECKING:
+    from baozufang_cli.facts import records
+    from baozufang_cli.models import Project
 
 _Add = Callable[..., None]  # add(code, message, loc, hint="", severity="error")
 
@@ -73,7 +77,7 @@ def _check_funding(project: Project, add: _Add) -> None:
         )
 
 
-def rent_ratio(project: Project) -> float | None:
+def rent_ratio(project: Project | records.Project) -> float | None:
     """Rent ÷ market rent, unrounded; None without both rents (or with a zero market rent)."""
     operations = project.operations
     if operations is None or operations.rent_yuan_m2 is None or not operations.market_rent_yuan_m2:

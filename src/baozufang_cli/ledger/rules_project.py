@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.ledger.rules_names import WINDOWS_HINT, is_reserved_name
-from baozufang_cli.models import Project
+
+if TYPE_CHECKING:
+    from baozufang_cli.models import Project
 
 _Add = Callable[..., None]  # add(code, message, loc, hint="", severity="error")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from baozufang_cli.facts.records import Project
 from baozufang_cli.ledger.registry import Registry
-from baozufang_cli.models import Project
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, Literal
 
+from baozufang_cli.facts.records import Funding, Project
 from baozufang_cli.ledger.registry import Ledger
-from baozufang_cli.models import Funding, Project
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 

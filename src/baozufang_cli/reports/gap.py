@@ -32,8 +32,8 @@ from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import CityTarget, Targets
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.models import CityTarget, Targets
 
 TARGET_METRICS = {"started": "启动建设", "delivered": "建成交付"}
 GROUP_LABELS = {"started": "启动", "delivered": "交付"}

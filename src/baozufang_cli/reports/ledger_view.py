@@ -20,8 +20,8 @@ from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
     from baozufang_cli.facts.project import ProjectProgress
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.models import Project
     from baozufang_cli.reports.filters import Filters
 
 COLUMNS: tuple[Column, ...] = (

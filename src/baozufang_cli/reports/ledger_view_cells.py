@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from baozufang_cli.models import FundingSource, Milestone, Problem
+    from baozufang_cli.facts.records import FundingSource, Milestone, Problem
 
 
 class CellError(ValueError):

@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from baozufang_cli.facts.project import is_delivered
+from baozufang_cli.facts.records import Project, Settings
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.ledger.rules_money import rent_ratio
-from baozufang_cli.models import Project, Settings
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 

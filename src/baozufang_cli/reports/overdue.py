@@ -17,8 +17,8 @@ from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.registry import Ledger, Registry
-    from baozufang_cli.models import Project
 
 OVERDUE = "逾期"
 UPCOMING = "即将到期"

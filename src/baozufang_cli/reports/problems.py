@@ -22,8 +22,8 @@ from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.models import Project
 
 State = Literal["all", "open", "overdue", "closed"]
 OPEN, OVERDUE, CLOSED = "open", "overdue", "closed"

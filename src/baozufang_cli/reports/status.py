@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any, Literal
 
 from baozufang_cli.facts.project import is_delivered, is_started
+from baozufang_cli.facts.records import Project
 from baozufang_cli.ledger.registry import Ledger
-from baozufang_cli.models import Project
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Report, Table, ratio
 

@@ -18,8 +18,8 @@ from baozufang_cli.xlsx_import.rows import Parsed
 
 if TYPE_CHECKING:
     from baozufang_cli.edit.values import Change
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.registry import Registry
-    from baozufang_cli.models import Project
 
 PLAIN_FIELDS = (
     "name", "district", "address", "supply_type", "tags", "owner", "operator", "units", "unit_kind",

@@ -34,8 +34,8 @@ from baozufang_cli.xlsx_import.sheets import SheetData, read_book
 if TYPE_CHECKING:
     from baozufang_cli.edit.document import Document
     from baozufang_cli.edit.values import Change
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.registry import Registry
-    from baozufang_cli.models import Project
 
 REQUIRED = ("name", "district", "supply_type", "units", "plan_year")
 
