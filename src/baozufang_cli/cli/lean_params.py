@@ -122,16 +122,16 @@ def _parse(params: list[_Param], argv: list[str]) -> dict[str, Any]:
             if param is None or (eq and (param.flag or not name.startswith("--"))):
                 raise _Unsure  # unknown, -h/--help, --, bundled short options, --flag=value
             if param.flag:
-                value = ""
+                raw: str | None = ""
             elif eq:
-                value = inline
+                raw = inline
             else:
-                value = next(tokens, None)  # type: ignore[arg-type]
-                if value is None or value.startswith("-"):
+                raw = next(tokens, None)
+                if raw is None or raw.startswith("-"):
                     raise _Unsure
             if param.name in given and not param.multiple:
                 raise _Unsure
-            given.setdefault(param.name, []).append(value)
+            given.setdefault(param.name, []).append(raw or "")
         else:
             positional.append(token)
     if len(positional) != len(arguments):

@@ -27,7 +27,7 @@ from baozufang_cli.facts.dates import year_end
 
 if TYPE_CHECKING:
     from baozufang_cli.facts.project import MilestoneState, ProjectProgress
-    from baozufang_cli.models import Lights
+    from baozufang_cli.facts.records import Lights
 
 Metric = Literal["started", "delivered"]
 METRICS: tuple[Metric, ...] = ("started", "delivered")

@@ -165,6 +165,13 @@ class Settings(NamedTuple):
     operations_grace_days: int
 
 
+class Lights(NamedTuple):
+    yellow_points: float
+    red_points: float
+    yellow_days: int
+    red_days: int
+
+
 class AutoScoring(NamedTuple):
     metric: str
     rule: str
@@ -194,6 +201,7 @@ class Criteria(NamedTuple):
     supply_types: list[SupplyType]
     problem_categories: list[str]
     settings: Settings
+    lights: Lights
     funding_kinds: list[str]
     evaluation: list[EvaluationItem]
 
@@ -228,12 +236,14 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
     MilestoneSpec: {},
     SupplyType: {"milestones": (RECORDS, MilestoneSpec)},
     Settings: {},
+    Lights: {},
     AutoScoring: {},
     ManualScoring: {"ledger_check": (RECORD, AutoScoring)},
     EvaluationItem: {"auto": (RECORD, AutoScoring), "manual": (RECORD, ManualScoring)},
     Criteria: {
         "supply_types": (RECORDS, SupplyType),
         "settings": (RECORD, Settings),
+        "lights": (RECORD, Lights),
         "evaluation": (RECORDS, EvaluationItem),
     },
 }

@@ -12,7 +12,6 @@ from typing import Any
 
 from baozufang_cli.ledger import yamlread
 from baozufang_cli.ledger.diagnostics import Diagnostic
-
 from baozufang_cli.ledger.discover import CRITERIA_FILE, PROJECT_SUFFIXES, PROJECTS_DIR, TARGETS_FILE  # noqa: F401
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a project file is a few KB; refuse to parse megabytes
