@@ -83,6 +83,7 @@ class Project(NamedTuple):
     operator: str | None
     responsible_unit: str | None
     responsible_person: str | None
+    contact_person: str | None
     contact: str | None
     address: str | None
     floor_area_m2: float | None
