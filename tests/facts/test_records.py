@@ -39,7 +39,8 @@ def _unwrap(annotation: Any) -> Any:
 @pytest.mark.parametrize("record", list(records.SPEC), ids=lambda r: r.__name__)
 def test_every_record_mirrors_its_model(record: type) -> None:
     model: type[BaseModel] = getattr(models, record.__name__)
-    assert record._fields == tuple(model.model_fields)  # type: ignore[attr-defined]
+    extra = tuple(records.EXTRA.get(record, {}))
+    assert record._fields == (*model.model_fields, *extra)  # type: ignore[attr-defined]
     spec = records.SPEC[record]
     for name, info in model.model_fields.items():
         kind = _unwrap(info.annotation)

@@ -29,7 +29,7 @@ class CityLedger:
 
 
 def city_name(ledger: Ledger, root: Path) -> str:
-    if "city" in ledger.targets.model_fields_set:
+    if "city" in ledger.targets.fields_set:
         return ledger.targets.city
     return root.resolve().name or ledger.targets.city
 

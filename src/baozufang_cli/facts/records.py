@@ -137,6 +137,9 @@ class Targets(NamedTuple):
     districts: list[District]
     city_targets: list[CityTarget]
     district_targets: list[DistrictTarget]
+    fields_set: list[
+        str
+    ]  # the keys the file gives (pydantic's model_fields_set), e.g. whether it names its city
 
 
 # ---------------------------------------------------------------- criteria.yaml
@@ -205,6 +208,7 @@ class Criteria(NamedTuple):
     lights: Lights
     funding_kinds: list[str]
     evaluation: list[EvaluationItem]
+    queries: dict[str, str]
 
 
 # ---------------------------------------------------------------- how each record is stored
@@ -250,6 +254,12 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
 }
 
 
+# fields a record has beyond its model's, and how they are taken from the model
+EXTRA: dict[type, dict[str, Callable[[Any], Any]]] = {
+    Targets: {"fields_set": lambda model: sorted(model.model_fields_set)},
+}
+
+
 def fingerprint() -> str:
     """The shape of every record; part of the cache key."""
     return "|".join(
@@ -263,15 +273,16 @@ def from_model(record: type, model: Any) -> Any:
     """The record of a validated pydantic model (``models.Project`` → ``Project``)."""
     spec = SPEC[record]
     values = []
+    extra = EXTRA.get(record, {})
     for name in record._fields:  # type: ignore[attr-defined]
-        value = getattr(model, name)
+        value = extra[name](model) if name in extra else getattr(model, name)
         kind, nested = spec.get(name, ("", None))
         if value is not None and nested is not None:
             value = (
                 from_model(nested, value) if kind == RECORD else [from_model(nested, item) for item in value]
             )
-        elif type(value) is list:
-            value = list(value)  # the record owns its lists
+        elif type(value) in (list, dict):
+            value = type(value)(value)  # the record owns its lists
         values.append(value)
     return record._make(values)  # type: ignore[attr-defined]
 
