@@ -41,6 +41,8 @@ class Problem(NamedTuple):
     due: date | None
     closed: date | None
     resolution: str | None
+    measures: str | None
+    person: str | None
 
 
 class Certificate(NamedTuple):
@@ -131,12 +133,21 @@ class DistrictTarget(NamedTuple):
     note: str | None
 
 
+class ReportForm(NamedTuple):
+    unit: str | None
+    preparer: str | None
+    phone: str | None
+    reviewer: str | None
+    leader: str | None
+
+
 class Targets(NamedTuple):
     plan: str
     city: str
     districts: list[District]
     city_targets: list[CityTarget]
     district_targets: list[DistrictTarget]
+    report: ReportForm | None
     fields_set: list[
         str
     ]  # the keys the file gives (pydantic's model_fields_set), e.g. whether it names its city
@@ -237,7 +248,9 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
         "districts": (RECORDS, District),
         "city_targets": (RECORDS, CityTarget),
         "district_targets": (RECORDS, DistrictTarget),
+        "report": (RECORD, ReportForm),
     },
+    ReportForm: {},
     MilestoneSpec: {},
     SupplyType: {"milestones": (RECORDS, MilestoneSpec)},
     Settings: {},

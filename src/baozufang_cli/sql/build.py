@@ -22,9 +22,9 @@ from baozufang_cli.sql import schema
 from baozufang_cli.sql.views import VIEWS
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.assessments import Assessments
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.facts.records import Project
 
 
 @dataclass
