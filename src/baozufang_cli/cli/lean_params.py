@@ -154,9 +154,11 @@ def _parse(params: list[_Param], argv: list[str]) -> dict[str, Any]:
             if envvar is not None and not isinstance(envvar, str):
                 raise _Unsure
             if text:
-                if param.multiple or param.flag:
-                    raise _Unsure
-                value = param.convert(text)
+                if param.flag or (
+                    param.multiple and (get_args(param.kind)[0] is not Path or os.pathsep in text)
+                ):
+                    raise _Unsure  # click splits a repeated option's variable by its own rules
+                value = [param.convert(text)] if param.multiple else param.convert(text)
             else:
                 if param.required:
                     raise _Unsure  # a required value that is missing: Typer says so

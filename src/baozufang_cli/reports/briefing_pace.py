@@ -18,8 +18,8 @@ from baozufang_cli.facts.pace import elapsed_fraction as exact_elapsed
 
 if TYPE_CHECKING:
     from baozufang_cli.facts.project import ProjectProgress
-    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.facts.records import Lights
+    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.reports.filters import Filters
 
 # where the forecast comes from, shown under the headline figures

@@ -15,9 +15,9 @@ from baozufang_cli.facts.project import ProjectProgress, project_progress
 from baozufang_cli.reports.value import Column, Report, Table, ratio
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Project
     from baozufang_cli.ledger.diagnostics import Diagnostic
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.facts.records import Project
 
 
 @dataclass(frozen=True)

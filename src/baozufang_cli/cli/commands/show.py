@@ -9,8 +9,8 @@ import typer
 from baozufang_cli.cli.report_command import Option, Run
 
 if TYPE_CHECKING:
-    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.facts.records import Project
+    from baozufang_cli.ledger.registry import Ledger
     from baozufang_cli.reports.show import CommitLine
     from baozufang_cli.reports.value import Report
 
