@@ -14,18 +14,18 @@ returns a copy of the ledger in which every project is trimmed to D:
   them; without one they are left out — the project is *stale* and the pack says so
   (``STALE_NOTE``) instead of printing later figures.
 
-Pure: no files, no git, no clock. Models are copied (``model_copy``), never mutated.
+Pure: no files, no git, no clock. Records are copied (``_replace``), never mutated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Funding, Operations, Project
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.models import Funding, Operations, Project
 
 STALE_NOTE = "截至日后更新，未计入"
 
@@ -49,8 +49,9 @@ class AsOfLedger:
         )
 
 
-def as_of_ledger(ledger: Ledger, as_of: date, earlier: dict[str, Project] | None = None) -> AsOfLedger:
+def as_of_ledger(ledger: Ledger, as_of: date, earlier: dict[str, Any] | None = None) -> AsOfLedger:
     """``ledger`` as of ``as_of``; ``earlier`` maps a project file's path to its version as of that day."""
+    from baozufang_cli.facts import records
     from baozufang_cli.ledger.registry import FileResult, Ledger
 
     earlier = earlier or {}
@@ -60,7 +61,9 @@ def as_of_ledger(ledger: Ledger, as_of: date, earlier: dict[str, Project] | None
     for result in ledger.files:
         project = result.project
         if project is not None:
-            old = earlier.get(result.path)
+            old: Project | None = earlier.get(result.path)
+            if old is not None and not isinstance(old, tuple):  # a validated model from history: its record
+                old = records.from_model(records.Project, old)
             if old is not None and old.id == project.id:  # committed on or before the day: known then
                 from_history.append(project.id)
             elif not _current(project, as_of):
@@ -86,13 +89,11 @@ def trim_project(project: Project, as_of: date, undated: Project | bool) -> Proj
     """``project`` without facts dated after ``as_of``; undated facts from ``undated`` (a project
     version as of that day), kept (``True``) or left out (``False``)."""
     milestones = [
-        m.model_copy(update={"actual": None}) if m.actual is not None and m.actual > as_of else m
+        m._replace(actual=None) if m.actual is not None and m.actual > as_of else m
         for m in project.milestones
     ]
     problems = [
-        p.model_copy(update={"closed": None, "resolution": None})
-        if p.closed is not None and p.closed > as_of
-        else p
+        p._replace(closed=None, resolution=None) if p.closed is not None and p.closed > as_of else p
         for p in project.problems
         if p.raised <= as_of
     ]
@@ -100,7 +101,7 @@ def trim_project(project: Project, as_of: date, undated: Project | bool) -> Proj
     if certificate is not None and certificate.date is not None and certificate.date > as_of:
         certificate = None
     source = project if undated is True else undated if undated is not False else None
-    update = {
+    update: dict[str, Any] = {
         "milestones": milestones,
         "problems": problems,
         "certificate": certificate,
@@ -109,7 +110,7 @@ def trim_project(project: Project, as_of: date, undated: Project | bool) -> Proj
         "operations": _operations(source.operations if source is not None else None, as_of),
         "updated": source.updated if source is not None and _dated_by(source.updated, as_of) else None,
     }
-    return project.model_copy(update=update)
+    return project._replace(**update)
 
 
 def _funding(current: Funding | None, known: Funding | None) -> Funding | None:

@@ -31,7 +31,6 @@ from baozufang_cli.reports.value import Column, Report, Sheet, Table
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
-    from baozufang_cli.models import Project
     from baozufang_cli.reports.filters import Filters
 
 # the 项目台账 sheet: the columns of a real 台账 (domain.md), computed ones included; the three
@@ -94,7 +93,7 @@ def export_sheets(
     as_of: date,
     filters: Filters,
     form: Form | None = None,
-    earlier: dict[str, Project] | None = None,
+    earlier: dict[str, Any] | None = None,  # path → the project as of the day (record or model)
 ) -> list[Sheet]:
     from baozufang_cli.reports.as_of import as_of_ledger
     from baozufang_cli.reports.breakdown import breakdown_report
