@@ -257,3 +257,11 @@ def test_lagging_districts_shortfall_is_not_netted_away() -> None:
     assert "其中落后区县缺口合计：启动 25,400 套（14 个区县），交付 12,480 套（9 个区县）" in text.replace(
         "\n", ""
     )
+
+
+def test_a_year_without_targets_names_the_nearest_one() -> None:
+    text = run("gap", "--data", SAMPLE, "--as-of", "2026-12-03").stdout
+    assert "注意：2026 年没有目标；有目标的年度为 2022—2025，最近的是 2025 年（-y 2025）" in text
+    assert "注意：" not in run("gap", "--data", SAMPLE, "--as-of", "2024-06-30").stdout
+    week = run("report", "week", "--data", SAMPLE, "--as-of", "2026-12-03").stdout
+    assert "注意：2026 年没有目标" in week

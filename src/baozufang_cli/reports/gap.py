@@ -44,6 +44,20 @@ def target_years(targets: Targets) -> list[int]:
     return sorted({t.year for t in targets.city_targets} | {t.year for t in targets.district_targets})
 
 
+def missing_targets_line(targets: Targets, years: Iterable[int]) -> str | None:
+    """When a chosen year has no targets, say so and name the nearest year that has them (the
+    default year is the as-of year, and a plan often ends before today)."""
+    having = target_years(targets)
+    missing = [year for year in years if year not in having]
+    if not missing:
+        return None
+    listed = "、".join(str(y) for y in missing)
+    if not having:
+        return f"注意：{listed} 年没有目标，targets.yaml 中还没有任何年度的目标"
+    nearest = min(having, key=lambda y: (abs(y - missing[0]), -y))
+    return f"注意：{listed} 年没有目标；有目标的年度为 {having[0]}—{having[-1]}，最近的是 {nearest} 年（-y {nearest}）"
+
+
 def _measure(target: int | None, tally: Tally) -> dict[str, Any]:
     if target is None:
         return {"target": None, "actual": tally.actual, "gap": None, "pct": None,
@@ -342,5 +356,9 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
             "untargeted": untargeted,
             "unplanned": unplanned,
         },
-        subtitle=["目标年度：" + "、".join(str(y) for y in years), *filters.describe(registry)],
+        subtitle=[
+            "目标年度：" + "、".join(str(y) for y in years),
+            *filters.describe(registry),
+            *([line] if (line := missing_targets_line(ledger.targets, years)) else []),
+        ],
     )

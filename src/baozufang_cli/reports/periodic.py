@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from baozufang_cli.facts.periods import Period, PeriodKind
 from baozufang_cli.facts.project import project_progress
 from baozufang_cli.reports.filters import Filters
-from baozufang_cli.reports.gap import gap_report
+from baozufang_cli.reports.gap import gap_report, missing_targets_line
 from baozufang_cli.reports.overdue import overdue_report, project_identity
 from baozufang_cli.reports.periodic_sections import (
     next_section,
@@ -232,6 +232,7 @@ def periodic_report(ledger: Ledger, period: Period, as_of: date, filters: Filter
         f"下期：{upcoming.chinese}，{upcoming.span}",
         *filters.describe(ledger.registry),
         f"概况：{summary}",
+        *([line] if (line := missing_targets_line(ledger.targets, [as_of.year])) else []),
     ]
     primary = next(i for i, t in enumerate(tables) if t.section == SECTIONS[PRIMARY])
     return Report(
