@@ -408,3 +408,29 @@ def test_a_big_ledger_prints_every_district_with_headers_on_every_page(tmp_path:
     assert all("责任部门" in page for page in problem_pages)
     project_pages = [page for page in pages if re.search(r"\b[A-Z]{2,3}-20\d\d-\d{5}\b", page)]
     assert project_pages and all("项目名称" in page for page in project_pages)
+
+
+@needs_browser
+def test_district_filter_and_sorting_work(sample_html: Path, tmp_path: Path) -> None:
+    probe = """<script>
+    var select = document.querySelector(".filter select");
+    select.value = "南明区";
+    select.dispatchEvent(new Event("change"));
+    function shown(selector) {
+      return Array.prototype.filter.call(document.querySelectorAll(selector), function (e) { return !e.hidden; }).length;
+    }
+    var rows = shown("#district-table tbody tr"), sections = shown("details.district");
+    select.value = "";
+    select.dispatchEvent(new Event("change"));
+    document.querySelector("#district-table thead th:nth-child(4) button").click();  // 总套数, descending
+    var first = document.querySelector("#district-table tbody tr").getAttribute("data-district");
+    document.title = ["R=" + rows, "S=" + sections, "A=" + shown("#district-table tbody tr"), "F=" + first].join(" ");
+    </script>"""
+    page = tmp_path / "probe.html"
+    page.write_text(
+        sample_html.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8"
+    )
+    done = browse(page, "--dump-dom", profile=tmp_path / "p")
+    status = run_json("status", "--data", SAMPLE, "--as-of", AS_OF)
+    biggest = max(status["rows"], key=lambda r: r["units"])["district"]
+    assert f"<title>R=1 S=1 A=15 F={biggest}</title>" in done.stdout
