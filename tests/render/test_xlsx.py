@@ -156,7 +156,7 @@ def test_header_style_and_number_formats(book: Any) -> None:
     assert formats["项目编号"] == "@"
     summary = book["汇总"]
     first = row_of(summary, 1)  # 序号 1
-    assert summary.cell(row=first, column=7).number_format == "0.0%"
+    assert summary.cell(row=first, column=8).number_format == "0.0%"  # 启动完成率 (H)
     assert isinstance(sheet["R5"].value, datetime)  # a real date, not text
     assert sheet["J5"].border.left.style
     assert book["问题汇总"]["F6"].number_format == "#,##0.0"  # the median
@@ -258,34 +258,77 @@ def test_summary_sheet_values_formulas_and_chart(book: Any) -> None:
     assert values(sheet, city + 1) == [2024, "建成交付", "人才租赁住房", date(2024, 6, 30), 3000, 1000, 2000,
                                        0.3333, 1000, 2000]  # fmt: skip
     header = row_of(sheet, "序号")
-    assert values(sheet, header) == ["序号", "区县", "排名", "启动", None, None, None, None, None, "交付"]
-    assert (
-        values(sheet, header + 1)
-        == [None, None, None] + ["目标", "完成", "缺口", "完成率", "预计缺口", "灯"] * 2
-    )
+    assert values(sheet, header) == [
+        "序号",
+        "区县",
+        "排名",
+        "启动",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "交付",
+    ]
+    # gap's groups: the forecast (bzf forecast) beside the target, the light (bzf lights) after the rate
+    group = ["目标", "年底预计", "完成", "缺口", "完成率", "灯", "预计缺口"]
+    assert values(sheet, header + 1) == [None, None, None, *group, *group]
     first = header + 2
     # lights as bzf lights gives them: 500 / 1500 = 33.3 % against 49.7 % of the year is 黄
-    row = [1, "观山湖区", 1, 1500, 500, 1000, 0.3333, 1000, "黄", 1000, 1000, 0, 1, -500, "绿"]
+    row = [1, "观山湖区", 1, 1500, 500, 500, 1000, 0.3333, "黄", 1000, 1000, 1500, 1000, 0, 1, "绿", -500]
     assert values(sheet, first) == row
-    assert values(sheet, first + 1) == [2, "南明区", 2, 800, 0, 800, 0, 600, "红", 600, 0, 600, 0, 600, "红"]
+    assert values(sheet, first + 1) == [
+        2,
+        "南明区",
+        2,
+        800,
+        200,
+        0,
+        800,
+        0,
+        "红",
+        600,
+        600,
+        0,
+        0,
+        600,
+        0,
+        "红",
+        600,
+    ]
     # no target: no rank, no light, muted, not in the 合计
-    assert values(sheet, first + 2) == [3, "贵安新区", None, None, 300, None, None, None, "-", None, 0, None, None,
-                                        None, "-"]  # fmt: skip
+    assert values(sheet, first + 2) == [
+        3,
+        "贵安新区",
+        None,
+        None,
+        300,
+        300,
+        None,
+        None,
+        None,
+        None,
+        None,
+        0,
+        0,
+    ]
     assert sheet.cell(row=first + 2, column=2).font.color.rgb.endswith("808080")
+    assert sheet.cell(row=first + 4, column=1).value.startswith("序时进度 49.7%")  # one number, said once
     a, b, t = first, first + 1, first + 3
     assert values(sheet, t) == [
-        "合计", None, None, f"=SUBTOTAL(109,D{a}:D{b})", f"=SUBTOTAL(109,E{a}:E{b})",
-        f"=SUBTOTAL(109,F{a}:F{b})", f'=IF(D{t}=0,"",E{t}/D{t})', f"=SUBTOTAL(109,H{a}:H{b})", None,
-        f"=SUBTOTAL(109,J{a}:J{b})", f"=SUBTOTAL(109,K{a}:K{b})", f"=SUBTOTAL(109,L{a}:L{b})",
-        f'=IF(J{t}=0,"",K{t}/J{t})', f"=SUBTOTAL(109,N{a}:N{b})",
+        "合计", None, None, f"=SUBTOTAL(109,D{a}:D{b})", f"=SUBTOTAL(109,E{a}:E{b})", f"=SUBTOTAL(109,F{a}:F{b})",
+        f"=SUBTOTAL(109,G{a}:G{b})", f'=IF(D{t}=0,"",F{t}/D{t})', "黄", f"=SUBTOTAL(109,J{a}:J{b})",
+        f"=SUBTOTAL(109,K{a}:K{b})", f"=SUBTOTAL(109,L{a}:L{b})", f"=SUBTOTAL(109,M{a}:M{b})",
+        f"=SUBTOTAL(109,N{a}:N{b})", f'=IF(K{t}=0,"",M{t}/K{t})', "绿", f"=SUBTOTAL(109,Q{a}:Q{b})",
     ]  # fmt: skip
     (chart,) = sheet._charts
     assert chart.tagname == "barChart" and chart.type == "bar"
     c = first + 2
     assert [(s.tx.strRef.f if s.tx.strRef else s.tx.v, s.val.numRef.f) for s in chart.series] == [
-        ("交付目标", f"汇总!$J${a}:$J${c}"),
-        ("已启动", f"汇总!$E${a}:$E${c}"),
-        ("已交付", f"汇总!$K${a}:$K${c}"),
+        ("交付目标", f"汇总!$K${a}:$K${c}"),
+        ("已启动", f"汇总!$F${a}:$F${c}"),
+        ("已交付", f"汇总!$M${a}:$M${c}"),
     ]
     assert all(s.dLbls is not None and s.dLbls.showVal for s in chart.series)  # data labels
 
@@ -303,11 +346,11 @@ def test_colour_marks_the_deciding_cell_and_a_legend_says_what_it_means(book: An
     summary = rules("汇总")
     header = row_of(book["汇总"], "序号")
     a, c = header + 2, header + 4
-    lights = {f"{col}{a}:{col}{c}": [f'{col}{a}="红"', f'{col}{a}="黄"', f'{col}{a}="绿"'] for col in "IO"}
+    lights = {f"{col}{a}:{col}{c}": [f'{col}{a}="红"', f'{col}{a}="黄"', f'{col}{a}="绿"'] for col in "IP"}
     assert summary == {
         "J7": ["AND(ISNUMBER(J7),J7>0)"],
-        f"H{a}:H{c}": [f"AND(ISNUMBER(H{a}),H{a}>0)"],
-        f"N{a}:N{c}": [f"AND(ISNUMBER(N{a}),N{a}>0)"],
+        f"J{a}:J{c}": [f"AND(ISNUMBER(J{a}),J{a}>0)"],
+        f"Q{a}:Q{c}": [f"AND(ISNUMBER(Q{a}),Q{a}>0)"],
         **lights,
     }
     (entry,) = list(book["项目台账"].conditional_formatting)

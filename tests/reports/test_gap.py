@@ -100,7 +100,10 @@ def test_a_district_with_projects_but_no_target_is_listed_apart(deadlines: Path)
     assert all(r["district"] != "贵安新区" for r in data["rows"])
     result = run("gap", "--data", deadlines, "--as-of", "2024-06-30")
     line = next(line for line in result.stdout.splitlines() if line.startswith("贵安新区"))
-    assert line.split() == ["贵安新区", "-", "2,000", "-", "-", "-", "-", "0", "-", "-", "-"]
+    # 目标 年底预计 完成 缺口 完成率 灯 预计缺口, for 启动 then 交付
+    started = ["-", "2,000", "2,000", "-", "-", "-", "-"]
+    delivered = ["-", "0", "0", "-", "-", "-", "-"]
+    assert line.split() == ["贵安新区", *started, *delivered]
     assert "没有目标的区县（贵安新区）目标显示为 -，不计入合计" in result.stdout
 
 
@@ -265,3 +268,40 @@ def test_a_year_without_targets_names_the_nearest_one() -> None:
     assert "注意：" not in run("gap", "--data", SAMPLE, "--as-of", "2024-06-30").stdout
     week = run("report", "week", "--data", SAMPLE, "--as-of", "2026-12-03").stdout
     assert "注意：2026 年没有目标" in week
+
+
+def test_supervision_columns_are_the_lights_and_the_forecast(deadlines: Path) -> None:
+    """序时进度, 灯 and 年底预计 in gap are bzf lights' and bzf forecast's values, key for key."""
+    for as_of in ("2024-06-30", "2024-12-31"):
+        data = gap(deadlines, "--as-of", as_of)
+        lit = {
+            (r["district"], r["metric"]): r
+            for r in run_json("lights", "--data", deadlines, "--as-of", as_of)["districts"]
+        }
+        expected = {
+            (r["district"], r["metric"]): r
+            for r in run_json("forecast", "--data", deadlines, "--as-of", as_of)["districts"]
+        }
+        for row in data["rows"]:
+            key = (row["district"], row["metric"])
+            assert {k: row[k] for k in ("elapsed_pct", "behind_points", "light")} == {
+                k: lit[key][k] for k in ("elapsed_pct", "behind_points", "light")
+            }
+            assert (row["forecast"], row["forecast_gap"]) == (
+                expected[key]["forecast"],
+                expected[key]["forecast_gap"],
+            )
+        for row in data["untargeted"]:
+            assert row["forecast"] == expected[(row["district"], row["metric"])]["forecast"]
+    rows = {(r["district"], r["metric"]): r for r in gap(deadlines, "--as-of", "2024-06-30")["rows"]}
+    assert (rows[("观山湖区", "started")]["light"], rows[("观山湖区", "started")]["behind_points"]) == (
+        "yellow",
+        16.4,
+    )
+    totals = gap(deadlines, "--as-of", "2024-06-30")["totals"]
+    # 合计 started: 500 of 2300 → behind (182/366 − 500/2300) × 100 = 27.97 → yellow; forecast = Σ districts
+    assert (totals[0]["behind_points"], totals[0]["light"]) == (28.0, "yellow")
+    assert (
+        totals[0]["forecast"]
+        == rows[("观山湖区", "started")]["forecast"] + rows[("南明区", "started")]["forecast"]
+    )

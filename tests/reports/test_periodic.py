@@ -245,7 +245,7 @@ def test_title_names_the_meeting_and_the_period(deadlines: Path) -> None:
         result = run("report", kind, "--data", deadlines, "--as-of", "2024-06-30", "-f", "md")
         assert result.exit_code == 0, result.stderr
         assert result.stdout.startswith(f"## {title}  统计截至 2024-06-30\n")
-        assert ("### 六、区县排名" in result.stdout) == (kind != "week")
+        assert ("### 七、区县排名" in result.stdout) == (kind != "week")
 
 
 def test_golden_month_table(deadlines: Path, request: pytest.FixtureRequest) -> None:
@@ -308,3 +308,12 @@ def test_docs_weekly_report_excerpt_is_real(monkeypatch: pytest.MonkeyPatch) -> 
         assert found is not None, f"not in the output (in this order): {part[:3]}"
         position = found + len(part)
     assert len(parts) > 1 and parts[0][0].startswith("## 贵阳市保障性租赁住房周调度报告（2024年第26周）")
+
+
+def test_lights_and_forecast_are_those_of_their_commands(deadlines: Path) -> None:
+    data = run_json("report", "month", "--data", deadlines, "--as-of", "2024-06-30")
+    lights = run_json("lights", "--data", deadlines, "--as-of", "2024-06-30")
+    forecast = run_json("forecast", "--data", deadlines, "--as-of", "2024-06-30")
+    assert data["lights"] == {k: v for k, v in lights.items() if k != "as_of"}
+    assert data["forecast"] == {k: v for k, v in forecast.items() if k != "as_of"}
+    assert [k for k in data][:12].index("lights") == [k for k in data][:12].index("cumulative") + 1

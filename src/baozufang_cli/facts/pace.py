@@ -36,6 +36,9 @@ Light = Literal["green", "yellow", "red", "none", "done"]
 LIGHT_LABELS: dict[str, str] = {"green": "绿", "yellow": "黄", "red": "红", "none": "-", "done": "已交付"}
 # the row flag a renderer colours: red as a shortfall, yellow as a warning, green as done
 LIGHT_FLAGS: dict[str, str] = {"red": "shortfall", "yellow": "warning", "green": "done"}
+# what each colour means, for a spreadsheet's legend
+LIGHT_MEANINGS: dict[str, str] = {"red": "红灯：落后序时进度较多", "yellow": "黄灯：略落后序时进度",
+                                  "green": "绿灯：达到序时进度"}  # fmt: skip
 SEVERITY: dict[str, int] = {"red": 0, "yellow": 1, "green": 2, "none": 3, "done": 4}
 
 

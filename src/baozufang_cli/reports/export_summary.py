@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.reports.value import Chart, Column, Highlight, Sheet, Table
+from baozufang_cli.reports.value import Chart, Column, Sheet, Table
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
@@ -87,42 +87,22 @@ def _targeted(row: dict[str, Any]) -> bool:
     return row.get("delivered_target") is not None or row.get("started_target") is not None
 
 
-LIGHT_MEANINGS = (("shortfall", "红", "红灯：落后序时进度较多"), ("warning", "黄", "黄灯：略落后序时进度"),
-                  ("done", "绿", "绿灯：达到序时进度"))  # fmt: skip
-
-
-def with_lights(table: Table, ledger: Ledger, as_of: date, filters: Filters) -> Table:
-    """A 灯 column at the end of the 启动 and the 交付 group: each district against 序时进度
-    (``bzf lights``: the same definition and thresholds)."""
-    from baozufang_cli.facts.pace import LIGHT_LABELS
-    from baozufang_cli.reports.lights import district_lights
-
-    lights = {
-        (r["district"], r["metric"]): r["light"] for r in district_lights(ledger, as_of, as_of.year, filters)
-    }
-    rows = [
-        {
-            **row,
-            **{
-                f"{m}_light": LIGHT_LABELS[lights.get((row["district"], m), "none")]
-                for m in ("started", "delivered")
-            },
-        }
-        for row in table.rows
+def with_lights(table: Table) -> Table:
+    """The district table as ``bzf gap`` gives it already carries a 灯 cell per metric (``bzf lights``:
+    the same definition and thresholds), highlighted by its own word; name the 预计缺口 colour too."""
+    highlights = [
+        replace(h, label=h.label or "预计缺口 > 0：按现有计划完不成")
+        if h.column.endswith("_projected_gap")
+        else h
+        for h in table.highlights
     ]
-    columns: list[Column] = []
-    for column in table.columns:
-        columns.append(column)
-        for metric in ("started", "delivered"):
-            if column.key == f"{metric}_projected_gap":
-                columns.append(Column(f"{metric}_light", "灯", group=column.group))
-    highlights = [replace(h, label=h.label or "预计缺口 > 0：按现有计划完不成") for h in table.highlights]
-    for metric in ("started", "delivered"):
-        highlights += [
-            Highlight(flag, f"{metric}_light", equals=text, label=label)
-            for flag, text, label in LIGHT_MEANINGS
-        ]
-    return replace(table, columns=columns, rows=rows, highlights=tuple(highlights))
+    # 序时进度 is one number for every row: said once under the table, not a column, so the page keeps its size
+    columns = [c for c in table.columns if c.key != "elapsed_pct"]
+    notes = list(table.notes)
+    elapsed = next((row.get("elapsed_pct") for row in table.rows if row.get("elapsed_pct") is not None), None)
+    if elapsed is not None:
+        notes.insert(0, f"序时进度 {elapsed:.1%}：灯按完成率落后序时进度的百分点数亮（见 bzf lights）")
+    return replace(table, columns=columns, highlights=tuple(highlights), notes=notes)
 
 
 def summary_sheet(ledger: Ledger, as_of: date, filters: Filters, form: Form, lines: list[str]) -> Sheet:
@@ -130,7 +110,7 @@ def summary_sheet(ledger: Ledger, as_of: date, filters: Filters, form: Form, lin
 
     year = as_of.year
     gap = gap_report(ledger, as_of, [year], filters)
-    districts = with_lights(ranked(gap.tables[-1]), ledger, as_of, filters)
+    districts = with_lights(ranked(gap.tables[-1]))
     tables = [*gap.tables[:-1], districts]
     sheet_lines = [*lines, headline(districts.total, year, as_of)]
     message = empty_year_message(ledger, year)

@@ -121,11 +121,21 @@ class Forecast:
     slips: dict[str, Slips]  # metric → the reference slips
 
 
-def forecast(ledger: Ledger, as_of: date, year: int, filters: Filters | None = None) -> Forecast:
-    """The year-end forecast of every district (with a target in ``year`` or with projects) and metric."""
+def forecast(
+    ledger: Ledger,
+    as_of: date,
+    year: int,
+    filters: Filters | None = None,
+    everyone: list[ProjectProgress] | None = None,
+) -> Forecast:
+    """The year-end forecast of every district (with a target in ``year`` or with projects) and metric.
+
+    ``everyone``: the progress of every valid project as of ``as_of``, when the caller has it already.
+    """
     filters = filters or Filters()
     registry = ledger.registry
-    everyone = [project_progress(registry, p, as_of) for p in ledger.valid_projects()]
+    if everyone is None:
+        everyone = [project_progress(registry, p, as_of) for p in ledger.valid_projects()]
     chosen = [p for p in everyone if filters.matches(p.project)]
     by_district: dict[str, list[ProjectProgress]] = {}
     for progress in chosen:

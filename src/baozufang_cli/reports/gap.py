@@ -26,9 +26,19 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.facts.dates import year_end
-from baozufang_cli.facts.pace import METRICS, Tally, metric_state, tally_year
+from baozufang_cli.facts.pace import (
+    LIGHT_FLAGS,
+    LIGHT_LABELS,
+    LIGHT_MEANINGS,
+    METRICS,
+    Tally,
+    district_light,
+    metric_state,
+    tally_year,
+)
 from baozufang_cli.facts.project import ProjectProgress, project_progress
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.forecast import forecast
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
 
 if TYPE_CHECKING:
@@ -133,7 +143,24 @@ def _district_table_row(district: str, year: int, by_metric: Mapping[Any, dict[s
     for metric in METRICS:
         for key, value in by_metric[metric].items():
             row[f"{metric}_{key}"] = value
+        light = by_metric[metric].get("light")
+        row[f"{metric}_light_label"] = LIGHT_LABELS[light] if light in LIGHT_FLAGS else None
+    row["elapsed_pct"] = by_metric[METRICS[0]].get("elapsed_pct")
     return row
+
+
+def _supervision(
+    ledger: Ledger, target: int | None, actual: int, expected: int, as_of: date, year: int
+) -> dict[str, Any]:
+    """序时进度, the light (bzf lights) and the year-end forecast (bzf forecast) of one district row."""
+    pace = district_light(target, actual, as_of, year, ledger.registry.criteria.lights)
+    return {
+        "elapsed_pct": pace.elapsed_pct,
+        "behind_points": pace.behind_points,
+        "light": pace.light,
+        "forecast": expected,
+        "forecast_gap": None if target is None else target - expected,
+    }
 
 
 @dataclass
@@ -154,8 +181,12 @@ def _year_section(
     filters: Filters,
     as_of: date,
     subtotal: bool,
+    everyone: list[ProjectProgress],
 ) -> _YearSection:
     order = ledger.registry.district_order
+    forecasts = {
+        (r.district, r.metric): r.forecast for r in forecast(ledger, as_of, year, filters, everyone).districts
+    }
     section = _YearSection(year)
     year_targets = sorted(
         (
@@ -167,12 +198,17 @@ def _year_section(
     )
     total_tally = {metric: Tally() for metric in METRICS}
     total_target = dict.fromkeys(METRICS, 0)
+    total_forecast = dict.fromkeys(METRICS, 0)
     for target in year_targets:
         by_metric = {}
         for metric in METRICS:
             tally = tally_year(by_district.get(target.district, []), year, metric, as_of)
             goal: int = getattr(target, metric)
-            by_metric[metric] = _measure(goal, tally)
+            expected = forecasts.get((target.district, metric), tally.actual)
+            by_metric[metric] = _measure(goal, tally) | _supervision(
+                ledger, goal, tally.actual, expected, as_of, year
+            )
+            total_forecast[metric] += expected
             section.rows.append(
                 {"district": target.district, "year": year, "metric": metric, **by_metric[metric]}
             )
@@ -183,17 +219,26 @@ def _year_section(
         section.table_rows.append((_district_table_row(target.district, year, by_metric), flags))
     targeted = {t.district for t in year_targets}
     for district in sorted(set(by_district) - targeted, key=order.__getitem__):
-        by_metric = {
-            metric: _measure(None, tally_year(by_district[district], year, metric, as_of))
-            for metric in METRICS
-        }
+        by_metric = {}
+        for metric in METRICS:
+            tally = tally_year(by_district[district], year, metric, as_of)
+            expected = forecasts.get((district, metric), tally.actual)
+            by_metric[metric] = _measure(None, tally) | _supervision(
+                ledger, None, tally.actual, expected, as_of, year
+            )
         for metric, measured in by_metric.items():
             section.untargeted.append(
                 {"district": district, "year": year, "metric": metric,
-                 "actual": measured["actual"], "projected": measured["projected"]}
+                 "actual": measured["actual"], "projected": measured["projected"], "forecast": measured["forecast"]}
             )  # fmt: skip
         section.table_rows.append((_district_table_row(district, year, by_metric), {"muted"}))
-    measures = {metric: _measure(total_target[metric], total_tally[metric]) for metric in METRICS}
+    measures = {
+        metric: _measure(total_target[metric], total_tally[metric])
+        | _supervision(
+            ledger, total_target[metric], total_tally[metric].actual, total_forecast[metric], as_of, year
+        )
+        for metric in METRICS
+    }
     section.totals = [
         {"year": year, "metric": metric, **measures[metric], **_lagging(section.rows, metric)}
         for metric in METRICS
@@ -233,10 +278,13 @@ def lagging_note(totals: list[dict[str, Any]], with_year: bool) -> str | None:
 def _district_columns(with_year: bool) -> list[Column]:
     columns = [Column("year", "年度", "year")] if with_year else []
     columns.append(Column("district", "区县"))
+    columns.append(Column("elapsed_pct", "序时进度", "pct", optional=3))
     for metric in METRICS:
         group = GROUP_LABELS[metric]
         columns += [
             Column(f"{metric}_target", "目标", "int", group=group, sums=True),
+            # the forecast beside the target: what the ledger's own slips say will be done by 31 Dec
+            Column(f"{metric}_forecast", "年底预计", "int", group=group, sums=True, optional=3),
             Column(f"{metric}_actual", "完成", "int", group=group, sums=True),
             Column(f"{metric}_gap", "缺口", "int", group=group, sums=True),
             Column(
@@ -247,6 +295,7 @@ def _district_columns(with_year: bool) -> list[Column]:
                 ratio_of=(f"{metric}_actual", f"{metric}_target"),
                 optional=1,  # a narrow terminal keeps target, done and gap of both metrics
             ),
+            Column(f"{metric}_light_label", "灯", group=group, optional=1),
             Column(f"{metric}_projected_gap", "预计缺口", "int", group=group, sums=True, optional=2),
         ]
     return columns
@@ -271,7 +320,8 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
     filters = filters or Filters()
     registry = ledger.registry
     years = sorted(set(years))
-    progresses = [project_progress(registry, p, as_of) for p in ledger.valid_projects() if filters.matches(p)]
+    everyone = [project_progress(registry, p, as_of) for p in ledger.valid_projects()]
+    progresses = [p for p in everyone if filters.matches(p.project)]
     by_district: dict[str, list[ProjectProgress]] = {}
     for progress in progresses:
         by_district.setdefault(progress.project.district, []).append(progress)
@@ -290,7 +340,7 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
 
     order = registry.district_order
     sections = [
-        _year_section(year, ledger, by_district, filters, as_of, subtotal=len(years) > 1) for year in years
+        _year_section(year, ledger, by_district, filters, as_of, len(years) > 1, everyone) for year in years
     ]
     rows = [row for section in sections for row in section.rows]
     untargeted = [row for section in sections for row in section.untargeted]
@@ -322,6 +372,7 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
     notes.append(
         "预计 = 已完成 + 计划在目标年度内完成、尚未完成的项目套数；预计缺口 > 0 表示按现有计划仍完不成"
     )
+    notes.append("灯：完成率对照序时进度（见 bzf lights）；年底预计：按以往拖期推算（见 bzf forecast）")
 
     single_year = len(years) == 1
     total_row = None
@@ -334,7 +385,19 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
         total=total_row,
         flags=flags,
         notes=notes,
-        highlights=tuple(Highlight("shortfall", f"{metric}_projected_gap", above=0) for metric in METRICS),
+        highlights=(
+            *(Highlight("shortfall", f"{metric}_projected_gap", above=0) for metric in METRICS),
+            *(
+                Highlight(
+                    LIGHT_FLAGS[light],
+                    f"{metric}_light_label",
+                    equals=LIGHT_LABELS[light],
+                    label=LIGHT_MEANINGS[light],
+                )
+                for metric in METRICS
+                for light in LIGHT_FLAGS
+            ),
+        ),
     )
     tables = [district_table]
     if city_rows:

@@ -147,7 +147,11 @@ def lights_report(ledger: Ledger, as_of: date, year: int, filters: Filters | Non
     elapsed = elapsed_fraction(as_of, year)
 
     district_rows = [
-        {**row, "metric_label": METRIC_LABELS[row["metric"]], "light_label": LIGHT_LABELS[row["light"]]}
+        {
+            **row,
+            "metric_label": METRIC_LABELS[row["metric"]],
+            "light_label": LIGHT_LABELS[row["light"]] if row["light"] in LIGHT_FLAGS else None,
+        }
         for row in districts
     ]
     district_flags = {

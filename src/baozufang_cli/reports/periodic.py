@@ -6,14 +6,16 @@ report that already answers its question, so the numbers agree with the other co
 
 1. 本期进展 — milestones whose actual date falls in [P.start, D], and the projects started and
    delivered in that span (their 启动建设 / 建成交付 milestone), by district and supply type;
-2. 累计完成 — the gap report (``bzf gap``) as of D for D's year, unchanged;
-3. 滞后项目 — the overdue milestones of ``bzf overdue`` as of D, one row per project; a milestone
+2. 累计完成 — the gap report (``bzf gap``) as of D for D's year, unchanged (with 序时进度, 灯, 年底预计);
+3. 红黄绿灯 — ``bzf lights`` (districts against 序时进度, red and yellow projects) and the projects of
+   ``bzf forecast`` planned in the year with less than an even chance of making it;
+4. 滞后项目 — the overdue milestones of ``bzf overdue`` as of D, one row per project; a milestone
    is *newly overdue* when its planned date falls in P (it became overdue during P);
-4. 问题清单 — problems raised in the span, closed in it, and overdue as of D, by department
+5. 问题清单 — problems raised in the span, closed in it, and overdue as of D, by department
    (the rows of ``bzf problems``);
-5. 下期计划 — milestones not done and problems still open whose planned date / deadline falls in
+6. 下期计划 — milestones not done and problems still open whose planned date / deadline falls in
    [D, end of the next period] (``bzf overdue --within`` upcoming rows);
-6. 区县排名 (month, quarter, year) — districts with a target in D's year ranked by delivered %,
+7. 区县排名 (month, quarter, year) — districts with a target in D's year ranked by delivered %,
    then started %, from the gap rows of section 2.
 """
 
@@ -25,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from baozufang_cli.facts.periods import Period, PeriodKind
 from baozufang_cli.facts.project import project_progress
 from baozufang_cli.reports.filters import Filters
+from baozufang_cli.reports.forecast import forecast_report
 from baozufang_cli.reports.gap import gap_report, missing_targets_line
+from baozufang_cli.reports.lights import lights_report
 from baozufang_cli.reports.overdue import overdue_report, project_identity
 from baozufang_cli.reports.periodic_sections import (
     next_section,
@@ -41,10 +45,11 @@ MEETINGS: dict[PeriodKind, str] = {"week": "周调度", "month": "月督导", "q
 SECTIONS = {
     "progress": "一、本期进展",
     "cumulative": "二、累计完成",
-    "overdue": "三、滞后项目",
-    "problems": "四、问题清单",
-    "next": "五、下期计划",
-    "ranking": "六、区县排名",
+    "lights": "三、红黄绿灯",
+    "overdue": "四、滞后项目",
+    "problems": "五、问题清单",
+    "next": "六、下期计划",
+    "ranking": "七、区县排名",
 }
 PRIMARY = "overdue"  # the section CSV writes: the list the meeting hands to responsible units
 COUNTS = ("started_projects", "started_units", "delivered_projects", "delivered_units", "milestones")
@@ -216,11 +221,16 @@ def periodic_report(ledger: Ledger, period: Period, as_of: date, filters: Filter
     gap = gap_report(ledger, as_of, [as_of.year], filters)
     for table in gap.tables:
         table.section = SECTIONS["cumulative"]
+    lights = lights_report(ledger, as_of, as_of.year, filters)
+    expected = forecast_report(ledger, as_of, as_of.year, filters)
+    lights_tables = [*lights.tables, expected.tables[1]]
+    for table in lights_tables:
+        table.section = SECTIONS["lights"]
     overdue, overdue_tables = _overdue_section(ledger, period, as_of, filters)
     problems, problem_tables = problems_section(ledger, period, as_of, filters, SECTIONS["problems"])
     plan, plan_tables = next_section(ledger, upcoming, as_of, filters, SECTIONS["next"])
     ranking: list[dict[str, Any]] | None = None
-    tables = [*progress_tables, *gap.tables, *overdue_tables, *problem_tables, *plan_tables]
+    tables = [*progress_tables, *gap.tables, *lights_tables, *overdue_tables, *problem_tables, *plan_tables]
     if period.kind != "week":
         ranking, ranking_tables = ranking_section(gap.data, progress["by_district"], SECTIONS["ranking"])
         tables += ranking_tables
@@ -249,6 +259,8 @@ def periodic_report(ledger: Ledger, period: Period, as_of: date, filters: Filter
             "next_period": period_data(upcoming),
             "progress": progress,
             "cumulative": gap.data,
+            "lights": {k: v for k, v in lights.data.items() if k != "as_of"},
+            "forecast": {k: v for k, v in expected.data.items() if k != "as_of"},
             "overdue": overdue,
             "problems": problems,
             "next": plan,
