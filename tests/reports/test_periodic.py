@@ -263,7 +263,9 @@ def test_csv_has_every_section_and_the_overdue_one_is_a_filter_away(deadlines: P
     result = run("report", "week", "--data", deadlines, "--as-of", "2024-06-30", "-f", "csv")
     blocks = [block.splitlines() for block in result.stdout.replace("\r\n", "\n").split("\n\n")]
     assert all(block[0].startswith("章节,表,") for block in blocks) and len(blocks) >= 3
-    lagging = next(block for block in blocks if block[1].startswith("三、滞后项目,"))
+    lagging = next(
+        b for b in blocks if len(b) > 1 and b[1].startswith("四、滞后项目,")
+    )  # empty tables: header only
     assert lagging[0] == "章节,表,项目编号,项目名称,区县,逾期节点（天数）,最长逾期天数,本期新增,责任单位"
     assert lagging[1].split(",")[2] == "G-5" and len(lagging) == 6
 
