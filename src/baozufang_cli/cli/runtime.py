@@ -19,6 +19,7 @@ import typer
 from baozufang_cli.cli.options import Format, parse_date
 from baozufang_cli.errors import BzfError, ExitCode, LedgerError, UsageError, WriteRefused
 from baozufang_cli.files import os_reason, write_output
+from baozufang_cli.ledger.characters import visible
 from baozufang_cli.ledger.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def guard(command: F) -> F:
             raise
         except BzfError as error:
             print_diagnostics(error.diagnostics, error.shown_diagnostics)
-            typer.echo(f"bzf：{error.line()}", err=True)
+            typer.echo(f"bzf：{visible(error.line())}", err=True)  # it may echo a value or a file name
             raise typer.Exit(int(error.exit_code)) from None
         except BrokenPipeError:  # `bzf status | head`
             sys.stderr.close()

@@ -151,7 +151,7 @@ def load_assessment_file(root: Path, path: Path, rel: str, month: str, registry:
     assessment, schema_problems = validate(data, Assessment, rel)
     missing: set[str] = set()
     if assessment is not None:
-        schema_problems = _check_claims(root, rel, assessment, registry, missing)
+        schema_problems += _check_claims(root, rel, assessment, registry, missing)
     diagnostics += locate_all(schema_problems, text)
     return AssessmentFile(rel, month, district, assessment, diagnostics, frozenset(missing))
 

@@ -3,6 +3,8 @@
 A rule is a plain function that returns diagnostics located by ``loc`` (the loader adds lines
 and columns). Each has a scope, which says what it is given:
 
+* ``data``: the parsed data of any ledger file, before the schema, and its path
+  (``rules_text.py``: control characters); run by the loader's ``validate`` for every file;
 * ``project``: one validated project file, as a ``ProjectSubject`` (``rules_project.py``,
   ``rules_money.py``); run by the loader for every file, cached with the file;
 * ``config``: the ``Registry`` of targets.yaml + criteria.yaml (``rules_config.py`` and friends);
@@ -21,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from baozufang_cli.evaluation.scheme import check_evaluation
-from baozufang_cli.ledger import rules_config, rules_ledger, rules_money, rules_project
+from baozufang_cli.ledger import rules_config, rules_ledger, rules_money, rules_project, rules_text
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.rules_names import check_name_clashes
 from baozufang_cli.ledger.rules_project import ProjectSubject
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger, Registry
     from baozufang_cli.models import Project
 
-Scope = Literal["project", "config", "ledger", "as_of"]
+Scope = Literal["data", "project", "config", "ledger", "as_of"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Rule:
 
 
 CHECKS: list[Rule] = [
+    Rule("data", rules_text.control_characters),  # ESC, bidi overrides … in any key or text
     Rule("project", rules_project.identity),
     Rule("project", rules_project.counts),
     Rule("project", rules_project.problems),
@@ -61,6 +64,10 @@ CHECKS: list[Rule] = [
 
 def _run(scope: Scope, *subject: Any) -> list[Diagnostic]:
     return [d for rule in CHECKS if rule.scope == scope for d in rule.check(*subject)]
+
+
+def check_data(data: Any, rel: str) -> list[Diagnostic]:
+    return _run("data", data, rel)
 
 
 def check_project(project: Project, rel: str, stem: str, registry: Registry | None) -> list[Diagnostic]:

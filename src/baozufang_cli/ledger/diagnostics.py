@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from baozufang_cli.ledger.characters import visible
+
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
@@ -42,7 +44,7 @@ class Diagnostic:
         text = f"{where}: {level}{self.code}: {self.message}"
         if self.hint:
             text += f"，{self.hint}"
-        return text
+        return visible(text)  # a file name or an echoed value never reaches the terminal raw
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -58,12 +58,14 @@ class LedgerUnusable(LedgerError):
 def validate(data: Any, model: type[M], rel: str) -> tuple[M | None, list[Diagnostic]]:
     from pydantic import ValidationError
 
+    from baozufang_cli.ledger.checks import check_data
     from baozufang_cli.ledger.schema_errors import schema_diagnostics
 
+    text_problems = check_data(data, rel)  # the rules over the raw text (control characters)
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data), text_problems
     except ValidationError as error:
-        return None, schema_diagnostics(rel, error, model)
+        return None, [*schema_diagnostics(rel, error, model), *text_problems]
 
 
 def load_project_file(
@@ -113,7 +115,7 @@ def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Regi
     project, diagnostics = validate(data, Project, rel)
     if project is not None:
         stem = os.path.splitext(rel.rpartition("/")[2])[0]
-        diagnostics = check_project(project, rel, stem, registry)
+        diagnostics += check_project(project, rel, stem, registry)
     elif registry is not None:  # report every problem: references are checked even when the schema failed
         diagnostics += check_raw_references(data, rel, registry)
     return FileResult(rel, project, locate_all(diagnostics, text))

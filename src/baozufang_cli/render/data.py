@@ -8,7 +8,8 @@ import json
 from datetime import date
 from typing import Any
 
-from baozufang_cli.render.text import cell_text, is_numeric
+from baozufang_cli.ledger.characters import visible
+from baozufang_cli.render.text import cell_text, formula_like, is_numeric
 from baozufang_cli.reports.value import Report, Table
 
 
@@ -34,8 +35,9 @@ def csv_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
         value = "、".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        value = visible(value)
+        return "'" + value if formula_like(value) else value
     return value
 
 
@@ -65,7 +67,7 @@ def render_csv_report(report: Report) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_row(table: Table, row: dict[str, Any], bold: bool) -> str:
@@ -85,7 +87,7 @@ def render_md_table(table: Table, level: int = 3) -> str:
     if not table.rows and table.total is None:
         lines.append("| " + " | ".join("" for _ in table.columns) + " |")
     lines.extend(["", *(f"{note}  " for note in table.notes)])
-    return "\n".join(lines).rstrip() + "\n"
+    return visible("\n".join(lines).rstrip() + "\n")
 
 
 def render_md(report: Report) -> str:
@@ -96,4 +98,4 @@ def render_md(report: Report) -> str:
             parts.extend([f"### {section}", ""])
         for table in tables:
             parts.append(render_md_table(table, level=4 if section else 3))
-    return "\n".join(parts)
+    return visible("\n".join(parts))  # titles and notes name projects too

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.ledger.characters import visible
 from baozufang_cli.render.text import bar, cell_text, is_numeric
 from baozufang_cli.reports.value import Report, Table
 
@@ -39,16 +40,16 @@ def render_table(report: Report, console: Console, wide: bool = False) -> None:
     from rich.text import Text
 
     for i, line in enumerate(report.header_lines()):
-        console.print(Text(line, style="bold" if i == 0 else "dim"))
+        console.print(Text(visible(line), style="bold" if i == 0 else "dim"))
     section = ""
     for table in report.tables:
         console.print()
         if table.section and table.section != section:
-            console.print(Text(table.section, style="bold underline"))
+            console.print(Text(visible(table.section), style="bold underline"))
             console.print()
         section = table.section
         if table.title != report.title:
-            console.print(Text(table.title, style="bold"))
+            console.print(Text(visible(table.title), style="bold"))
         layout = _Layout(table.for_screen())
         if wide:
             # one line per row for `less -S` or a wide window: nothing folded, nothing left out
@@ -62,7 +63,7 @@ def render_table(report: Report, console: Console, wide: bool = False) -> None:
             if omitted:
                 console.print(Text(f"已省略：{'、'.join(omitted)}（用 --wide 显示全部列）", style="dim"))
         for note in table.notes:
-            console.print(Text(note))
+            console.print(Text(visible(note)))
 
 
 class _Layout:
@@ -160,6 +161,7 @@ class _Layout:
     def rich_table(self, width: int | None):  # type: ignore[no-untyped-def]
         from rich.cells import cell_len
         from rich.table import Table as RichTable
+        from rich.text import Text  # cells are text, never rich markup ("[red]" in a name stays)
 
         rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
         # a group names itself above its first *shown* column
@@ -185,10 +187,12 @@ class _Layout:
             )
         for i, cells in enumerate(self.body):
             styles = [FLAG_STYLES[f] for f in sorted(self.table.flags.get(i, ())) if f in FLAG_STYLES]
-            rich_table.add_row(*(cells[j] for j in self.shown), style=" ".join(styles) if styles else None)
+            rich_table.add_row(
+                *(Text(cells[j]) for j in self.shown), style=" ".join(styles) if styles else None
+            )
         if self.total is not None:
             rich_table.add_section()
-            rich_table.add_row(*(self.total[j] for j in self.shown), style="bold")
+            rich_table.add_row(*(Text(self.total[j]) for j in self.shown), style="bold")
         if not self.table.rows and self.table.total is None:
             rich_table.caption = "（无数据）"
         return rich_table

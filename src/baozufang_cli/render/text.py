@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from baozufang_cli.ledger.characters import visible
 from baozufang_cli.reports.value import Column
 
 EMPTY = "-"  # ASCII: "—" is ambiguous-width and misaligns CJK terminals
 
 
 def cell_text(column: Column, value: Any) -> str:
+    """What a text renderer prints for ``value``; control characters written out (``visible``)."""
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
@@ -28,8 +30,18 @@ def cell_text(column: Column, value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return visible("、".join(str(v) for v in value))
+    return visible(str(value))
+
+
+# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+# (full-width forms too: some spreadsheets fold them), also after leading spaces
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (CSV cells, xlsx text cells)."""
+    return text.lstrip(" ").startswith(FORMULA_STARTS)
 
 
 def bar(fraction: float | None, width: int = 10) -> str:

@@ -12,11 +12,12 @@ XlsxWriter is imported inside the functions (start-up time of the commands that 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.ledger.characters import visible
+from baozufang_cli.render.text import FORMULA_STARTS, formula_like
 from baozufang_cli.reports.value import Column, Highlight
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ FONT = "宋体"
 TITLE_FONT = "黑体"
 BODY_SIZE = 11  # printed at ≥ 65 % (xlsx_print.MIN_SCALE): never below 7 pt on paper
 # text Excel would run as a formula when the cell is edited (and CSV's defused prefixes)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+FORMULA_PREFIXES = FORMULA_STARTS  # render/text.formula_like: also after leading spaces, and newline
 NUMBER_FORMATS = {
     "int": "#,##0",
     "year": "0",
@@ -148,7 +149,7 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
     write_date = sheet.write_datetime
     write_blank = sheet.write_blank
     quoted = formats.quoted
-    prefixes = FORMULA_PREFIXES
+    is_formula = formula_like
 
     def write(row: int, values: list[Any], cell_formats: list[Format]) -> None:
         for column, value in enumerate(values):
@@ -158,7 +159,7 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
                 if not value:
                     write_blank(row, column, None, fmt)
                     continue
-                if value.startswith(prefixes):
+                if is_formula(value):
                     fmt = quoted(fmt)
                 write_string(row, column, _clean(value), fmt)
             elif kind is int or kind is float:
@@ -169,22 +170,17 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
                 write_date(row, column, value, fmt)
             else:
                 text = str(plain(value))  # lists joined: their first item may look like a formula too
-                if text.startswith(prefixes):
+                if is_formula(text):
                     fmt = quoted(fmt)
                 write_string(row, column, _clean(text), fmt)
 
     return write
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _clean(text: str) -> str:
-    """At most Excel's 32,767 characters, without the control characters a cell cannot hold
-    (XlsxWriter would write them as ``_x0001_``, which reads back as that text)."""
-    if len(text) > 32767:
-        text = text[:32767]
-    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+    """At most Excel's 32,767 characters; control characters (a cell cannot hold C0: XlsxWriter
+    would write ``_x0001_``) and bidi controls written out as ``\\x1b``, ``\\u202e`` (``visible``)."""
+    return visible(text)[:32767]
 
 
 def display_width(text: str) -> int:
