@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from baozufang_cli import files
+from baozufang_cli.ledger.characters import visible
 from baozufang_cli.render.data import csv_value
 from baozufang_cli.render.xlsx_cells import FORMULA_PREFIXES
 from tests.conftest import make_ledger, run
@@ -272,7 +273,8 @@ PAYLOADS = [
 )
 def test_csv_never_starts_a_text_field_with_a_formula_character(text: str) -> None:
     value = csv_value(text)
-    assert value == text or value == "'" + text
+    shown = visible(text)  # control characters are written out (\\x0d) in every text output
+    assert value == shown or value == "'" + shown
     assert not str(value).startswith(FORMULA_PREFIXES)
 
 
@@ -283,6 +285,10 @@ def payload_ledger(tmp_path: Path) -> Path:
     fields = ["name", "owner", "operator", "responsible_unit", "responsible_person", "contact", "address",
               "progress", "note"]  # fmt: skip
     for i, payload in enumerate(PAYLOADS):
+        if (
+            visible(payload) != payload
+        ):  # "\r=1" is a control-char error in a ledger: the CSV test above has it
+            continue
         quoted = payload.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
         lines = [f"id: P-{i}", "district: 观山湖区", "supply_type: new_build", "units: 10", "plan_year: 2024"]
         lines += [f'{key}: "{quoted}"' for key in fields]

@@ -50,8 +50,35 @@ def exclusive(path: Path) -> Iterator[None]:
 # ------------------------------------------------------------------ atomic writes
 
 
-def atomic_write(path: Path, raw: bytes, *, new: bool = False) -> None:
-    """Replace ``path`` with ``raw`` all at once: readers see the old file or the new one, never half."""
+class Outside(OSError):
+    """A write that would land outside the folder it belongs in (through a symbolic link)."""
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (which need not exist) stays inside ``folder`` once links are followed."""
+    real = os.path.realpath(folder)
+    target = os.path.realpath(path)
+    return target == real or target.startswith(real.rstrip(os.sep) + os.sep)
+
+
+def refuse_outside(path: Path, inside: Path) -> None:
+    """``Outside`` when ``path`` or a folder on the way to it is a link leaving ``inside``,
+    or ``path`` itself is a symbolic link (a write replaces a file, it never follows a link)."""
+    if path.is_symlink():
+        raise Outside(errno.ELOOP, "是符号链接", str(path))
+    if not is_inside(path.parent, inside):
+        raise Outside(errno.EXDEV, f"经符号链接指向 {inside} 之外", str(path))
+
+
+def atomic_write(path: Path, raw: bytes, *, new: bool = False, inside: Path | None = None) -> None:
+    """Replace ``path`` with ``raw`` all at once: readers see the old file or the new one, never half.
+
+    ``inside``: the folder the file belongs in (the ledger, the cache): a path that a symbolic
+    link would take out of it, or that is itself a link, is refused with ``Outside`` (an
+    ``OSError``) before anything is written.
+    """
+    if inside is not None:
+        refuse_outside(path, inside)
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
     try:
@@ -117,11 +144,16 @@ _REASONS = {
     errno.EISDIR: "这是一个文件夹",
     errno.ENAMETOOLONG: "文件名太长",
     errno.EFBIG: "文件太大",
+    errno.ELOOP: "路径是符号链接",
+    errno.EEXIST: "文件已存在",
+    errno.EXDEV: "路径经符号链接指向台账之外",
 }
 
 
 def os_reason(error: OSError) -> str:
     """A Chinese reason for a failed file operation (falls back to the system's own words)."""
+    if isinstance(error, Outside):
+        return error.strerror or "路径指向台账之外"
     return _REASONS.get(error.errno or 0) or error.strerror or str(error)
 
 

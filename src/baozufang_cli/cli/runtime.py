@@ -5,6 +5,7 @@ Nothing here computes a report; every function is a few lines that the thin comm
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import sys
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from baozufang_cli.reports.value import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
+BAD_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}  # exit 2; other OSErrors exit 3
 MAX_SHOWN_ERRORS = 20
 
 
@@ -83,6 +85,13 @@ def guard(command: F) -> F:
         except BrokenPipeError:  # `bzf status | head`
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as error:  # a file operation no layer turned into a BzfError: still one line
+            if os.environ.get("BZF_DEBUG"):
+                raise
+            code = ExitCode.USAGE if error.errno in BAD_PATH else ExitCode.WRITE_REFUSED
+            where = f" {visible(os.fsdecode(error.filename))}" if error.filename else ""
+            typer.echo(f"bzf：文件操作失败{where}：{os_reason(error)}", err=True)
+            raise typer.Exit(int(code)) from None
         except Exception as error:
             if os.environ.get("BZF_DEBUG"):
                 raise

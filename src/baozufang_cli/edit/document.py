@@ -136,6 +136,7 @@ class Document:
     ) -> None:
         self.path = path
         self.rel = rel
+        self.root: Path | None = None  # the ledger folder: a save never writes outside it
         self._raw = raw
         self._stamp = stamp
         try:
@@ -174,7 +175,9 @@ class Document:
         except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
             reason = getattr(error, "strerror", None) or "符号链接形成循环"
             raise EditRefused(f"无法读取 {rel or path}：{reason}", reason=EditRefused.UNREADABLE) from None
-        return cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
+        document = cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
+        document.root = _ledger_root(path, rel)
+        return document
 
     def render(self) -> str:
         """The text to write: the edit spliced into the original lines (see ``splice``)."""
@@ -223,7 +226,12 @@ class Document:
                     "请重新运行命令",
                     reason=EditRefused.CHANGED,
                 )
-            files.atomic_write(self.path, raw)
+            try:
+                files.atomic_write(self.path, raw, inside=self.root)
+            except OSError as error:
+                raise EditRefused(
+                    f"无法写入 {self.rel}：{files.os_reason(error)}", "原文件保持不变"
+                ) from None
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
         self.reencoded = False
@@ -231,18 +239,32 @@ class Document:
         return True
 
 
+def _ledger_root(path: Path, rel: str | None) -> Path | None:
+    """The ledger folder of ``path`` named ``rel`` inside it (``None`` for a file named on its own)."""
+    depth = len(Path(rel).parts) if rel else 0
+    if depth == 0 or not path.as_posix().endswith(rel or ""):
+        return None
+    return path.parents[depth - 1]
+
+
 def write_new_file(path: Path, rel: str, text: str, registry: Registry | None) -> None:
-    """Write a new project file after validating it; refuses to overwrite anything."""
+    """Write a new project file after validating it; refuses to overwrite anything, and to
+    write outside the ledger (a district folder that is a link out of it)."""
     result = validate_text(text, rel, registry)
     refuse_new_errors(None, result)
+    root = _ledger_root(path, rel)
+    if root is not None and not files.is_inside(path.parent, root):
+        raise EditRefused(f"{rel} 所在的文件夹经符号链接指向台账之外，未写入", "bzf 只在台账之内写文件")
     if path.exists() or path.is_symlink():
         raise EditRefused(
             f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        files.atomic_write(path, text.encode("utf-8"), new=True)
+        files.atomic_write(path, text.encode("utf-8"), new=True, inside=root)
     except FileExistsError:
         raise EditRefused(
             f"{rel} 已存在，未写入", "换一个项目编号，或用 bzf set 修改已有项目", reason=EditRefused.EXISTS
         ) from None
+    except OSError as error:
+        raise EditRefused(f"无法写入 {rel}：{files.os_reason(error)}", "没有写入任何文件") from None

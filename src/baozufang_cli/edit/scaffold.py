@@ -76,11 +76,11 @@ def create_ledger(folder: Path) -> InitResult:
 
     def create(rel: str, text: str) -> None:
         path = folder / rel
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a link (even a dangling one) is the user's: kept
             result.kept.append(rel)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, text.encode("utf-8"), new=True)
+        atomic_write(path, text.encode("utf-8"), new=True, inside=folder)
         result.created.append(rel)
 
     for name in DEFAULT_FILES:
@@ -99,14 +99,17 @@ def _ignore_cache(folder: Path, result: InitResult) -> None:
     from baozufang_cli.files import atomic_write
 
     path = folder / ".gitignore"
+    if path.is_symlink():  # the user's own link: never written through, never replaced
+        result.kept.append(".gitignore")
+        return
     if not path.exists():
-        atomic_write(path, f"# bzf 的缓存，可随时删除\n{CACHE_IGNORE}\n".encode(), new=True)
+        atomic_write(path, f"# bzf 的缓存，可随时删除\n{CACHE_IGNORE}\n".encode(), new=True, inside=folder)
         result.created.append(".gitignore")
         return
     text = path.read_text(encoding="utf-8", errors="replace")
     if CACHE_IGNORE not in text.split():
         separator = "" if text.endswith("\n") or not text else "\n"
-        atomic_write(path, (text + separator + CACHE_IGNORE + "\n").encode("utf-8"))
+        atomic_write(path, (text + separator + CACHE_IGNORE + "\n").encode("utf-8"), inside=folder)
     result.kept.append(".gitignore")
 
 

@@ -108,7 +108,45 @@ def cache_dirs(root: Path) -> list[Path]:
     if override:
         return [Path(override) / ledger_id]
     user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bzf"
+    if refused_cache(root) is not None:  # never read or written: the user cache dir instead
+        return [user / ledger_id]
     return [root / CACHE_DIR, user / ledger_id]
+
+
+def refused_cache(root: Path) -> str | None:
+    """Why ``<ledger>/.bzf-cache`` must not be used, or ``None``: a symbolic link (to anywhere:
+    a write through it could land outside the ledger), or a folder holding one."""
+    folder = root / CACHE_DIR
+    try:
+        if folder.is_symlink():
+            return "是符号链接"
+        if not folder.is_dir():
+            return None if not folder.exists() else "不是文件夹"
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return f"中有符号链接 {entry.name}"
+    except OSError:
+        return "无法读取"
+    return None
+
+
+def cache_warnings(root: Path) -> list[Diagnostic]:
+    """A warning when the ledger's own cache folder is refused (``refused_cache``)."""
+    if os.environ.get("BZF_CACHE_DIR"):
+        return []
+    reason = refused_cache(root)
+    if reason is None:
+        return []
+    return [
+        Diagnostic(
+            CACHE_DIR,
+            "cache-refused",
+            f"缓存文件夹 {CACHE_DIR} {reason}，未使用（bzf 只在台账之内写文件）",
+            "warning",
+            hint="缓存改存在用户缓存目录；删除 .bzf-cache 即可恢复",
+        )
+    ]
 
 
 def content_hash(content: bytes) -> bytes:
@@ -294,9 +332,10 @@ def _write_atomic(folder: Path, name: str, blob: bytes) -> bool:
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        inside = folder.parent if folder.name == CACHE_DIR else folder  # the ledger, or the cache dir
         if folder.name == CACHE_DIR and not (folder / ".gitignore").exists():
-            atomic_write(folder / ".gitignore", b"*\n", new=True)
-        atomic_write(folder / name, blob)
+            atomic_write(folder / ".gitignore", b"*\n", new=True, inside=inside)
+        atomic_write(folder / name, blob, inside=inside)
         return True
     except OSError:
         return False

@@ -214,7 +214,7 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
     """
     if not root.is_dir() or not is_ledger(root):
         raise NoLedger(root)
-    from baozufang_cli.ledger.cache import ProjectCache
+    from baozufang_cli.ledger.cache import ProjectCache, cache_warnings
 
     resume_gc = _paused_gc()
     try:
@@ -225,6 +225,8 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
 
         files, scan_diagnostics = scan(root)
         diagnostics += scan_diagnostics
+        if cache.enabled:
+            diagnostics += cache_warnings(root)
         results: list[FileResult | None] = [cache.get(rel, stat, path) for path, rel, stat in files]
         missing = [i for i, result in enumerate(results) if result is None]
         file_registry = registry if config_ok else None
