@@ -159,9 +159,22 @@ def plain(value: Any) -> Any:
 
 def means(text: str, data: Any) -> bool:
     try:
-        return yamlread.load(text) == plain(data)
+        return _same(yamlread.load(text), plain(data))
     except yamlread.YamlProblem:
         return False
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal data, with ``.nan`` equal to itself (an unchanged ``.nan`` is not a changed value)."""
+    if a == b:
+        return True
+    if isinstance(a, float) and isinstance(b, float):
+        return a != a and b != b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return False
 
 
 # ------------------------------------------------------------------ minimal diffs

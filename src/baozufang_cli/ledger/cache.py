@@ -120,8 +120,8 @@ def refused_cache(root: Path) -> str | None:
     try:
         if folder.is_symlink():
             return "是符号链接"
-        if not folder.is_dir():
-            return None if not folder.exists() else "不是文件夹"
+        if not folder.is_dir():  # missing (made on first write) or a file (the write fails: user dir)
+            return None
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_symlink():

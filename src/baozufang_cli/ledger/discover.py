@@ -77,6 +77,16 @@ def _scan_folder(
     for entry in listing:
         name = entry.name
         if name[0] == ".":
+            if _hides_projects(entry):  # .git, .vscode … are skipped; a hidden folder of projects is named
+                diagnostics.append(
+                    Diagnostic(
+                        f"{rel_folder}/{name}",
+                        "hidden-skipped",
+                        "以 . 开头的文件夹中的项目文件未读取",
+                        severity="warning",
+                        hint="其中的项目不计入任何统计；如是项目，请把文件夹改名",
+                    )
+                )
             continue
         if not name.isascii() and not is_utf8_name(name):
             diagnostics.append(bad_file_name(rel_folder, name))
@@ -89,6 +99,16 @@ def _scan_folder(
             folders.append((name, entry))
         elif name.endswith(PROJECT_SUFFIXES):
             files.append((name, entry))
+        elif name.lower().endswith(PROJECT_SUFFIXES):  # A-1.YAML, A-1.Yml: not read, so say so
+            diagnostics.append(
+                Diagnostic(
+                    f"{rel_folder}/{name}",
+                    "suffix-case",
+                    "扩展名的大小写不对，未读取",
+                    severity="warning",
+                    hint="项目文件的扩展名须是小写的 .yaml（或 .yml），其中的项目不计入任何统计",
+                )
+            )
 
     files.sort()  # names are unique within a folder: the entries are never compared
     for name, entry in files:
@@ -123,6 +143,17 @@ def _scan_folder(
             )
             continue
         _scan_folder(entry.path, rel, real_root, found, diagnostics)
+
+
+def _hides_projects(entry: os.DirEntry[str]) -> bool:
+    """A hidden folder (not a symlink) holding project-like files directly."""
+    try:
+        if entry.name in (".", "..") or not entry.is_dir(follow_symlinks=False):
+            return False
+        with os.scandir(entry.path) as inside:
+            return any(e.name.lower().endswith(PROJECT_SUFFIXES) and e.name[0] != "." for e in inside)
+    except OSError:
+        return False
 
 
 def _link_problem(path: str, rel: str, real_root: Path) -> Diagnostic | None:

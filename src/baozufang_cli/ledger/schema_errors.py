@@ -39,6 +39,8 @@ def _describe(value: Any) -> str:
         return "键值对"
     if isinstance(value, list):
         return "列表"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "…"
 
@@ -100,7 +102,7 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
             code = "wrong-type"
             message = f"{_title(loc)}应为{_KINDS[kind]}，实为 {_describe(value)}"
             if kind == "int_type" and isinstance(value, float):
-                hint = "不能有小数"
+                hint = "不能有小数" if value - value == 0 else "请填写数值"  # .inf, .nan: not a number
             elif isinstance(value, str) and value.translate(_FULL_WIDTH) != value:
                 hint = "含全角字符，请改为半角数字"
             elif kind == "string_type" and value is not None:
@@ -109,6 +111,9 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
             code, message = "empty-value", f"{_title(loc)}不能为空"
         elif kind == "blank":
             code, message = "empty-value", f"{_title(loc)}不能只有空格"
+        elif kind in _RANGE_ERRORS and isinstance(value, float) and value != value:
+            code, message = "out-of-range", f"{_title(loc)}不是数字（.nan）"
+            hint = "请填写数值，不知道时删去这一项"
         elif kind in _RANGE_ERRORS:
             code = "out-of-range"
             limits = "、".join(f"{_BOUNDS[k]} {_number(v)}" for k, v in ctx.items() if k in _BOUNDS)

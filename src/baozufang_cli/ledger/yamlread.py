@@ -244,6 +244,13 @@ def _scalar(node: Node) -> Any:
         return None
     try:
         if tag == _INT:
+            if len(value) > MAX_DIGITS:  # int() of thousands of digits is slow, then refused anyway
+                raise YamlProblem(
+                    "out-of-range",
+                    f"数字过大（{len(value)} 位）",
+                    *_pos(node),
+                    hint="台账里的数字不会超过十几位，请检查是否误粘贴",
+                )
             if value.startswith("0o"):
                 return int(value[2:], 8)
             if value.startswith("0x"):
@@ -254,8 +261,9 @@ def _scalar(node: Node) -> Any:
         if tag == _BOOL:
             return _BOOL_TEXT[value] if value in _BOOL_TEXT else _YAML11_BOOL[value.lower()]
     except (ValueError, KeyError):
+        shown = value if len(value) <= 40 else value[:40] + "…"
         raise YamlProblem(
-            "yaml-tag", f"值 {value} 与标签 {tag} 不符", *_pos(node), hint="去掉标签，或改正取值"
+            "yaml-tag", f"值 {shown} 与标签 {tag} 不符", *_pos(node), hint="去掉标签，或改正取值"
         ) from None
     raise _unsupported_tag(node)
 
@@ -290,6 +298,9 @@ def _float(value: str) -> float:
     if text == ".nan":
         return float("nan")
     return sign * float(text)
+
+
+MAX_DIGITS = 30  # an integer written with more digits is a paste accident, not a count
 
 
 def _pos(node: Any) -> tuple[int, int]:
