@@ -56,7 +56,8 @@ def test_gap_equals_bzf_gap(which: Path | str, as_of: str, deadlines: Path) -> N
     for row in rows:
         row.pop("city")
         row["shortfall"] = bool(row["shortfall"])
-    assert rows == expected
+    # the view holds the target columns; bzf gap's rows may carry more (序时进度, 灯, 年底预计)
+    assert rows == [{key: r[key] for key in rows[0]} for r in expected] if rows else not expected
     assert expected or which != SAMPLE  # the sample ledger has targets: the comparison means something
 
 
