@@ -451,3 +451,10 @@ def test_scores_stay_within_points_and_add_up(
             if item.item.manual is not None:
                 claim = file.assessment.items.get(item.item.key) if file and file.assessment else None
                 assert item.score == (claim.score if claim else 0.0)
+
+
+def test_a_month_in_a_year_without_targets_names_the_nearest_one() -> None:
+    from tests.conftest import SAMPLE, run
+
+    text = run("score", "--data", SAMPLE, "--as-of", "2026-12-03").stdout
+    assert "注意：2026 年没有目标；有目标的年度为 2022—2025，最近的是 2025 年（--month 2025-12）" in text

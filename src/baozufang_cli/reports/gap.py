@@ -54,9 +54,9 @@ def target_years(targets: Targets) -> list[int]:
     return sorted({t.year for t in targets.city_targets} | {t.year for t in targets.district_targets})
 
 
-def missing_targets_line(targets: Targets, years: Iterable[int]) -> str | None:
+def missing_targets_line(targets: Targets, years: Iterable[int], how: str = "-y {year}") -> str | None:
     """When a chosen year has no targets, say so and name the nearest year that has them (the
-    default year is the as-of year, and a plan often ends before today)."""
+    default year is the as-of year, and a plan often ends before today); ``how`` picks that year."""
     having = target_years(targets)
     missing = [year for year in years if year not in having]
     if not missing:
@@ -65,7 +65,7 @@ def missing_targets_line(targets: Targets, years: Iterable[int]) -> str | None:
     if not having:
         return f"注意：{listed} 年没有目标，targets.yaml 中还没有任何年度的目标"
     nearest = min(having, key=lambda y: (abs(y - missing[0]), -y))
-    return f"注意：{listed} 年没有目标；有目标的年度为 {having[0]}—{having[-1]}，最近的是 {nearest} 年（-y {nearest}）"
+    return f"注意：{listed} 年没有目标；有目标的年度为 {having[0]}—{having[-1]}，最近的是 {nearest} 年（{how.format(year=nearest)}）"
 
 
 def _measure(target: int | None, tally: Tally) -> dict[str, Any]:

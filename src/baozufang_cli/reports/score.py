@@ -55,6 +55,10 @@ def score_report(
     subtitle = [
         f"测评月份 {period.month}：{period.year} 年目标，按截至 {period.cutoff} 的台账计分；满分 {full_marks:g} 分",
     ]
+    from baozufang_cli.reports.gap import missing_targets_line
+
+    if (line := missing_targets_line(ledger.targets, [period.year], "--month {year}-12")) is not None:
+        subtitle.append(line)
     if districts:
         subtitle.append("筛选 区县：" + "、".join(s.district for s in scored) + "（名次为全市排名）")
     tables = [
