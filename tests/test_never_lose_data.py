@@ -22,6 +22,7 @@ import pytest
 
 from baozufang_cli import files
 from baozufang_cli.edit.document import Document, EditRefused
+from baozufang_cli.errors import WriteRefused
 from tests.conftest import make_ledger, run
 from tests.hostile_files import VALID
 
@@ -113,7 +114,7 @@ def test_a_write_that_fails_at_any_step_cleans_up_and_keeps_the_original(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, failing, broken)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteRefused, match="磁盘空间不足"):  # one Chinese line, exit 3
         document.save(None)
     assert project.read_text(encoding="utf-8") == ORIGINAL
     assert [p.name for p in project.parent.iterdir()] == ["A-1.yaml"]
