@@ -237,7 +237,7 @@ def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
 @generator
 def deleted_while_loading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process (git checkout, a sync tool) deletes B-1.yaml after the folder was listed."""
-    from baozufang_cli.ledger import load as loader
+    from baozufang_cli.ledger import read as loader  # the loader imports read_bytes from it when it reads
 
     victim = root / "projects" / "B-1.yaml"
     victim.write_text(VALID.replace("A-1", "B-1"), encoding="utf-8")
