@@ -11,6 +11,7 @@ import pytest
 from baozufang_cli import files
 from baozufang_cli.edit.document import Document, EditRefused, write_new_file
 from baozufang_cli.edit.roundtrip import guess_layout, splice
+from baozufang_cli.errors import ExitCode
 from baozufang_cli.ledger.load import load_config
 from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
 from baozufang_cli.ledger.registry import Registry
@@ -165,8 +166,9 @@ def test_a_write_killed_before_the_rename_leaves_the_original_intact(
         raise OSError("simulated crash")
 
     monkeypatch.setattr(files.os, failing, killed)
-    with pytest.raises(OSError, match="simulated crash"):
+    with pytest.raises(EditRefused, match="simulated crash") as refused:  # one Chinese line, exit 3
         document.save(registry)
+    assert refused.value.exit_code == ExitCode.WRITE_REFUSED and "原文件保持不变" in refused.value.line()
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
     assert [p.name for p in tmp_path.iterdir()] == ["A-1.yaml"]  # no temp file left behind
 
