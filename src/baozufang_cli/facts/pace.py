@@ -27,7 +27,7 @@ from baozufang_cli.facts.dates import year_end
 
 if TYPE_CHECKING:
     from baozufang_cli.facts.project import MilestoneState, ProjectProgress
-    from baozufang_cli.facts.records import Lights
+    from baozufang_cli.facts.records import DistrictTarget, Lights
 
 Metric = Literal["started", "delivered"]
 METRICS: tuple[Metric, ...] = ("started", "delivered")
@@ -154,3 +154,23 @@ def project_light(progress: ProjectProgress, lights: Lights) -> ProjectPace:
     days = (as_of - worst.planned).days
     light: Light = "red" if days > lights.red_days else "yellow" if days > lights.yellow_days else "green"
     return ProjectPace(light, days, worst.name)
+
+
+def group_by_district(progresses: Iterable[ProjectProgress]) -> dict[str, list[ProjectProgress]]:
+    """Project progress per district, in the order given."""
+    grouped: dict[str, list[ProjectProgress]] = {}
+    for progress in progresses:
+        grouped.setdefault(progress.project.district, []).append(progress)
+    return grouped
+
+
+def year_targets(
+    targets: Iterable[DistrictTarget], year: int, districts: Iterable[str] = ()
+) -> dict[str, dict[str, int]]:
+    """Each district's targets for ``year`` ({district: {metric: units}}), only ``districts`` when given."""
+    wanted = set(districts)
+    return {
+        t.district: {"started": t.started, "delivered": t.delivered}
+        for t in targets
+        if t.year == year and (not wanted or t.district in wanted)
+    }

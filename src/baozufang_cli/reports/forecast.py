@@ -22,7 +22,15 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from baozufang_cli.facts.dates import year_end
-from baozufang_cli.facts.pace import METRICS, Metric, metric_state, round_half_up, tally_year
+from baozufang_cli.facts.pace import (
+    METRICS,
+    Metric,
+    group_by_district,
+    metric_state,
+    round_half_up,
+    tally_year,
+    year_targets,
+)
 from baozufang_cli.facts.project import ProjectProgress, project_progress
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Highlight, Report, Table
@@ -137,14 +145,8 @@ def forecast(
     if everyone is None:
         everyone = [project_progress(registry, p, as_of) for p in ledger.valid_projects()]
     chosen = [p for p in everyone if filters.matches(p.project)]
-    by_district: dict[str, list[ProjectProgress]] = {}
-    for progress in chosen:
-        by_district.setdefault(progress.project.district, []).append(progress)
-    targets = {
-        t.district: {"started": t.started, "delivered": t.delivered}
-        for t in ledger.targets.district_targets
-        if t.year == year and (not filters.districts or t.district in filters.districts)
-    }
+    by_district = group_by_district(chosen)
+    targets = year_targets(ledger.targets.district_targets, year, filters.districts)
     order = registry.district_order
     rows: list[DistrictForecast] = []
     unplanned: list[tuple[ProjectProgress, Metric]] = []

@@ -24,8 +24,10 @@ from baozufang_cli.facts.pace import (
     days_in_year,
     district_light,
     elapsed_fraction,
+    group_by_district,
     project_light,
     tally_year,
+    year_targets,
 )
 from baozufang_cli.facts.project import ProjectProgress, project_progress
 from baozufang_cli.reports.filters import Filters
@@ -51,14 +53,8 @@ def lights_input(ledger: Ledger, as_of: date, year: int, filters: Filters | None
     filters = filters or Filters()
     registry = ledger.registry
     progresses = [project_progress(registry, p, as_of) for p in ledger.valid_projects() if filters.matches(p)]
-    by_district: dict[str, list[ProjectProgress]] = {}
-    for progress in progresses:
-        by_district.setdefault(progress.project.district, []).append(progress)
-    targets = {
-        t.district: {"started": t.started, "delivered": t.delivered}
-        for t in ledger.targets.district_targets
-        if t.year == year and (not filters.districts or t.district in filters.districts)
-    }
+    by_district = group_by_district(progresses)
+    targets = year_targets(ledger.targets.district_targets, year, filters.districts)
     order = registry.district_order
     districts = sorted(set(targets) | set(by_district), key=order.__getitem__)
     return LightsInput(progresses, by_district, targets, districts)
