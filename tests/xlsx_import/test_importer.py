@@ -328,14 +328,14 @@ def test_a_write_that_fails_midway_is_rolled_back(
     real = files.atomic_write
     calls = []
 
-    def failing(target: Path, raw: bytes, *, new: bool = False) -> None:
+    def failing(target: Path, raw: bytes, *, new: bool = False, inside: Path | None = None) -> None:
         if "projects" not in target.parts:  # the cache writes through here too
-            real(target, raw, new=new)
+            real(target, raw, new=new, inside=inside)
             return
         calls.append(target.name)
         if len(calls) == 3:  # E-1 and E-2 written, the new file fails
             raise OSError(28, "No space left on device")
-        real(target, raw, new=new)
+        real(target, raw, new=new, inside=inside)
 
     monkeypatch.setattr(files, "atomic_write", failing)
     result = import_(root, path, exit_code=3)

@@ -128,41 +128,37 @@ def recover(root: Path) -> str | None:
     return f"上次的 bzf import 未完成（进程被终止），已恢复导入前的台账（{undone} 个文件）"
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP interrupt it as Ctrl-C does (so it rolls back)."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous: dict[int, Any] = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is None:
-            continue
-        with contextlib.suppress(ValueError, OSError):  # not the main thread: no handlers
-            previous[number] = signal.signal(number, interrupt)
-    try:
+    with _signals_handled(("SIGTERM", "SIGHUP"), _interrupt):
         yield
-    finally:
-        for number, handler in previous.items():
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(number, handler)
 
 
 @contextlib.contextmanager
 def shielded() -> Iterator[None]:
     """While rolling back, a second Ctrl-C or SIGTERM is ignored (the journal covers a SIGKILL)."""
+    with _signals_handled(("SIGINT", "SIGTERM", "SIGHUP"), signal.SIG_IGN):
+        yield
+
+
+@contextlib.contextmanager
+def _signals_handled(names: tuple[str, ...], handler: Any) -> Iterator[None]:
+    """``handler`` for the named signals while the block runs, then the previous handlers again."""
     previous: dict[int, Any] = {}
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    for name in names:
         number = getattr(signal, name, None)
         if number is None:
             continue
-        with contextlib.suppress(ValueError, OSError):
-            previous[number] = signal.signal(number, signal.SIG_IGN)
+        with contextlib.suppress(ValueError, OSError):  # not the main thread: no handlers
+            previous[number] = signal.signal(number, handler)
     try:
         yield
     finally:
-        for number, handler in previous.items():
+        for number, old in previous.items():
             with contextlib.suppress(ValueError, OSError):
-                signal.signal(number, handler)
+                signal.signal(number, old)

@@ -75,13 +75,9 @@ def is_total(value: Any) -> bool:
 
 def quoted(value: Any) -> str:
     """A cell's value as shown in a message: ``"2024年13月5日"``, a number as written."""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip().replace("\n", " ")
+    if isinstance(value, date) or (isinstance(value, float) and value.is_integer()):
+        return to_text(value)
+    text = to_text(value).replace("\n", " ")
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
 
