@@ -69,7 +69,7 @@ def test_a_failing_write_is_exit_3_and_keeps_the_old_file(
     target = tmp_path / "out.md"
     target.write_text("旧内容", encoding="utf-8")
 
-    def full(path: Path, raw: bytes) -> None:
+    def full(path: Path, raw: bytes, **options: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(files, "atomic_write", full)

@@ -241,8 +241,10 @@ class Document:
 
 def _ledger_root(path: Path, rel: str | None) -> Path | None:
     """The ledger folder of ``path`` named ``rel`` inside it (``None`` for a file named on its own)."""
-    depth = len(Path(rel).parts) if rel else 0
-    if depth == 0 or not path.as_posix().endswith(rel or ""):
+    if not rel or Path(rel).is_absolute():  # bzf fmt FILE names a file by its own path
+        return None
+    depth = len(Path(rel).parts)
+    if depth > len(path.parents) or not path.as_posix().endswith(rel):
         return None
     return path.parents[depth - 1]
 
