@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.xlsx_import.values import clean
@@ -18,13 +19,20 @@ _DISTRICT_SUFFIXES = ("管理委员会", "管委会", "管委")
 _TYPE_SUFFIXES = ("项目", "类", "方式", "房源", "类项目")
 
 
+def _looked_up(lookup: Callable[[str], str], words: str, suffixes: tuple[str, ...]) -> str | None:
+    """``lookup`` of the words as written, else with one of the customary suffixes dropped."""
+    for candidate in (words, *(words.removesuffix(s) for s in suffixes if words.endswith(s))):
+        with contextlib.suppress(NameNotFound):
+            return lookup(candidate)
+    return None
+
+
 def district_name(registry: Registry, text: str) -> str | None:
     """The official name of the district ``text`` names, or None."""
     words = clean(text)
-    candidates = [words, *(words.removesuffix(s) for s in _DISTRICT_SUFFIXES if words.endswith(s))]
-    for candidate in candidates:
-        with contextlib.suppress(NameNotFound):
-            return registry.district_filter(candidate)
+    found = _looked_up(registry.district_filter, words, _DISTRICT_SUFFIXES)
+    if found is not None:
+        return found
     # the city in front: 贵阳市观山湖区 (only the official name counts: 花溪新区 is not 花溪区)
     ending = {
         d.name for d in registry.districts.values() if words.endswith(d.name) and len(words) > len(d.name)
@@ -35,10 +43,9 @@ def district_name(registry: Registry, text: str) -> str | None:
 def supply_type_name(registry: Registry, text: str) -> str | None:
     """The key of the supply type ``text`` names, or None."""
     words = clean(text)
-    candidates = [words, *(words.removesuffix(s) for s in _TYPE_SUFFIXES if words.endswith(s))]
-    for candidate in candidates:
-        with contextlib.suppress(NameNotFound):
-            return registry.supply_type(candidate)
+    found = _looked_up(registry.supply_type, words, _TYPE_SUFFIXES)
+    if found is not None:
+        return found
     contained = {
         spec.key
         for spec in registry.supply_types.values()
