@@ -1,16 +1,27 @@
-"""``bzf init``: a new ledger folder with the Guiyang defaults, ready for git and pre-commit.
+"""``bzf init``: a new ledger folder for a city, ready for git and pre-commit.
 
-The defaults (``defaults/targets.yaml``, ``defaults/criteria.yaml``) ship inside the package
-and equal the sample ledger's ``data/*.yaml`` (a test keeps them equal).
+criteria.yaml is the shipped default (``defaults/criteria.yaml``, equal to the sample ledger's
+``data/criteria.yaml``; a test keeps them equal). targets.yaml is written for the city by
+``edit/districts.py``: its district list, and targets only from a plan the user names.
+No sample project is written: it would count in every report as if it were real.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
+from datetime import date
 from pathlib import Path
 
+from baozufang_cli.edit.districts import (
+    GUIYANG,
+    GUIYANG_CITY,
+    district_lines,
+    guiyang_district_lines,
+    read_districts_file,
+    shipped_text,
+    targets_text,
+)
 from baozufang_cli.errors import UsageError
 
 DEFAULT_FILES = ("targets.yaml", "criteria.yaml")
@@ -55,13 +66,56 @@ class InitResult:
     created: list[str] = field(default_factory=list)  # paths relative to the folder
     kept: list[str] = field(default_factory=list)  # files that existed and were left alone
     git: str = ""  # "initialized", "inside <repo root>", or "unavailable"
+    districts: int = 0
+    first_district: str = ""  # the short name the next-step line uses
+    first_needs_id: bool = False  # no code nor English alias: bzf new cannot make up an id
 
 
-def default_text(name: str) -> str:
-    return resources.files("baozufang_cli").joinpath("defaults").joinpath(name).read_text(encoding="utf-8")
+@dataclass
+class CitySetup:
+    """What ``bzf init`` writes into targets.yaml: the city, its districts, the plan (or none)."""
+
+    city: str = GUIYANG_CITY
+    districts: str = GUIYANG  # "guiyang" or the path of a district list file
+    plan: str | None = None  # "guiyang": the city-level targets of Guiyang's plan
 
 
-def create_ledger(folder: Path) -> InitResult:
+def targets_for(setup: CitySetup, today: date) -> tuple[str, InitResult]:
+    """targets.yaml and what the command says about it (districts, the first one's short name)."""
+    city = setup.city.strip()
+    if not city:
+        raise InitError("--city 不能为空", hint="例如 --city 遵义市")
+    if setup.plan is not None and setup.plan != GUIYANG:
+        raise InitError(
+            f"没有名为 {setup.plan} 的内置计划",
+            hint="--plan 只能取 guiyang；其他计划请在 targets.yaml 中填写",
+        )
+    if setup.plan == GUIYANG and city != GUIYANG_CITY:
+        raise InitError(
+            f"--plan guiyang 是贵阳市的计划，不能用于 {city}", hint="去掉 --plan，按本市计划文件填写目标"
+        )
+    if setup.districts == GUIYANG:
+        if city != GUIYANG_CITY:
+            raise InitError(
+                f"{city} 的区县名录须用 --districts 文件 给出（默认的是贵阳市的 15 个区县）",
+                hint="文件格式见 docs/commands/init.md，例如每行 “- 某某区”",
+            )
+        lines = guiyang_district_lines()
+        count = sum(1 for line in lines if line.lstrip().startswith("- "))
+        about = InitResult(districts=count, first_district="观山湖")
+    else:
+        entries = read_districts_file(Path(setup.districts))
+        lines = district_lines(entries)
+        first = entries[0]
+        about = InitResult(
+            districts=len(entries),
+            first_district=(first["aliases"] or [first["name"]])[0],
+            first_needs_id=not first["code"] and not any(a.isascii() for a in first["aliases"]),
+        )
+    return targets_text(city, lines, about.first_district, setup.plan, today), about
+
+
+def create_ledger(folder: Path, setup: CitySetup | None = None, today: date | None = None) -> InitResult:
     """Create the ledger in ``folder`` (which may exist but must not already hold a ledger)."""
     from baozufang_cli.edit.schema import SCHEMA_DIR, write_schemas
     from baozufang_cli.files import atomic_write
@@ -71,8 +125,13 @@ def create_ledger(folder: Path) -> InitResult:
         raise InitError(f"{folder} 已是台账（已有 {'、'.join(existing)}），未做任何修改")
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder} 是文件，不是目录")
+    setup = setup or CitySetup()
+    targets, result = targets_for(setup, today or date.today())
+    criteria = shipped_text("criteria.yaml")  # the title line names the city; the rest is the default
+    criteria = criteria.replace(
+        f"# {GUIYANG_CITY}保障性租赁住房台账", f"# {setup.city.strip()}保障性租赁住房台账", 1
+    )
     folder.mkdir(parents=True, exist_ok=True)
-    result = InitResult()
 
     def create(rel: str, text: str) -> None:
         path = folder / rel
@@ -83,8 +142,8 @@ def create_ledger(folder: Path) -> InitResult:
         atomic_write(path, text.encode("utf-8"), new=True, inside=folder)
         result.created.append(rel)
 
-    for name in DEFAULT_FILES:
-        create(name, default_text(name))
+    create("targets.yaml", targets)
+    create("criteria.yaml", criteria)
     create("projects/.gitkeep", "")  # git does not keep empty folders; bzf needs projects/
     write_schemas(folder / SCHEMA_DIR)
     result.created.append(f"{SCHEMA_DIR}/")

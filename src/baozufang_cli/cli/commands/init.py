@@ -1,4 +1,4 @@
-"""``bzf init DIR``: create a new ledger with the Guiyang defaults."""
+"""``bzf init DIR``: create a new ledger for a city (Guiyang's districts by default, no invented targets)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import typer
 ORDER = 140
 
 DESCRIPTIONS = {
-    "targets.yaml": "区县名录与目标（贵阳市默认值，按需修改）",
-    "criteria.yaml": "筹集方式、节点序列与标准工期、问题类别",
-    "projects/.gitkeep": "项目文件夹（用 bzf new 新建项目）",
+    "criteria.yaml": "筹集方式、节点序列与标准工期、问题类别（默认口径，按需修改）",
+    "projects/.gitkeep": "项目文件夹（用 bzf new 新建项目；不写示例项目）",
     "schema/": "JSON Schema（编辑器悬停提示、边写边查错）",
     ".gitignore": "忽略缓存 .bzf-cache/",
     ".pre-commit-config.yaml": "提交前运行 bzf check 和 bzf fmt --check",
@@ -20,22 +19,45 @@ DESCRIPTIONS = {
 }
 
 
-SHORT_HELP = "新建台账（贵阳市默认配置、git、pre-commit）"
+SHORT_HELP = "新建台账（城市、区县名录、git、pre-commit）"
 HELP = (
-    "新建台账：targets.yaml、criteria.yaml（贵阳市默认值）、空的 projects/、schema/、"
-    ".gitignore、.pre-commit-config.yaml；目录不在 git 仓库中时执行 git init"
+    "新建台账：targets.yaml（城市与区县名录；目标留空，--plan guiyang 时写入贵阳市计划的全市目标）、"
+    "criteria.yaml（默认的六类筹集方式与节点）、空的 projects/、schema/、.gitignore、"
+    ".pre-commit-config.yaml；目录不在 git 仓库中时执行 git init"
 )
 
 
 def command(
     folder: Annotated[Path, typer.Argument(metavar="目录", help="新台账的目录（可不存在）")],
+    city: Annotated[str, typer.Option("--city", metavar="名称", help="城市名称，用于报表标题")] = "贵阳市",
+    districts: Annotated[
+        str,
+        typer.Option(
+            "--districts",
+            metavar="文件|guiyang",
+            help="区县名录：guiyang（贵阳市的 15 个区县，默认）或一个 YAML 文件（格式见 docs/commands/init.md）",
+        ),
+    ] = "guiyang",
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            metavar="guiyang",
+            help="写入贵阳市三年行动计划的全市目标；不给时目标留空，按计划文件填写",
+        ),
+    ] = None,
 ) -> None:
-    from baozufang_cli.edit.scaffold import create_ledger
+    from baozufang_cli.cli.runtime import today
+    from baozufang_cli.edit.scaffold import CitySetup, create_ledger
 
-    result = create_ledger(folder)
+    day = today()
+    result = create_ledger(folder, CitySetup(city=city, districts=districts, plan=plan), day)
+    targets = f"{city.strip()}，{result.districts} 个区县；" + (
+        "全市目标取自贵阳市计划，区县目标留空" if plan else "目标留空，按计划文件填写"
+    )
     typer.echo(f"已创建台账 {folder.as_posix()}：")
     for rel in result.created:
-        typer.echo(f"  {rel:<26}{DESCRIPTIONS.get(rel, '')}")
+        typer.echo(f"  {rel:<26}{targets if rel == 'targets.yaml' else DESCRIPTIONS.get(rel, '')}")
     for rel in result.kept:
         typer.echo(
             f"  {rel:<26}已存在，保留（已确认忽略缓存）"
@@ -54,7 +76,8 @@ def command(
             )
     else:
         typer.echo("未找到 git，未初始化仓库（建议用 git 管理台账）")
+    project_id = " --id 项目编号" if result.first_needs_id else ""
     typer.echo(
-        f"下一步：cd {folder.as_posix()} && bzf new --district 观山湖 --type new_build "
-        "--name 项目名称 --units 800 --deliver-by 2025-12-31"
+        f"下一步：cd {folder.as_posix()} && bzf new --district {result.first_district} --type new_build "
+        f"--name 项目名称 --units 套数 --deliver-by {day.year + 1}-12-31{project_id}"
     )
