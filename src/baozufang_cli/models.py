@@ -356,6 +356,7 @@ class FundingSource(Model):
     kind: Text = f("资金来源", "中央补助资金、银行贷款、保险资金、企业自筹等")
     planned_wan: Money = f("计划金额（万元）", default=0.0)
     received_wan: Money = f("到位金额（万元）", default=0.0)
+    received_on: LedgerDate | None = f("到位日期", "到位金额达到所填数额的日期（最近一笔到位）", default=None)
     note: str | None = f("说明", "到位超过计划等情况的说明", default=None)
 
 

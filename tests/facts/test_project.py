@@ -127,3 +127,20 @@ def test_progress_agrees_with_the_ledger_and_the_status_report(ledger: Ledger, a
             assert not progress.next.done
             assert progress.stage is None or progress.next.position > progress.stage.position
         assert progress.is_overdue == any(m.overdue for m in progress.milestones)
+
+
+def test_money_received_after_the_day_had_not_arrived_on_it() -> None:
+    from baozufang_cli.facts import records
+    from baozufang_cli.facts.project import funding_as_of, project_funding_as_of
+
+    early = records.FundingSource("中央补助资金", 3000.0, 3000.0, date(2024, 3, 1), None)
+    late = records.FundingSource("银行贷款", 5000.0, 4000.0, date(2024, 8, 1), None)
+    undated = records.FundingSource("企业自筹", 100.0, 80.0, None, None)
+    funding = records.Funding(9000.0, None, [early, late, undated])
+    known = funding_as_of(funding, D)
+    assert known is not None
+    assert known.sources == [early, late._replace(received_wan=0.0, received_on=None), undated]
+    assert funding_as_of(funding, date(2024, 8, 1)) is funding  # nothing later: the same object
+    assert funding_as_of(None, D) is None
+    model = project()
+    assert project_funding_as_of(records.from_model(records.Project, model), D).funding is None

@@ -324,3 +324,15 @@ def test_every_grouping_sums_to_the_same_total(ledger: Ledger) -> None:
         for d in REGISTRY.districts
     ]
     assert sum(parts) == pytest.approx(totals[0]["total_wan"], abs=0.05)
+
+
+def test_money_received_after_the_day_is_not_counted_on_it() -> None:
+    # the sample's GSH-2023-001 received its 地方政府专项债券 (23,328 万元) on 2024-01-20
+    def bond(as_of: str) -> dict[str, Any]:
+        result = run("funding", "--data", SAMPLE, "--as-of", as_of, "--by", "source", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        return next(r for r in json.loads(result.stdout)["rows"] if r["kind"] == "地方政府专项债券")
+
+    before, on = bond("2024-01-19"), bond("2024-01-20")
+    assert on["received_wan"] - before["received_wan"] == 23328.0
+    assert before["planned_wan"] == on["planned_wan"]

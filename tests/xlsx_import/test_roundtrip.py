@@ -121,6 +121,8 @@ def projects(draw: st.DrawFn, index: int) -> dict[str, Any]:
             source = {"kind": kind, "planned_wan": planned, "received_wan": draw(st.floats(0, 1)) * planned}
             source["received_wan"] = round(source["received_wan"], 2)
             if draw(st.booleans()):
+                source["received_on"] = draw(days)  # after AS_OF too: then exported as not yet received
+            if draw(st.booleans()):
                 source["note"] = draw(texts)
             sources.append(source)
         values["funding"] = {"total_wan": draw(amounts), "sources": sources}
@@ -180,8 +182,9 @@ def test_list_cells_read_back_what_was_written(generated: tuple[dict[str, Any], 
         ]
         sources = [FundingSource(**s) for s in (values.get("funding") or {}).get("sources", [])]
         assert [
-            (i.kind, i.planned_wan, i.received_wan, i.note) for i in parse_sources(sources_text(sources))
-        ] == [(s.kind, s.planned_wan, s.received_wan, s.note) for s in sources]
+            (i.kind, i.planned_wan, i.received_wan, i.received_on, i.note)
+            for i in parse_sources(sources_text(sources))
+        ] == [(s.kind, s.planned_wan, s.received_wan, s.received_on, s.note) for s in sources]
         problems = [Problem(**{k: v for k, v in p.items() if v is not None}) for p in values["problems"]]
         assert [
             (i.id, i.text, i.category, i.department, i.raised, i.due)

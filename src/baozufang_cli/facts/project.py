@@ -8,7 +8,9 @@ and the as-of date D (docs/format.md "统计口径"):
   after D is treated as unknown on D (``MilestoneState.actual`` is ``None``);
 * a milestone is *overdue* as of D when it has a planned date before D and is not done;
 * a problem exists from the day it is raised; it is *open* until its closing date (a closing
-  date after D is not yet known on D) and *overdue* when open past its due date.
+  date after D is not yet known on D) and *overdue* when open past its due date;
+* a funding source's received amount counts as of D unless its receipt date (``received_on``)
+  is after D: then the money had not arrived on D and counts as 0 (``funding_as_of``).
 
 Heavy imports stay out: only types are imported for type checking, so a command can import
 this module (or a report built on it) while building ``--help``.
@@ -21,7 +23,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
-    from baozufang_cli.facts.records import Milestone, Problem, Project
+    from baozufang_cli.facts.records import Funding, Milestone, Problem, Project
     from baozufang_cli.ledger.registry import Ledger, Registry
 
 ProjectStatus = Literal["未启动", "已启动", "已交付"]
@@ -267,3 +269,25 @@ class ProblemState:
     def closed_within(self, start: date) -> bool:
         """Closed on or after ``start`` and on or before ``as_of``."""
         return self.is_closed and self.problem.closed is not None and self.problem.closed >= start
+
+
+def _received_later(source_received_on: date | None, as_of: date) -> bool:
+    return source_received_on is not None and source_received_on > as_of
+
+
+def funding_as_of(funding: Funding | None, as_of: date) -> Funding | None:
+    """``funding`` as known on ``as_of``: a source whose receipt date is after the day had not
+    arrived then — its received amount is 0 and its date unknown. The same object when nothing changes."""
+    if funding is None or not any(_received_later(s.received_on, as_of) for s in funding.sources):
+        return funding
+    sources = [
+        s._replace(received_wan=0.0, received_on=None) if _received_later(s.received_on, as_of) else s
+        for s in funding.sources
+    ]
+    return funding._replace(sources=sources)
+
+
+def project_funding_as_of(project: Project, as_of: date) -> Project:
+    """``project`` with its funding as known on ``as_of`` (``funding_as_of``)."""
+    funding = funding_as_of(project.funding, as_of)
+    return project if funding is project.funding else project._replace(funding=funding)

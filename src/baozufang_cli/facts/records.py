@@ -54,6 +54,7 @@ class FundingSource(NamedTuple):
     kind: str
     planned_wan: float
     received_wan: float
+    received_on: date | None
     note: str | None
 
 
@@ -230,7 +231,7 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
     Milestone: {"planned": (DATE, None), "actual": (DATE, None)},
     Problem: {"raised": (DATE, None), "due": (DATE, None), "closed": (DATE, None)},
     Certificate: {"date": (DATE, None)},
-    FundingSource: {},
+    FundingSource: {"received_on": (DATE, None)},
     Funding: {"sources": (RECORDS, FundingSource)},
     Operations: {"opened": (DATE, None)},
     Project: {

@@ -46,7 +46,7 @@ def ids_differing_in_case(ledger: Ledger) -> Iterable[Diagnostic]:
 
 
 def future_dates(ledger: Ledger, as_of: date) -> Iterable[Diagnostic]:
-    """Actual and closing dates after the as-of date are probably typos (warnings)."""
+    """Actual, closing and receipt dates after the as-of date are probably typos (warnings)."""
     out: list[Diagnostic] = []
     for project in ledger.projects:
         late: list[tuple[tuple[str | int, ...], str, str]] = [
@@ -62,6 +62,11 @@ def future_dates(ledger: Ledger, as_of: date) -> Iterable[Diagnostic]:
             (("problems", i, "closed"), f"问题 {p.id} 的办结日期 {p.closed}", "")
             for i, p in enumerate(project.problems)
             if p.closed is not None and p.closed > as_of
+        ]
+        late += [
+            (("funding", "sources", i, "received_on"), f"资金来源 {s.kind} 的到位日期 {s.received_on}", "")
+            for i, s in enumerate(project.funding.sources if project.funding else ())
+            if s.received_on is not None and s.received_on > as_of
         ]
         path = ledger.path(project)
         out += [

@@ -7,7 +7,8 @@ returns a copy of the ledger in which every project is trimmed to D:
 
 * **dated facts** decide themselves: a milestone's actual date after D is removed, a problem
   raised after D does not exist yet, a closing date after D is not known (the problem is open),
-  a certificate dated after D was not issued, an operations start after D had not happened;
+  a certificate dated after D was not issued, an operations start after D had not happened,
+  money whose receipt date (``received_on``) is after D had not arrived (counts 0);
 * **undated facts** (形象进度, 累计完成投资, 到位资金, rents, leased units, and 更新日期 itself)
   are as of the project's ``updated`` day. They are kept when ``updated`` is on or before D;
   otherwise the project's version as of D (``earlier``, read from git by the caller) supplies
@@ -22,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from baozufang_cli.facts.project import funding_as_of
 
 if TYPE_CHECKING:
     from baozufang_cli.facts.records import Funding, Operations, Project
@@ -106,7 +109,9 @@ def trim_project(project: Project, as_of: date, undated: Project | bool) -> Proj
         "problems": problems,
         "certificate": certificate,
         "progress": source.progress if source is not None else None,
-        "funding": _funding(project.funding, source.funding if source is not None else None),
+        "funding": funding_as_of(
+            _funding(project.funding, source.funding if source is not None else None), as_of
+        ),
         "operations": _operations(source.operations if source is not None else None, as_of),
         "updated": source.updated if source is not None and _dated_by(source.updated, as_of) else None,
     }

@@ -6,7 +6,9 @@ beyond one project's needs never hides another project's shortfall:
 * funding gap (资金缺口) = max(0, total_wan − Σ planned_wan)
 * arrival gap (未到位资金) = Σ over sources of max(0, planned_wan − received_wan)
 
-Amounts are 万元, rounded to two decimals only when they leave this module.
+Amounts are 万元, rounded to two decimals only when they leave this module. Money whose receipt
+date (``received_on``) is after the as-of day had not arrived then and counts 0
+(``facts.project.funding_as_of``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, Literal
 
+from baozufang_cli.facts.project import project_funding_as_of
 from baozufang_cli.facts.records import Funding, Project
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.reports.filters import Filters
@@ -71,7 +74,7 @@ def funding_report(
 ) -> Report:
     filters = filters or Filters()
     registry = ledger.registry
-    projects = [p for p in ledger.valid_projects() if filters.matches(p)]
+    projects = [project_funding_as_of(p, as_of) for p in ledger.valid_projects() if filters.matches(p)]
 
     groups: dict[Hashable, dict[str, Any]] = {}
     if by == "district":

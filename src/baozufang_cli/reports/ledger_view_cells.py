@@ -6,7 +6,8 @@ export write them; ``bzf import xlsx`` reads them back, which is what lets expor
 reproduce a project's milestones, sources and problems. The formats (docs/commands/import.md)::
 
     倒排工期节点   开工：计划 2023-03-31，实际 2023-04-02        (either part may be missing)
-    资金来源与到位 中央补助资金：计划 3000，到位 1500，说明 追加拨付   (万元; 说明 optional)
+    资金来源与到位 中央补助资金：计划 3000，到位 1500，到位日期 2024-05-10，说明 追加拨付
+                   (万元; 到位日期 and 说明 optional)
     存在问题       P1 施工许可证办理滞后〔建设手续，市住建局，提出 2023-05-10，时限 2023-06-30〕
 
 Amounts are written in full precision (no thousands separators) so they read back exactly.
@@ -61,6 +62,8 @@ def sources_text(sources: Iterable[FundingSource]) -> str:
         line = (
             f"{source.kind}：计划 {amount_text(source.planned_wan)}，到位 {amount_text(source.received_wan)}"
         )
+        if source.received_on is not None:
+            line += f"，到位日期 {source.received_on.isoformat()}"
         if source.note:
             line += f"，说明 {_one_line(source.note)}"
         lines.append(line)
@@ -88,7 +91,8 @@ _NUMBER = r"[0-9][0-9,，]*(?:\.[0-9]+)?"
 _MILESTONE_PART = re.compile(rf"(计划|实际)\s*[:：]?\s*({_DATE}|-|无)")
 _SOURCE = re.compile(
     rf"(?P<kind>.+?)\s*[:：]\s*计划\s*(?P<planned>{_NUMBER})\s*(?:万元)?\s*[,，]\s*"
-    rf"到位\s*(?P<received>{_NUMBER})\s*(?:万元)?(?:\s*[,，]\s*说明\s*(?P<note>.*))?"
+    rf"到位\s*(?P<received>{_NUMBER})\s*(?:万元)?(?:\s*[,，]\s*到位日期\s*[:：]?\s*(?P<received_on>{_DATE}))?"
+    rf"(?:\s*[,，]\s*说明\s*(?P<note>.*))?"
 )
 _PROBLEM = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9_-]*)\s+(?P<text>.+)〔(?P<category>[^，,〔〕]+)[，,](?P<department>.+)"
@@ -155,6 +159,7 @@ class SourceItem:
     kind: str
     planned_wan: float | int
     received_wan: float | int
+    received_on: date | None
     note: str | None
 
 
@@ -165,11 +170,13 @@ def parse_sources(text: str) -> list[SourceItem]:
         if match is None:
             raise CellError(f"资金来源「{line}」应写成 来源：计划 金额，到位 金额（万元）")
         note = (match.group("note") or "").strip() or None
+        received_on = match.group("received_on")
         items.append(
             SourceItem(
                 match.group("kind").strip(),
                 parse_amount(match.group("planned")),
                 parse_amount(match.group("received")),
+                parse_date_text(received_on) if received_on else None,
                 note,
             )
         )

@@ -3,8 +3,9 @@
 Pure apart from the connection it is given: the ledgers, their city names, their git facts and
 self-assessments come in (``City``), rows go out. Every fact comes from ``facts/`` — the same
 definitions the reports use — so ``v_status_by_district`` equals ``bzf status`` and so on.
-Nothing after D enters: actual, closing, certificate and opening dates after D are NULL, and
-problems raised after D are left out.
+Nothing after D enters: actual, closing, certificate, opening and receipt dates after D are
+NULL, problems raised after D are left out, and money received after D counts 0
+(``facts.project.funding_as_of``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli import __version__
 from baozufang_cli.facts.pace import LIGHT_LABELS, project_light
-from baozufang_cli.facts.project import project_progress
+from baozufang_cli.facts.project import funding_as_of, project_progress
 from baozufang_cli.sql import schema
 from baozufang_cli.sql.views import VIEWS
 
@@ -145,7 +146,7 @@ def _project_rows(tables: dict[str, list[Row]], city: City, project: Project, as
     progress = project_progress(registry, project, as_of)
     start, delivered, stage, following = progress.start, progress.delivered, progress.stage, progress.next
     problems = progress.problems
-    funding = project.funding
+    funding = funding_as_of(project.funding, as_of)
     sources = funding.sources if funding is not None else []
     certificate = project.certificate
     district = registry.districts.get(project.district)
@@ -191,8 +192,9 @@ def _project_rows(tables: dict[str, list[Row]], city: City, project: Project, as
         )  # fmt: skip
     for index, source in enumerate(sources):
         tables["funding"].append(
-            (name, project.id, index, source.kind, source.planned_wan, source.received_wan, source.note)
-        )
+            (name, project.id, index, source.kind, source.planned_wan, source.received_wan,
+             _upto(source.received_on, as_of), source.note)
+        )  # fmt: skip
     operations = project.operations
     if operations is not None:
         rent, market = operations.rent_yuan_m2, operations.market_rent_yuan_m2

@@ -85,6 +85,7 @@ def project_values(parsed: Parsed, registry: Registry, project_id: str) -> dict[
         if parsed.sources:
             funding["sources"] = [
                 {"kind": s.kind, "planned_wan": s.planned_wan, "received_wan": s.received_wan}
+                | ({"received_on": s.received_on} if s.received_on is not None else {})
                 | ({"note": s.note} if s.note else {})
                 for s in parsed.sources
             ]
@@ -189,6 +190,8 @@ def _set_source(data: Any, registry: Registry, source: Any) -> list[Change]:
         base = f"funding.sources.{source.kind}"
         changes = _set(data, registry, f"{base}.planned_wan", source.planned_wan)
         changes += _set(data, registry, f"{base}.received_wan", source.received_wan)
+        if source.received_on is not None:
+            changes += _set(data, registry, f"{base}.received_on", source.received_on)
         if source.note:
             changes += _set(data, registry, f"{base}.note", source.note)
         return changes
@@ -202,6 +205,8 @@ def _set_source(data: Any, registry: Registry, source: Any) -> list[Change]:
     item["kind"] = source.kind
     item["planned_wan"] = source.planned_wan
     item["received_wan"] = source.received_wan
+    if source.received_on is not None:
+        item["received_on"] = source.received_on
     if source.note:
         item["note"] = source.note
     items.append(item)
@@ -262,6 +267,7 @@ def differs(project: Project, parsed: Parsed) -> bool:
         if known is None or not (
             same_value(known.planned_wan, source.planned_wan)
             and same_value(known.received_wan, source.received_wan)
+            and (source.received_on is None or known.received_on == source.received_on)
             and (not source.note or known.note == source.note)
         ):
             return True
