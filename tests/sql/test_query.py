@@ -46,6 +46,9 @@ def test_a_query_answers_from_the_ledger() -> None:
         "PRAGMA foreign_keys = OFF",
         "PRAGMA query_only = 0",
         "PRAGMA writable_schema = 1",
+        "SELECT * FROM pragma_query_only(0)",
+        "SELECT * FROM pragma_journal_mode('off')",
+        "UPDATE sqlite_master SET sql = ''",
         "VACUUM",
     ],
 )
@@ -65,6 +68,13 @@ def test_the_read_only_connection_refuses_writes_directly() -> None:
             run(conn, sql)
     assert conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0] > 0
     assert run(conn, "PRAGMA table_info(projects)").rows  # introspection still reads
+    info = run(conn, "SELECT name, type FROM pragma_table_info('funding') WHERE name = 'received_on'")
+    assert info.rows == [("received_on", "TEXT")]  # also as a table-valued function
+    for sql in ("PRAGMA foreign_keys = OFF", "SELECT * FROM pragma_query_only(0)"):
+        with pytest.raises(QueryRefused):
+            run(conn, sql)
+    conn.set_authorizer(None)
+    assert conn.execute("PRAGMA query_only").fetchone()[0] == 1
 
 
 def test_bad_sql_is_a_chinese_usage_error_with_the_position() -> None:
@@ -169,3 +179,37 @@ def test_the_query_database_is_the_exported_one(tmp_path: Path) -> None:
         ).stdout
     )  # fmt: skip
     assert [tuple(r.values()) for r in data["rows"]] == exported
+
+
+def _table_header(*args: str) -> str:
+    result = bzf("query", *args, "--data", SAMPLE, "--as-of", AS_OF, "--limit", "1")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    return lines[lines.index(next(line for line in lines if line.startswith("---"))) - 1]
+
+
+def test_table_headers_are_the_chinese_labels_of_the_columns_read() -> None:
+    header = _table_header("SELECT id, name, units, COUNT(*) AS n, units * 2 AS double FROM projects")
+    assert header.split() == ["项目编号", "项目名称", "套数", "n", "double"]
+    # name in projects and milestones has two labels: the SQL name stays
+    header = _table_header("SELECT p.name, m.name FROM projects p JOIN milestones m ON m.project_id = p.id")
+    assert header.split() == ["name", "name"]
+    assert _table_header("SELECT m.name, planned FROM milestones m").split() == ["节点", "计划日期"]
+    assert _table_header("SELECT district, target FROM v_gap").split() == ["区县", "目标"]
+    assert _table_header("SELECT id, units FROM projects", "--raw-names").split() == ["id", "units"]
+
+
+def test_json_and_csv_keep_the_sql_names(tmp_path: Path) -> None:
+    sql = "SELECT id, units FROM projects LIMIT 1"
+    assert query(sql)["columns"] == ["id", "units"]
+    rows = list(csv.reader(io.StringIO(bzf("query", sql, "--data", SAMPLE, "-f", "csv").stdout)))
+    assert rows[0] == ["id", "units"]
+    md = bzf("query", sql, "--data", SAMPLE, "-f", "md").stdout
+    assert "| 项目编号 | 套数 |" in md
+    out = tmp_path / "q.xlsx"
+    assert bzf("query", sql, "--data", SAMPLE, "-o", out).exit_code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert any(cell.value == "项目编号" for row in sheet.iter_rows() for cell in row)

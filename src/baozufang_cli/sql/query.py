@@ -1,5 +1,6 @@
 """Run one read-only SQL statement: the authorizer refuses every write, ``ATTACH``, extension
-loading and ``PRAGMA`` writes; a progress handler ends a statement that runs too long; a
+loading and ``PRAGMA`` writes (introspection pragmas read, also as table-valued functions such
+as ``pragma_table_info('projects')``); a progress handler ends a statement that runs too long; a
 statement that fails is a ``UsageError`` (exit 2) with SQLite's message in Chinese and, where
 SQLite names a token, its line and column.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from baozufang_cli.errors import UsageError
@@ -35,11 +36,16 @@ class QueryRefused(UsageError):
     """A statement that is not a read, or that SQLite rejects."""
 
 
+_SCHEMA_TABLES = {"sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema"}
+
+
 @dataclass
 class Result:
     columns: list[str]
     rows: list[tuple[Any, ...]]
     truncated: bool  # more rows than the limit
+    # (table or view, column) the statement itself reads (not what a view reads underneath)
+    reads: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _authorizer(action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None) -> int:
@@ -49,6 +55,11 @@ def _authorizer(action: int, arg1: str | None, arg2: str | None, db: str | None,
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READ_PRAGMAS:
         return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and (arg1 or "").lower() in _SCHEMA_TABLES:
+        # a table-valued pragma (``pragma_table_info('projects')``) asks this while SQLite reads
+        # its schema; IGNORE lets the read go on and turns a real UPDATE of the schema into a no-op
+        # (which query_only and SQLite's own "may not be modified" refuse anyway)
+        return sqlite3.SQLITE_IGNORE
     return sqlite3.SQLITE_DENY
 
 
@@ -73,6 +84,17 @@ def run(
         timed_out = time.monotonic() > deadline
         return 1 if timed_out else 0
 
+    reads: set[tuple[str, str]] = set()
+
+    def recording(
+        action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
+    ) -> int:
+        verdict = _authorizer(action, arg1, arg2, db, trigger)
+        if action == sqlite3.SQLITE_READ and trigger is None and arg1 and arg2:
+            reads.add((arg1, arg2))
+        return verdict
+
+    conn.set_authorizer(recording)
     conn.set_progress_handler(progress, 10_000)
     try:
         cursor = conn.execute(text)
@@ -85,8 +107,9 @@ def run(
         raise _refusal(text, error) from None
     finally:
         conn.set_progress_handler(None, 0)
+        conn.set_authorizer(_authorizer)
     columns = [d[0] for d in cursor.description or ()]
-    return Result(columns, rows[:limit], len(rows) > limit)
+    return Result(columns, rows[:limit], len(rows) > limit, reads)
 
 
 _NEAR = re.compile(r'near "((?:[^"]|"")*)"')

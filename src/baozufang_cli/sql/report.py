@@ -1,6 +1,10 @@
 """A query result as a ``Report``, so every renderer (table, JSON, CSV, Markdown, xlsx) shows it.
 
-Headers are the statement's column names; a column's kind (how the terminal shows numbers)
+Headers: a result column named like a documented column the statement reads (``columns``
+table) is headed by that column's Chinese label, when the name has one label among the tables
+and views read (``SELECT name, units FROM projects`` → 项目名称、套数); any other column (an
+expression, an alias) keeps its SQL name. The command asks for labels in table, Markdown and
+xlsx output only: JSON keys and CSV headers stay the SQL names. A column's kind (how the terminal shows numbers)
 follows its values and name: integers named like a year (``plan_year``, ``year``) are years,
 ``*_pct``/``*_rate``/``*_ratio``/``occupancy`` are percentages, ids and phone numbers are
 never wrapped.
@@ -9,6 +13,7 @@ never wrapped.
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date
 from typing import Any
 
@@ -49,12 +54,36 @@ def _value(value: Any) -> Any:
     return value
 
 
-def query_report(result: Result, sql: str, as_of: date, ledger_name: str, title: str = "查询") -> Report:
+def column_labels(conn: sqlite3.Connection, result: Result) -> list[str]:
+    """A header per result column: the Chinese label of the documented column of that name the
+    statement reads, when there is exactly one such label; otherwise the SQL name."""
+    documented: dict[tuple[str, str], str] = {
+        (table.lower(), column.lower()): label
+        for table, column, label in conn.execute("SELECT table_name, column_name, label FROM columns")
+    }
+    read = {(table.lower(), column.lower()) for table, column in result.reads}
+    headers = []
+    for name in result.columns:
+        wanted = name.lower()
+        labels = {documented[key] for key in read if key[1] == wanted and key in documented}
+        headers.append(labels.pop() if len(labels) == 1 else name)
+    return headers
+
+
+def query_report(
+    result: Result,
+    sql: str,
+    as_of: date,
+    ledger_name: str,
+    title: str = "查询",
+    headers: list[str] | None = None,
+) -> Report:
+    """``headers``: what the tables show above each column (``column_labels``); the SQL names by default."""
     keys = _keys(result.columns)
     rows = [dict(zip(keys, (_value(v) for v in row), strict=True)) for row in result.rows]
     columns = [
-        Column(key, name, _kind(name, [row[key] for row in rows]))
-        for key, name in zip(keys, result.columns, strict=True)
+        Column(key, header, _kind(name, [row[key] for row in rows]))
+        for key, name, header in zip(keys, result.columns, headers or result.columns, strict=True)
     ]
     notes = [f"共 {len(rows)} 行"]
     if result.truncated:

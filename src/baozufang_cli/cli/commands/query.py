@@ -42,6 +42,9 @@ ListOpt = Annotated[bool, typer.Option("--list", help="列出 criteria.yaml 中�
 TablesOpt = Annotated[bool, typer.Option("--tables", help="列出全部表、视图和列的中文说明")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="最多显示的行数", min=1, metavar="N")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="查询最长秒数", min=0.1, metavar="SECONDS")]
+RawNamesOpt = Annotated[
+    bool, typer.Option("--raw-names", help="表格、Markdown、xlsx 的表头也用 SQL 列名（默认用各列的中文名）")
+]
 
 TABLES_SQL = "SELECT table_name, column_name, label, type, description FROM columns"
 
@@ -57,12 +60,14 @@ def command(
     output: OutputOpt = None,
     limit: LimitOpt = 10_000,
     timeout: TimeoutOpt = 30.0,
+    raw_names: RawNamesOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
     from baozufang_cli.cli.cities import open_database
-    from baozufang_cli.cli.runtime import as_of_date, emit, warn_excluded
+    from baozufang_cli.cli.options import Format
+    from baozufang_cli.cli.runtime import as_of_date, emit, output_format, warn_excluded
     from baozufang_cli.sql.query import make_read_only, run
-    from baozufang_cli.sql.report import query_report
+    from baozufang_cli.sql.report import column_labels, query_report
 
     chosen = sum(x is not None for x in (sql, name)) + list_queries + tables
     if chosen != 1:
@@ -91,7 +96,9 @@ def command(
     assert sql is not None
     make_read_only(conn)
     result = run(conn, sql, limit, timeout)
-    report = query_report(result, sql, day, ledger_name, title)
+    labelled = not raw_names and output_format(fmt, output) in (Format.table, Format.md, Format.xlsx)
+    headers = column_labels(conn, result) if labelled else None  # JSON keys and CSV headers: SQL names
+    report = query_report(result, sql, day, ledger_name, title, headers)
     excluded = [warn_excluded(city.ledger, report) for city in loaded]
     emit(report, fmt, output, heading)
     if any(excluded):
