@@ -323,12 +323,27 @@ def test_json_contract(history_repo: tuple[Path, list[str]]) -> None:
     assert set(data["added"][0]) >= {"id", "name", "district", "path"} | origin
     assert set(data["changed"][0]) >= {"id", "name", "district", "path", "changes"}
     assert set(data["changed"][0]["changes"][0]) >= {"field", "label", "old", "new"} | origin
+    assert (
+        set(data["changed"][0]["rows"][0])
+        >= {"change", "item", "key", "label", "old", "new", "fields"} | origin
+    )
+    b1 = next(p for p in data["changed"] if p["id"] == "B-1")
+    problem = [r for r in b1["rows"] if r["change"] == "item_added"]
+    assert [(r["item"], r["key"], r["label"], r["author"]) for r in problem] == [
+        ("problem", "P1", "新增问题：P1 施工许可滞后", "李四")
+    ]
+    assert problem[0]["fields"] == [
+        f"problems.P1.{k}" for k in ("id", "text", "category", "department", "raised")
+    ]
+    assert [r["label"] for r in b1["rows"]] == ["文件", "项目名称", "套数", "新增问题：P1 施工许可滞后"]
     assert set(data["invalid"][0]) >= {"side", "path", "id", "errors"} | origin
     assert set(data["invalid"][0]["errors"][0]) >= {"code", "message", "line", "col"}
     assert data["ledger"] == "ledger" and Path(data["repository"]) == ledger.parent.resolve()
     log = run_json("log", "A-1", "--data", ledger)
     assert set(log) >= {"id", "name", "repository", "ledger", "entries"}
-    assert set(log["entries"][0]) >= {"change", "path", "changes", "errors"} | origin
+    assert set(log["entries"][0]) >= {"change", "path", "changes", "rows", "errors"} | origin
+    b1 = run_json("log", "B-1", "--data", ledger)["entries"]
+    assert [r["label"] for r in b1[1]["rows"]] == ["套数", "新增问题：P1 施工许可滞后"]
 
 
 DOCS_REPOSITORY = "/srv/台账仓库"  # the repository path shown in the docs' examples

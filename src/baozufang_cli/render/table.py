@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.ledger.characters import visible
 from baozufang_cli.render.text import bar, cell_text, is_numeric
-from baozufang_cli.reports.value import Report, Table
+from baozufang_cli.reports.value import Column, Report, Table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,7 +74,7 @@ class _Layout:
 
         self.table = table
         self.columns = list(table.columns)
-        self.body = [_cells(table, row) for row in table.rows]
+        self.body = _grouped([_cells(table, row) for row in table.rows], table.columns)
         self.total = _cells(table, table.total) if table.total is not None else None
         self.natural: list[int] = []  # the widest cell or header of each column
         self.widest: list[int] = []  # the widest cell (header left out: a header may fold)
@@ -234,6 +234,19 @@ def _headers(table: Table) -> list[str]:
         headers.append(f"{column.group if first_of_group else ''}\n{column.header}")
         previous = column.group
     return headers
+
+
+def _grouped(body: list[list[str]], columns: list[Column]) -> list[list[str]]:
+    """Blank the ``repeat=False`` cells of a row that repeats all of them from the row above."""
+    keys = [i for i, column in enumerate(columns) if not column.repeat]
+    if not keys:
+        return body
+    out = []
+    for number, cells in enumerate(body):
+        if number and all(cells[i] == body[number - 1][i] for i in keys):
+            cells = [("" if i in keys else cell) for i, cell in enumerate(cells)]
+        out.append(cells)
+    return out
 
 
 def _cells(table: Table, row: dict[str, Any]) -> list[str]:

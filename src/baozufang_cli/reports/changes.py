@@ -5,10 +5,12 @@ Pure: these functions take what ``audit.py`` loaded and never run git themselves
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.history.diff import ADDED, FILE_FIELD, REMOVED, ProjectDiff, ProjectVersion, field_label
+from baozufang_cli.history.diff import ADDED, REMOVED, ProjectDiff, ProjectVersion, field_label
+from baozufang_cli.reports.change_rows import ChangeRow, change_rows
 from baozufang_cli.reports.value import Column, Report, Table
 
 if TYPE_CHECKING:
@@ -16,21 +18,18 @@ if TYPE_CHECKING:
     from baozufang_cli.history.git import Commit
     from baozufang_cli.history.versions import Version
 
-CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}  # 新增项目, 删除项目, 修改字段
+PROJECT_LABELS = {"added": "新增项目", "removed": "删除项目"}
 WORKTREE = "未提交"
 
 
-def value_text(value: Any) -> str | None:
-    """A field value as one line of text: lists joined with 、, 3000.0 as 3000."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    return str(value)
+def latest(origins: list[tuple[bool, Commit | None]]) -> tuple[bool, Commit | None]:
+    """The last of several changes' origins: the working tree after any commit; unknown when none is known."""
+    known = [commit for is_known, commit in origins if is_known]
+    if not known:
+        return False, None
+    if any(commit is None for commit in known):
+        return True, None
+    return True, max((c for c in known if c is not None), key=lambda c: c.date)
 
 
 def origin_data(commit: Commit | None, known: bool = True) -> dict[str, Any]:
@@ -76,15 +75,17 @@ ORIGIN_COLUMNS = [
     Column("subject", "提交说明", optional=3),
 ]
 CHANGE_COLUMNS = [
-    Column("id", "项目编号", "code"),
-    Column("name", "项目名称", optional=1),
-    Column("change", "变化"),
-    Column("field", "字段", "code"),
-    Column("label", "字段说明", optional=2),
+    Column("id", "项目编号", "code", repeat=False),
+    Column("name", "项目名称", optional=1, repeat=False),
+    Column("label", "改动"),
     Column("old", "原值"),
     Column("new", "新值"),
     *ORIGIN_COLUMNS,
 ]
+
+
+def _row_cells(row: ChangeRow) -> dict[str, Any]:
+    return {"label": row.label, "old": row.old, "new": row.new}
 
 
 def diff_report(
@@ -107,8 +108,8 @@ def diff_report(
             known, commit = diff.origin(project.key, ADDED if project.kind == "added" else REMOVED)
             (added if project.kind == "added" else removed).append({**base, **origin_data(commit, known)})
             path = project.latest.path
-            rows.append({**base, "change": CHANGE_LABELS[project.kind], "field": FILE_FIELD,
-                         "label": field_label(FILE_FIELD), "old": path if project.kind == "removed" else None,
+            rows.append({**base, "label": PROJECT_LABELS[project.kind],
+                         "old": path if project.kind == "removed" else None,
                          "new": path if project.kind == "added" else None, **_origin_cells(commit, known)})  # fmt: skip
             unknown += not known
             continue
@@ -118,10 +119,12 @@ def diff_report(
             unknown += not known
             changes.append({"field": change.field, "label": field_label(change.field), "old": change.old,
                             "new": change.new, **origin_data(commit, known)})  # fmt: skip
-            rows.append({**base, "change": CHANGE_LABELS["changed"], "field": change.field,
-                         "label": field_label(change.field), "old": value_text(change.old),
-                         "new": value_text(change.new), **_origin_cells(commit, known)})  # fmt: skip
-        changed.append({**base, "changes": changes})
+        grouped = []
+        for row in change_rows(project.changes):
+            known, commit = latest([diff.origin(project.key, path) for path in row.fields])
+            grouped.append({**row.data(), **origin_data(commit, known)})
+            rows.append({**base, **_row_cells(row), **_origin_cells(commit, known)})
+        changed.append({**base, "changes": changes, "rows": grouped})
 
     invalid_rows = []
     invalid = []
@@ -135,7 +138,7 @@ def diff_report(
                                  "where": f"{error.line}:{error.col}" if error.line else None, "code": error.code,
                                  "message": error.message, **_origin_cells(commit, known)})  # fmt: skip
 
-    field_count = sum(len(p["changes"]) for p in changed)
+    field_count = sum(len(p["rows"]) for p in changed)
     notes = [
         f"新增 {len(added)} 个项目，删除 {len(removed)} 个，修改 {len(changed)} 个（{field_count} 处）"
         if diff.projects else "两个版本之间项目文件没有改动",
@@ -191,24 +194,21 @@ def log_report(
         cells = _origin_cells(commit, True)
         name = project.latest.name or name
         changes = project.changes if project.kind == "changed" else []
+        grouped = change_rows(changes)
         data_entries.append({**origin_data(commit), "change": project.kind, "path": project.latest.path,
                              "changes": [{"field": c.field, "label": field_label(c.field), "old": c.old,
                                           "new": c.new} for c in changes],
+                             "rows": [row.data() for row in grouped],
                              "errors": _errors(project.new) if project.new else []})  # fmt: skip
         if project.kind != "changed":
             path = project.latest.path
-            rows.append({**cells, "change": CHANGE_LABELS[project.kind], "field": FILE_FIELD,
-                         "label": field_label(FILE_FIELD), "old": path if project.kind == "removed" else None,
+            rows.append({**cells, "label": PROJECT_LABELS[project.kind],
+                         "old": path if project.kind == "removed" else None,
                          "new": path if project.kind == "added" else None})  # fmt: skip
-        for change in changes:
-            rows.append({**cells, "change": CHANGE_LABELS["changed"], "field": change.field,
-                         "label": field_label(change.field), "old": value_text(change.old),
-                         "new": value_text(change.new)})  # fmt: skip
+        rows += [{**cells, **_row_cells(row)} for row in grouped]
         if project.new is not None and project.new.errors:
             first = project.new.errors[0]
-            rows.append(
-                {**cells, "change": "文件有错误", "field": first.code, "old": None, "new": first.message}
-            )
+            rows.append({**cells, "label": f"文件有错误（{first.code}）", "old": None, "new": first.message})
     commits = {e["commit"] for e in data_entries if e["commit"]}
     uncommitted = any(e["uncommitted"] for e in data_entries)
     notes = [
@@ -216,9 +216,9 @@ def log_report(
         if data_entries else "没有找到此项目文件的提交记录",
         "按时间先后排列；只追踪名为 <项目编号>.yaml 的文件（项目编号须与文件名一致）",
     ]  # fmt: skip
+    commit_columns = [replace(column, repeat=False) for column in ORIGIN_COLUMNS]
     table = Table("项目改动记录", [
-        *ORIGIN_COLUMNS[:3], Column("change", "变化"), Column("field", "字段", "code"),
-        Column("label", "字段说明", optional=2), Column("old", "原值"), Column("new", "新值"), ORIGIN_COLUMNS[3],
+        *commit_columns[:3], Column("label", "改动"), Column("old", "原值"), Column("new", "新值"), commit_columns[3],
     ], rows, notes=notes)  # fmt: skip
     return Report(
         title=f"项目改动记录：{project_id}" + (f" {name}" if name else ""),

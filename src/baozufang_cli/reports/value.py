@@ -30,6 +30,9 @@ class Column:
     # terminal only: when a table is wider than the terminal, optional columns are left out,
     # the highest number first (0 = always shown); CSV, JSON and Markdown keep every column
     optional: int = 0
+    # terminal only: a row whose ``repeat`` cells all equal those of the row above shows them blank,
+    # so the rows of one project (or one commit) read as a group; CSV, JSON and Markdown repeat them
+    repeat: bool = True
     # spreadsheets: the 合计/小计 cell is a formula, so a number corrected in the meeting flows
     # through — ``sums``: =SUM of the rows above; ``ratio_of`` (numerator key, denominator key):
     # the ratio of those two cells of the same total row. Other cells hold the computed value.
