@@ -150,3 +150,13 @@ WideOpt = Annotated[
     bool,
     typer.Option("--wide", "-W", help="表格显示全部列、不折行（宽于终端时可配合 less -S 查看）"),
 ]
+ColumnsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--columns",
+        "-C",
+        help="只显示这些列（表头或 JSON 键，逗号分隔或多次指定，按给出的顺序；每张表的第一列总保留）；JSON 不变",
+        show_default=False,
+        metavar="列",
+    ),
+]

@@ -29,6 +29,7 @@ import typer
 
 from baozufang_cli.cli.options import (
     AsOfOpt,
+    ColumnsOpt,
     DataListOpt,
     DataOpt,
     DistrictOpt,
@@ -191,6 +192,8 @@ def report_command(
         parameters += [_parameter("as_of", AsOfOpt, None)]
         parameters += [_parameter(o.name, o.annotation, o.default) for o in options if not o.argument]
         parameters += [_parameter(_FILTER_PARAMETERS[f], _FILTER_OPTIONS[f], None) for f in filters]
+        own_columns = any(o.name == "columns" for o in options)  # bzf ledger: its own --columns
+        parameters += [] if own_columns else [_parameter("columns", ColumnsOpt, None)]
         parameters += [
             _parameter("fmt", FormatOpt, None),
             _parameter("output", OutputOpt, None),
@@ -203,6 +206,10 @@ def report_command(
             report = compute(run)
             if report is None:
                 return
+            if not own_columns and values["columns"]:
+                from baozufang_cli.reports.columns import select_columns
+
+                report = select_columns(report, values["columns"])
             excluded = run.warn_excluded(report)
             city = "、".join(c.name for c in run.cities) if run.several else run.ledger.targets.city
             emit(report, run.fmt, values["output"], city, values["wide"])

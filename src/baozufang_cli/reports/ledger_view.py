@@ -84,22 +84,22 @@ DEFAULT_OPTIONAL = {
 
 
 def resolve_columns(texts: list[str] | None) -> list[str]:
-    """``--columns id,name --columns units`` → keys in the order given; ``all``; default when empty.
-
-    An unknown key raises ``NameNotFound`` naming the closest key.
+    """``--columns id,name --columns 套数`` → keys in the order given (a key or a Chinese header);
+    ``all``; default when empty. An unknown column is a usage error listing the columns there are.
     """
-    from baozufang_cli.ledger.registry import NameNotFound, closest
+    from baozufang_cli.reports.columns import ALL, match_name, split_names, unknown_column
 
-    keys = [part.strip() for text in texts or [] for part in text.split(",") if part.strip()]
-    if not keys:
+    names = split_names(texts)
+    if not names:
         return list(DEFAULT_KEYS)
-    if "all" in keys:
+    if ALL in names:
         return list(COLUMN_KEYS)
-    for key in keys:
-        if key not in COLUMN_KEYS:
-            guess = closest(key, COLUMN_KEYS)
-            hint = f"是否为 {guess}？" if guess else "可选列见 bzf ledger --help"
-            raise NameNotFound(f"未知列 {key}", hint)
+    keys = []
+    for name in names:
+        column = match_name(name, COLUMNS)
+        if column is None:
+            raise unknown_column(name, COLUMNS, "ledger")
+        keys.append(column.key)
     return list(dict.fromkeys(keys))
 
 

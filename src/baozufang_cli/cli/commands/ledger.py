@@ -23,7 +23,7 @@ COLUMNS = Option(
             "--columns",
             "-C",
             help=(
-                "列（JSON 键，逗号分隔或多次指定，按给出的顺序；all 为全部列）。"
+                "列（JSON 键或中文表头，逗号分隔或多次指定，按给出的顺序；all 为全部列）。"
                 f"默认：{', '.join(DEFAULT_KEYS)}。可选：{', '.join(COLUMN_KEYS)}"
             ),
             show_default=False,
