@@ -19,7 +19,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from baozufang_cli import __version__
-from baozufang_cli.cli import commands, zh
+from baozufang_cli.cli import commands, completion, zh
 from baozufang_cli.cli.report_command import FILTERS, report_command
 from baozufang_cli.cli.runtime import guard
 
@@ -96,6 +96,9 @@ def main() -> NoReturn:
     """
     args = sys.argv[1:]
     try:
+        if completion.requested():  # the shell asks for completions (docs/completion.md)
+            completion.enable()
+            app_for([])()
         lean = _run_lean(args)
         if lean is None:
             app_for(args)()

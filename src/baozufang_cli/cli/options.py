@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from baozufang_cli.cli import completion
+
 
 def check_date(text: str | None) -> str | None:
     """Option callback: a bad date is a usage error at parse time (exit 2), like any bad option."""
@@ -107,6 +109,7 @@ DistrictOpt = Annotated[
         help="区县：官方名称、别名或唯一前缀（观山湖 → 观山湖区）；可多次指定或用逗号分隔",
         show_default=False,
         metavar="NAME",
+        autocompletion=completion.districts,
     ),
 ]
 YearOpt = Annotated[
@@ -121,6 +124,7 @@ TypeOpt = Annotated[
         help="筹集方式：代码、名称或别名（new_build / 新建）；可多次指定或用逗号分隔",
         show_default=False,
         metavar="TYPE",
+        autocompletion=completion.supply_types,
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="不使用缓存，重新读取全部文件")]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from baozufang_cli.cli import completion
 from baozufang_cli.cli.options import DataOpt, FormatOpt, OutputOpt, WideOpt
 from baozufang_cli.cli.runtime import emit, ledger_root
 from baozufang_cli.errors import UsageError
@@ -43,7 +44,9 @@ def command(
     project_id: Annotated[
         str,
         typer.Argument(
-            help="项目编号（大小写不限，例如 gsh-2023-001）、项目名称或名称中唯一的一段", metavar="PROJECT"
+            help="项目编号（大小写不限，例如 gsh-2023-001）、项目名称或名称中唯一的一段",
+            metavar="PROJECT",
+            autocompletion=completion.project_ids,
         ),
     ],
     data: DataOpt = None,

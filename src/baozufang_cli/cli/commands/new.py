@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from baozufang_cli.cli import completion
 from baozufang_cli.cli.options import AsOfOpt, DataOpt
 from baozufang_cli.cli.runtime import as_of_date, open_registry
 
@@ -23,10 +24,23 @@ HELP = (
 def command(
     district: Annotated[
         str,
-        typer.Option("--district", "-d", help="区县：官方名称、别名、代码或唯一前缀", show_default=False),
+        typer.Option(
+            "--district",
+            "-d",
+            help="区县：官方名称、别名、代码或唯一前缀",
+            show_default=False,
+            autocompletion=completion.districts,
+        ),
     ],
     supply_type: Annotated[
-        str, typer.Option("--type", "-t", help="筹集方式：代码、名称或别名", show_default=False)
+        str,
+        typer.Option(
+            "--type",
+            "-t",
+            help="筹集方式：代码、名称或别名",
+            show_default=False,
+            autocompletion=completion.supply_types,
+        ),
     ],
     name: Annotated[str, typer.Option("--name", help="项目名称", show_default=False)],
     units: Annotated[int, typer.Option("--units", help="套(间)数", show_default=False, min=1, max=100_000)],

@@ -6,13 +6,19 @@ from typing import Annotated
 
 import typer
 
+from baozufang_cli.cli import completion
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DryRunOpt
 from baozufang_cli.cli.runtime import as_of_date, guard, open_project, write_document
 
 ORDER = 120
 
 ProjectArg = Annotated[
-    str, typer.Argument(metavar="项目编号", help="项目编号（大小写不限）、项目名称或名称中唯一的一段")
+    str,
+    typer.Argument(
+        metavar="项目编号",
+        help="项目编号（大小写不限）、项目名称或名称中唯一的一段",
+        autocompletion=completion.project_ids,
+    ),
 ]
 
 problem_app = typer.Typer(

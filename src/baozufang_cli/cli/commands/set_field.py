@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from baozufang_cli.cli import completion
 from baozufang_cli.cli.options import AsOfOpt, DataOpt, DryRunOpt
 from baozufang_cli.cli.runtime import as_of_date, open_project, write_document
 
@@ -13,7 +14,11 @@ ORDER = 110
 
 ProjectArg = Annotated[
     str,
-    typer.Argument(metavar="项目编号", help="项目编号（大小写不限）、项目名称或名称中唯一的一段（金华园）"),
+    typer.Argument(
+        metavar="项目编号",
+        help="项目编号（大小写不限）、项目名称或名称中唯一的一段（金华园）",
+        autocompletion=completion.project_ids,
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from baozufang_cli.cli import completion
 from baozufang_cli.cli.report_command import Option, Run
 
 if TYPE_CHECKING:
@@ -22,7 +23,9 @@ PROJECT = Option(
     Annotated[
         str,
         typer.Argument(
-            metavar="PROJECT", help="项目编号（大小写不限）、项目名称或名称中唯一的一段，例如 金华园"
+            metavar="PROJECT",
+            help="项目编号（大小写不限）、项目名称或名称中唯一的一段，例如 金华园",
+            autocompletion=completion.project_ids,
         ),
     ],
     argument=True,
