@@ -15,6 +15,7 @@ For target year Y, as of D, for each metric (started / delivered), docs/commands
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -73,14 +74,25 @@ def reference_slips(progresses: list[ProjectProgress], metric: Metric) -> Slips:
 
 def probability(planned: date, as_of: date, year: int, reference: Reference, slips: list[int]) -> Fraction:
     """P(done by 31 Dec of ``year``) of a milestone planned on ``planned`` and not done on ``as_of``."""
+    return sorted_probability(planned, as_of, year, reference, sorted(slips))
+
+
+def sorted_probability(
+    planned: date, as_of: date, year: int, reference: Reference, ordered: list[int]
+) -> Fraction:
+    """``probability`` over slips already sorted: two binary searches instead of a pass over them all.
+
+    ``S_x`` is the slips above ``x``; of those, the ones with ``p + s ≤ 31 Dec`` are the ones up to
+    ``(31 Dec − p).days``."""
     end = year_end(year)
     if reference == "none":
         return Fraction(1 if max(planned, as_of + timedelta(days=1)) <= end else 0)
-    so_far = (as_of - planned).days
-    later = [s for s in slips if s > so_far]
+    above = bisect_right(ordered, (as_of - planned).days)  # slips ≤ x come first
+    later = len(ordered) - above
     if not later:
         return Fraction(0)
-    return Fraction(sum(planned + timedelta(days=s) <= end for s in later), len(later))
+    in_time = max(0, bisect_right(ordered, (end - planned).days) - above)
+    return Fraction(in_time, later)
 
 
 @dataclass
@@ -153,6 +165,7 @@ def forecast(
     all_slips: dict[str, Slips] = {}
     for metric in METRICS:
         slips = all_slips[metric] = reference_slips(everyone, metric)
+        sorted_slips: dict[int, list[int]] = {}  # id of a sample in ``slips`` → the sample sorted
         for district in sorted(set(targets) | set(by_district), key=order.__getitem__):
             progresses = by_district.get(district, [])
             row = DistrictForecast(
@@ -169,7 +182,10 @@ def forecast(
                     unplanned.append((progress, metric))
                     continue
                 reference, sample = slips.for_type(progress.project.supply_type)
-                chance = probability(state.planned, as_of, year, reference, sample)
+                ordered = sorted_slips.get(id(sample))
+                if ordered is None:
+                    ordered = sorted_slips[id(sample)] = sorted(sample)
+                chance = sorted_probability(state.planned, as_of, year, reference, ordered)
                 row.pending.append(Pending(progress, metric, state.planned, reference, chance))
                 row.kinds[reference] += 1
             if not row.pending:
