@@ -133,3 +133,27 @@ def test_terminal_golden(
     result = run("forecast", "--data", ledger, "--as-of", "2024-09-30")
     assert result.exit_code == 0, result.stderr
     assert_golden(request, f"forecast_{columns}.txt", result.stdout)
+
+
+def test_sorted_probability_matches_the_definition() -> None:
+    """Two binary searches over sorted slips give the fraction of the definition (a pass over all)."""
+    import random
+    from datetime import date, timedelta
+    from fractions import Fraction
+
+    from baozufang_cli.reports.forecast import probability
+
+    rng = random.Random(7)
+    as_of = date(2024, 6, 30)
+    for _ in range(300):
+        slips = [rng.randint(-60, 400) for _ in range(rng.randint(0, 30))]
+        planned = as_of + timedelta(days=rng.randint(-300, 200))
+        so_far = (as_of - planned).days
+        later = [s for s in slips if s > so_far]
+        end = date(2024, 12, 31)
+        expected = (
+            Fraction(sum(planned + timedelta(days=s) <= end for s in later), len(later))
+            if later
+            else Fraction(0)
+        )
+        assert probability(planned, as_of, 2024, "type", slips) == expected
