@@ -6,15 +6,19 @@ import json
 import os
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from baozufang_cli.facts.pace import district_light
+from baozufang_cli.ledger.load import load_ledger
 from tests.conftest import DATA, SAMPLE, run
 
 TYPICAL = DATA / "typical"
 AS_OF = "2024-06-30"
+LIGHTS = load_ledger(SAMPLE, use_cache=False).criteria.lights  # the first city's thresholds
 STATUS_COUNTS = (
     "projects",
     "units",
@@ -64,15 +68,34 @@ def test_gap_totals_are_the_sum_of_each_city() -> None:
             for t in one["totals"] + two["totals"]
             if (t["year"], t["metric"]) == (total["year"], total["metric"])
         ]
-        for key in ("target", "actual", "projected"):
-            assert total[key] == sum(p[key] for p in parts)
+        assert list(total) == list(parts[0])  # the same keys as one city's totals, in order
+        summed = ("target", "actual", "projected", "forecast", "lagging_gap", "lagging_projected_gap")
+        for key in (*summed, "lagging_districts"):
+            assert total[key] == sum(p[key] for p in parts), key
         assert total["gap"] == total["target"] - total["actual"]
+        assert total["projected_gap"] == total["target"] - total["projected"]
+        assert total["forecast_gap"] == total["target"] - total["forecast"]
         assert total["shortfall"] == (total["projected_gap"] > 0)
+        assert total["elapsed_pct"] == parts[0]["elapsed_pct"]  # the same day of the same year
+        pace = district_light(
+            total["target"], total["actual"], date.fromisoformat(AS_OF), total["year"], LIGHTS
+        )
+        assert (total["light"], total["behind_points"]) == (pace.light, pace.behind_points)
     for metric in ("started", "delivered"):
         assert (
             both["unplanned"][metric]["units"]
             == one["unplanned"][metric]["units"] + two["unplanned"][metric]["units"]
         )
+
+
+def test_the_one_year_table_total_carries_the_province_light() -> None:
+    both = run("gap", "--data", SAMPLE, "--data", TYPICAL, "--as-of", AS_OF, "-f", "csv").stdout
+    totals = report("gap", "--data", SAMPLE, "--data", TYPICAL)["totals"]
+    labels = {"green": "绿", "yellow": "黄", "red": "红"}
+    total_line = next(line for line in both.splitlines() if line.startswith("合计"))
+    for t in totals:
+        assert labels[t["light"]] in total_line.split(",")
+        assert str(t["forecast"]) in total_line.split(",")
 
 
 def test_one_ledger_output_is_unchanged() -> None:

@@ -138,7 +138,7 @@ def _unplanned(progresses: list[ProjectProgress]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _district_table_row(district: str, year: int, by_metric: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
+def district_table_row(district: str, year: int, by_metric: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
     row: dict[str, Any] = {"year": year, "district": district}
     for metric in METRICS:
         for key, value in by_metric[metric].items():
@@ -216,7 +216,7 @@ def _year_section(
             total_tally[metric].projected += tally.projected
             total_target[metric] += goal
         flags = {"shortfall"} if any(m["shortfall"] for m in by_metric.values()) else set()
-        section.table_rows.append((_district_table_row(target.district, year, by_metric), flags))
+        section.table_rows.append((district_table_row(target.district, year, by_metric), flags))
     targeted = {t.district for t in year_targets}
     for district in sorted(set(by_district) - targeted, key=order.__getitem__):
         by_metric = {}
@@ -231,7 +231,7 @@ def _year_section(
                 {"district": district, "year": year, "metric": metric,
                  "actual": measured["actual"], "projected": measured["projected"], "forecast": measured["forecast"]}
             )  # fmt: skip
-        section.table_rows.append((_district_table_row(district, year, by_metric), {"muted"}))
+        section.table_rows.append((district_table_row(district, year, by_metric), {"muted"}))
     measures = {
         metric: _measure(total_target[metric], total_tally[metric])
         | _supervision(
@@ -244,7 +244,7 @@ def _year_section(
         for metric in METRICS
     ]
     if subtotal:
-        section.table_rows.append((_district_table_row(f"{year}年合计", year, measures), {"subtotal"}))
+        section.table_rows.append((district_table_row(f"{year}年合计", year, measures), {"subtotal"}))
     return section
 
 
@@ -377,7 +377,7 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
     single_year = len(years) == 1
     total_row = None
     if single_year:
-        total_row = _district_table_row("合计", years[0], {t["metric"]: t for t in totals})
+        total_row = district_table_row("合计", years[0], {t["metric"]: t for t in totals})
     district_table = Table(
         f"{'、'.join(str(y) for y in years)} 年区县目标完成情况（套）" if years else "区县目标完成情况",
         _district_columns(with_year=not single_year),

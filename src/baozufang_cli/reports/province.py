@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.facts.pace import district_light
+from baozufang_cli.reports.gap import district_table_row
 from baozufang_cli.reports.status import COUNTS, with_rates, zero_counts
 from baozufang_cli.reports.value import Column, Report, Table, ratio
+
+if TYPE_CHECKING:
+    from baozufang_cli.facts.records import Lights
 
 CITY_COLUMN = Column("city", "城市")
 CityReport = tuple[str, Report]  # (city name, that city's report)
@@ -89,28 +94,47 @@ def _measure(target: int, actual: int, projected: int) -> dict[str, Any]:
     }
 
 
+def _supervision(
+    target: int, actual: int, forecast: int, as_of: date, year: int, lights: Lights
+) -> dict[str, Any]:
+    """序时进度 and the light of the province's sums (as ``bzf gap`` does for a city's 合计), and
+    the year-end forecast: the sum of the cities' forecasts."""
+    pace = district_light(target, actual, as_of, year, lights)
+    return {
+        "elapsed_pct": pace.elapsed_pct,
+        "behind_points": pace.behind_points,
+        "light": pace.light,
+        "forecast": forecast,
+        "forecast_gap": target - forecast,
+    }
+
+
+SUMMED_KEYS = ("target", "actual", "projected", "forecast")
 LAGGING_KEYS = ("lagging_gap", "lagging_projected_gap", "lagging_districts")
 
 
-def province_gap(parts: Sequence[CityReport], as_of: date) -> Report:
+def province_gap(parts: Sequence[CityReport], as_of: date, lights: Lights) -> Report:
     """``bzf gap`` over several cities: rows, city targets and untargeted rows with their city;
-    ``totals`` per year and metric summed over the cities (gap, rate and shortfall recomputed)."""
+    ``totals`` per year and metric summed over the cities (target, actual, projected, forecast
+    and the lagging districts' shortfalls); gap, rate, shortfall, 序时进度 and the light are
+    recomputed from the sums with ``lights`` (the first city's thresholds)."""
     first = parts[0][1]
-    sums: dict[tuple[int, str], list[int]] = {}
-    lagging: dict[tuple[int, str], dict[str, int]] = {}
+    sums: dict[tuple[int, str], dict[str, int]] = {}
     for _, report in parts:
         for own_total in report.data["totals"]:
             year_metric = (own_total["year"], own_total["metric"])
-            entry = sums.setdefault(year_metric, [0, 0, 0])
-            entry[0] += own_total["target"]
-            entry[1] += own_total["actual"]
-            entry[2] += own_total["projected"]
-            behind = lagging.setdefault(year_metric, dict.fromkeys(LAGGING_KEYS, 0))
-            for name in LAGGING_KEYS:  # shortfalls of lagging districts add up across cities
-                behind[name] += own_total[name]
+            entry = sums.setdefault(year_metric, dict.fromkeys((*SUMMED_KEYS, *LAGGING_KEYS), 0))
+            for name in (*SUMMED_KEYS, *LAGGING_KEYS):  # lagging shortfalls add up across cities too
+                entry[name] += own_total[name]
     totals = [
-        {"year": year, "metric": metric, **_measure(*values), **lagging[(year, metric)]}
-        for (year, metric), values in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][1] != "started"))
+        {
+            "year": year,
+            "metric": metric,
+            **_measure(entry["target"], entry["actual"], entry["projected"]),
+            **_supervision(entry["target"], entry["actual"], entry["forecast"], as_of, year, lights),
+            **{name: entry[name] for name in LAGGING_KEYS},
+        }
+        for (year, metric), entry in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][1] != "started"))
     ]
     unplanned: dict[str, dict[str, Any]] = {}
     for city, report in parts:
@@ -130,11 +154,9 @@ def province_gap(parts: Sequence[CityReport], as_of: date) -> Report:
     }
     district = _with_city(first.tables[-1], parts, -1)
     if len(years) == 1 and district.total is not None:
-        row: dict[str, Any] = {"city": "合计", "year": years[0]}
-        for total in totals:
-            for key, value in total.items():
-                if key not in ("year", "metric"):
-                    row[f"{total['metric']}_{key}"] = value
+        measures = {t["metric"]: {k: v for k, v in t.items() if k not in ("year", "metric")} for t in totals}
+        row = {"city": "合计", **district_table_row("", years[0], measures)}
+        row.pop("district")
         district = replace(district, total=row)
     else:
         district = replace(district, total=None)

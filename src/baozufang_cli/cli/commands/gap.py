@@ -35,6 +35,6 @@ def compute(run: Run) -> Report:
             years = resolve_target_years(ledger, run.option("target_year"), run.as_of)
             return gap_report(ledger, run.as_of, years, filters)
 
-        return province_gap(run.per_city(one), run.as_of)
+        return province_gap(run.per_city(one), run.as_of, run.cities[0].ledger.criteria.lights)
     years = resolve_target_years(run.ledger, run.option("target_year"), run.as_of)
     return gap_report(run.ledger, run.as_of, years, run.filters)
