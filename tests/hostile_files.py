@@ -200,7 +200,7 @@ def symlink_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @generator
 def unreadable_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """chmod 000 — and, since root reads it anyway, a refusing ``open`` for that one file."""
+    """chmod 000 — and, since root reads it anyway, a refusing ``os.open`` for that one file."""
     path = root / "projects" / "B-1.yaml"
     path.write_text(VALID.replace("A-1", "B-1"), encoding="utf-8")
     path.chmod(0)
@@ -217,21 +217,14 @@ def unreadable_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
-    import builtins
-
-    from baozufang_cli.ledger import read as reader
-
-    original: Any = getattr(os if function == "scandir" else builtins, function)
+    original: Any = getattr(os, function)
 
     def refusing(target: Any, *args: Any, **kwargs: Any) -> Any:
         if os.fspath(target) == os.fspath(path):
             raise PermissionError(13, "Permission denied", os.fspath(target))
         return original(target, *args, **kwargs)
 
-    if function == "scandir":
-        monkeypatch.setattr(os, "scandir", refusing)
-    else:
-        monkeypatch.setattr(reader, "open", refusing, raising=False)  # the reader's own ``open``
+    monkeypatch.setattr(os, function, refusing)  # the reader opens with os.open (files.read_regular)
 
 
 @generator
@@ -295,3 +288,93 @@ def gbk_assessment(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def gbk_assessment_name(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = root / ASSESSMENT
     path.rename(path.parent / os.fsdecode(path.name.encode("gbk")))
+
+
+@generator
+def fifo_assessment(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A named pipe in place of a self-assessment: refused and named, not waited on nor passed over."""
+    (root / ASSESSMENT).unlink()
+    os.mkfifo(root / ASSESSMENT)
+
+
+@generator
+def folder_named_like_an_assessment(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (root / ASSESSMENT).unlink()
+    (root / ASSESSMENT).mkdir()
+
+
+@generator
+def unreadable_assessment_month(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month folder that cannot be listed: its self-scores are missing, and the check says so."""
+    _refuse(monkeypatch, (root / ASSESSMENT).parent, "scandir")
+
+
+@generator
+def fifo_evidence(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    evidence = root / "evidence/2024-06/观山湖区/会议纪要.md"
+    evidence.unlink()
+    os.mkfifo(evidence)
+
+
+@generator
+def evidence_link_outside(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An evidence file that is a link out of the ledger: it is not evidence held by the ledger."""
+    outside = root.parent / "minutes.md"
+    outside.write_text("会议纪要\n", encoding="utf-8")
+    evidence = root / "evidence/2024-06/观山湖区/会议纪要.md"
+    evidence.unlink()
+    evidence.symlink_to(outside)
+
+
+# ------------------------------------------------------------------ special files as config
+
+
+@generator
+def fifo_criteria(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """criteria.yaml a named pipe: the cache key and the loader both read it; neither may wait."""
+    (root / "criteria.yaml").unlink()
+    os.mkfifo(root / "criteria.yaml")
+
+
+@generator
+def fifo_targets(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (root / "targets.yaml").unlink()
+    os.mkfifo(root / "targets.yaml")
+
+
+@generator
+def fifo_import_journal(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command looks for an interrupted import's journal first: a pipe there must not hang them all."""
+    os.mkfifo(root / ".bzf-import-journal.json")
+
+
+@generator
+def socket_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    path = root / "projects" / "B-1.yaml"
+    if len(os.fsencode(path)) > 100:  # AF_UNIX paths are short; bind from inside the folder
+        monkeypatch.chdir(path.parent)
+        target: str = path.name
+    else:
+        target = str(path)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(target)
+
+
+@generator
+def swapped_for_a_pipe(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """B-1.yaml is a file when the folder is listed and a named pipe when it is opened (the stat → open race)."""
+    from baozufang_cli.ledger import read as reader
+
+    victim = root / "projects" / "B-1.yaml"
+    victim.write_text(VALID.replace("A-1", "B-1"), encoding="utf-8")
+    original = reader.read_bytes
+
+    def swap_then_read(path: Any, rel: str, stat: Any = None) -> Any:
+        if os.fspath(path) == os.fspath(victim) and victim.is_file():
+            victim.unlink()
+            os.mkfifo(victim)
+        return original(path, rel, stat)
+
+    monkeypatch.setattr(reader, "read_bytes", swap_then_read)

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from baozufang_cli import files
 from baozufang_cli.edit.roundtrip import dump, encode, means, round_trip, splice, split_text
 from baozufang_cli.errors import WriteRefused
-from baozufang_cli.files import exclusive
+from baozufang_cli.files import READ_FLAGS, exclusive, read_regular
 from baozufang_cli.ledger import yamlread
 from baozufang_cli.ledger.diagnostics import Diagnostic
 
@@ -161,10 +161,11 @@ class Document:
 
         try:
             real = path.resolve()  # a symlinked project file is edited where it really lives
-            if not stat.S_ISREG(real.stat().st_mode):  # opening a named pipe would wait for ever
-                raise EditRefused(f"{rel or path} 不是普通文件，未修改", reason=EditRefused.UNREADABLE)
-            with real.open("rb") as handle:
+            # O_NONBLOCK: a named pipe is not waited on; the type is checked on the opened descriptor
+            with os.fdopen(os.open(real, READ_FLAGS), "rb") as handle:
                 status = os.fstat(handle.fileno())
+                if not stat.S_ISREG(status.st_mode):
+                    raise EditRefused(f"{rel or path} 不是普通文件，未修改", reason=EditRefused.UNREADABLE)
                 if status.st_size > MAX_FILE_BYTES:  # what bzf check refuses to read is not edited either
                     raise EditRefused(
                         f"{rel or path} 过大（{status.st_size // 1024} KB），未修改",
@@ -173,7 +174,9 @@ class Document:
                     )
                 raw = handle.read()
         except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
-            reason = getattr(error, "strerror", None) or "符号链接形成循环"
+            from baozufang_cli.ledger.read import read_reason
+
+            reason = read_reason(error) if isinstance(error, OSError) else "符号链接形成循环"
             raise EditRefused(f"无法读取 {rel or path}：{reason}", reason=EditRefused.UNREADABLE) from None
         document = cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
         document.root = _ledger_root(path, rel)
@@ -193,7 +196,7 @@ class Document:
             status = self.path.stat()
             if (status.st_size, status.st_mtime_ns) != self._stamp:
                 return True
-            return self.path.read_bytes() != self._raw
+            return read_regular(self.path) != self._raw
         except OSError:
             return True
 

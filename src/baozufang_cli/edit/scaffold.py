@@ -155,7 +155,7 @@ def create_ledger(folder: Path, setup: CitySetup | None = None, today: date | No
 
 
 def _ignore_cache(folder: Path, result: InitResult) -> None:
-    from baozufang_cli.files import atomic_write
+    from baozufang_cli.files import atomic_write, read_regular
 
     path = folder / ".gitignore"
     if path.is_symlink():  # the user's own link: never written through, never replaced
@@ -165,7 +165,11 @@ def _ignore_cache(folder: Path, result: InitResult) -> None:
         atomic_write(path, f"# bzf 的缓存，可随时删除\n{CACHE_IGNORE}\n".encode(), new=True, inside=folder)
         result.created.append(".gitignore")
         return
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_regular(path, 1024 * 1024).decode("utf-8", errors="replace")
+    except OSError:  # a pipe, a folder or a huge file by that name: the user's, left alone
+        result.kept.append(".gitignore")
+        return
     if CACHE_IGNORE not in text.split():
         separator = "" if text.endswith("\n") or not text else "\n"
         atomic_write(path, (text + separator + CACHE_IGNORE + "\n").encode("utf-8"), inside=folder)

@@ -9,14 +9,17 @@ time, so that scoring stays a pure function.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from baozufang_cli.facts.dates import parse_month
+from baozufang_cli.files import is_inside, special_kind
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
 from baozufang_cli.ledger.discover import bad_file_name, is_utf8_name
 from baozufang_cli.ledger.load import validate
-from baozufang_cli.ledger.read import PROJECT_SUFFIXES, locate_all, read_yaml
+from baozufang_cli.ledger.read import PROJECT_SUFFIXES, locate_all, read_reason, read_yaml
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
 from baozufang_cli.models import Assessment
 
@@ -61,7 +64,9 @@ def load_assessments(root: Path, registry: Registry, month: str | None = None) -
     loose: list[Diagnostic] = []
     if not base.is_dir():
         return Assessments(files, loose)
-    for entry in sorted(base.iterdir()):
+    entries, unreadable = _listing(base, ASSESSMENTS_DIR)
+    loose += unreadable
+    for entry in entries:
         rel = f"{ASSESSMENTS_DIR}/{entry.name}"
         if entry.name.startswith("."):
             continue
@@ -100,12 +105,36 @@ def load_assessments(root: Path, registry: Registry, month: str | None = None) -
     return Assessments(files, sorted(diagnostics, key=sort_key))
 
 
+def _listing(folder: Path, rel: str) -> tuple[list[Path], list[Diagnostic]]:
+    """A folder's entries, sorted; a folder that cannot be listed is a located error, never skipped."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / entry.name for entry in entries), []
+    except OSError as error:
+        return [], [
+            Diagnostic(
+                rel,
+                "read-error",
+                f"无法读取文件夹：{read_reason(error)}",
+                hint="其中的自评文件未读取，评分不完整；请检查权限",
+            )
+        ]
+
+
 def _load_month(root: Path, folder: Path, month: str, registry: Registry) -> list[AssessmentFile]:
     loaded: list[AssessmentFile] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.name.endswith(PROJECT_SUFFIXES) or not path.is_file():
+    rel_folder = folder.relative_to(root).as_posix()
+    entries, refused = _listing(folder, rel_folder)
+    loaded += [AssessmentFile(problem.path, month, None, None, [problem]) for problem in refused]
+    for path in entries:
+        if path.name.startswith(".") or not path.name.endswith(PROJECT_SUFFIXES):
             continue
         rel = path.relative_to(root).as_posix()
+        if path.is_dir():  # a folder named 观山湖区.yaml: said, not silently passed over
+            folder_problem = Diagnostic(rel, "not-a-file", "与自评文件同名的文件夹，未读取", "warning")
+            loaded.append(AssessmentFile(rel, month, None, None, [folder_problem]))
+            continue
+        # anything else (a pipe, a device, an unreadable file) is read, and refused, by read_yaml
         if not is_utf8_name(path.name):
             unreadable = bad_file_name(rel.rpartition("/")[0], path.name)
             loaded.append(AssessmentFile(unreadable.path, month, None, None, [unreadable]))
@@ -234,6 +263,16 @@ def _evidence_problem(root: Path, file: str) -> tuple[str, str, str] | None:
     if posix.is_absolute() or ".." in posix.parts or ":" in file:
         return "bad-evidence-path", f"印证材料路径须在台账目录内：{file}", "error"
     target = root / posix
-    if not target.is_file():
+    try:
+        if not is_inside(target, root):
+            return "bad-evidence-path", f"印证材料路径经符号链接指向台账之外：{file}", "error"
+        mode = target.stat().st_mode
+    except FileNotFoundError:
         return "missing-evidence", f"印证材料文件不存在：{file}", "warning"
+    except OSError as error:  # a folder on the way without permission, a link loop …
+        return "missing-evidence", f"印证材料文件无法查看（{read_reason(error)}）：{file}", "warning"
+    if stat.S_ISDIR(mode):
+        return "missing-evidence", f"印证材料是文件夹，不是文件：{file}", "warning"
+    if not stat.S_ISREG(mode):
+        return "missing-evidence", f"印证材料是{special_kind(mode)}，不是普通文件：{file}", "warning"
     return None

@@ -94,9 +94,12 @@ def cache_key(root: Path) -> str:
         + _code_fingerprint().encode()
         + records.fingerprint().encode()
     )
+    from baozufang_cli.files import read_regular
+    from baozufang_cli.ledger.read import MAX_FILE_BYTES
+
     for name in ("targets.yaml", "criteria.yaml"):
         try:
-            digest.update(b"|" + (root / name).read_bytes())
+            digest.update(b"|" + read_regular(root / name, MAX_FILE_BYTES))  # a pipe is not waited on
         except OSError:
             digest.update(b"|missing")
     return digest.hexdigest()

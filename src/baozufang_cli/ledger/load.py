@@ -271,11 +271,14 @@ def locate_in_files(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnosti
             located += group
             continue
         from baozufang_cli.ledger import yamlread
-        from baozufang_cli.ledger.read import decode, locate_all
+        from baozufang_cli.ledger.read import decode, locate_all, read_bytes
 
+        raw, _unreadable = read_bytes(root / rel, rel)  # guarded: a file swapped for a pipe is not waited on
         try:
-            text = decode((root / rel).read_bytes())
-        except (OSError, yamlread.YamlProblem):
+            text = decode(raw) if raw is not None else ""
+        except yamlread.YamlProblem:
+            text = ""
+        if not text:
             located += group
             continue
         located += locate_all(group, text)

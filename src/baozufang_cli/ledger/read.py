@@ -5,9 +5,9 @@ Used for project files, ``targets.yaml``, ``criteria.yaml``, assessments and git
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
-from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from baozufang_cli.ledger import yamlread
@@ -63,20 +63,28 @@ def _looks_utf16(raw: bytes) -> bool:
 def read_bytes(
     path: Path | str, rel: str, stat: os.stat_result | None = None
 ) -> tuple[bytes | None, list[Diagnostic]]:
-    """The file's bytes, or a located diagnostic. ``stat`` saves a system call when the caller has it."""
+    """The file's bytes, or a located diagnostic. ``stat`` saves opening a file already known to be
+    special or too large; the file is checked again on the descriptor it is read from
+    (``files.read_regular``), so a file swapped for a pipe in between is refused, not waited on."""
+    from baozufang_cli.files import NotRegular, TooLarge, read_regular, refuse_special
+
     try:
-        if stat is None:
-            stat = os.stat(path)
-        if not S_ISREG(stat.st_mode):
-            if S_ISDIR(stat.st_mode):
-                raise IsADirectoryError(path)
-            return None, [
-                Diagnostic(rel, "read-error", "这不是普通文件", hint="项目文件须是普通的 .yaml 文件")
-            ]
-        if stat.st_size > MAX_FILE_BYTES:
-            return None, [_too_large(rel, stat.st_size)]
-        with open(path, "rb") as handle:
-            return handle.read(), []
+        if stat is not None:
+            refuse_special(stat.st_mode, path)
+            if stat.st_size > MAX_FILE_BYTES:
+                return None, [_too_large(rel, stat.st_size)]
+        return read_regular(path, MAX_FILE_BYTES), []
+    except TooLarge as error:
+        return None, [_too_large(rel, error.size)]
+    except NotRegular as error:
+        return None, [
+            Diagnostic(
+                rel,
+                "read-error",
+                f"这是{error.strerror}，不是普通文件",
+                hint="台账里的文件须是普通文件，请移走它",
+            )
+        ]
     except FileNotFoundError:
         return None, [
             Diagnostic(rel, "read-error", "读取时文件已不存在", hint="文件在读取过程中被删除或改名")
@@ -87,8 +95,23 @@ def read_bytes(
         ]
     except OSError as error:
         return None, [
-            Diagnostic(rel, "read-error", f"无法读取文件：{error.strerror or error}", hint="检查文件权限")
+            Diagnostic(rel, "read-error", f"无法读取文件：{read_reason(error)}", hint="检查文件权限")
         ]
+
+
+def read_reason(error: OSError) -> str:
+    """A Chinese reason a file could not be read."""
+    return _READ_REASONS.get(error.errno or 0) or error.strerror or str(error)
+
+
+_READ_REASONS = {
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "符号链接形成循环",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EIO: "读取出错（磁盘或网络盘故障）",
+}
 
 
 def _too_large(rel: str, size: int) -> Diagnostic:

@@ -31,6 +31,31 @@ def districts(registry: Registry) -> Iterable[Diagnostic]:
             )
         for alias in district.aliases:
             aliases.setdefault(alias, set()).add(district.name)
+    codes = Counter(d.code for d in targets.districts if d.code)
+    for i, district in enumerate(targets.districts):
+        if district.code and codes[district.code] > 1:
+            sharing = "、".join(d.name for d in targets.districts if d.code == district.code)
+            out.append(
+                Diagnostic(
+                    TARGETS,
+                    "duplicate-district",
+                    f"区县代码 {district.code} 重复（{sharing}）",
+                    hint="行政区划代码见 GB/T 2260，每个区县一个",
+                    loc=("districts", i, "code"),
+                )
+            )
+        elif district.code and not (
+            len(district.code) == 6 and district.code.isascii() and district.code.isdigit()
+        ):
+            out.append(
+                Diagnostic(
+                    TARGETS,
+                    "bad-value",
+                    f"{district.name}的行政区划代码 {district.code!r} 不是 6 位数字",
+                    hint="GB/T 2260 代码是 6 位数字，例如 520115；管委会可不填",
+                    loc=("districts", i, "code"),
+                )
+            )
     for i, district in enumerate(targets.districts):
         for j, alias in enumerate(district.aliases):
             owners = aliases[alias] | ({alias} if alias in names else set())

@@ -27,6 +27,12 @@ _KINDS = {
     "model_attributes_type": "键值对",
     "date_type": "日期",
 }
+_FORMATS = {
+    "Targets": " targets.yaml ",
+    "Criteria": " criteria.yaml ",
+    "Project": "项目文件",
+    "Assessment": "自评文件",
+}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－：", "0123456789.-:")
 
 
@@ -45,12 +51,34 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _title(loc: tuple[str | int, ...]) -> str:
-    for step in reversed(loc):
+def _title(loc: tuple[str | int, ...], model: type[BaseModel] | None = None) -> str:
+    """The Chinese title of the field at ``loc``, as the model that holds it names it.
+
+    ``name`` is 区县名称 in targets.yaml and 项目名称 in a project file: the title is looked up
+    in the model walked along ``loc``, and only failing that in the table of every model's titles."""
+    for depth in range(len(loc), 0, -1):
+        step = loc[depth - 1]
         if isinstance(step, str):
-            title = _TITLES.get(step)
+            title = _model_title(model, loc[:depth]) if model is not None else None
+            title = title or _TITLES.get(step)
             return f"「{title}」({step})" if title and title != step else step
     return "此项"
+
+
+def _model_title(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
+    current: Any = model
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or step not in fields:
+            return None
+        current = _inner_model(fields[step].annotation)
+        if current is None:
+            return None
+    fields = getattr(current, "model_fields", None)
+    field = fields.get(loc[-1]) if fields else None
+    return field.title if field is not None else None
 
 
 def _known_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -87,20 +115,24 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
         hint = ""
         at_key = False
         if kind == "missing":
-            code, message = "missing-key", f"缺少必填项{_title(loc)}"
+            code, message = "missing-key", f"缺少必填项{_title(loc, model)}"
         elif kind == "extra_forbidden":
             code, message, at_key = "unknown-key", f"未知的键 {loc[-1]}", True
             from baozufang_cli.ledger.registry import closest
 
             guess = closest(str(loc[-1]), _known_keys(model, loc))
-            hint = f"是否为 {guess}？" if guess else "键名须与 docs/format.md 的格式一致"
+            hint = (
+                f"是否为 {guess}？"
+                if guess
+                else f"键名须与 docs/format.md 中{_FORMATS.get(model.__name__, '')}的格式一致"
+            )
             lookalike = describe(str(loc[-1]))  # 全角空格 … that makes a right-looking key unknown
             hint = f"键名{lookalike}，{hint}" if lookalike else hint
         elif kind == "bad-date":
-            code, message = "bad-date", f"{_title(loc)}：{item['msg']}"
+            code, message = "bad-date", f"{_title(loc, model)}：{item['msg']}"
         elif kind in _KINDS:
             code = "wrong-type"
-            message = f"{_title(loc)}应为{_KINDS[kind]}，实为 {_describe(value)}"
+            message = f"{_title(loc, model)}应为{_KINDS[kind]}，实为 {_describe(value)}"
             if kind == "int_type" and isinstance(value, float):
                 hint = "不能有小数" if value - value == 0 else "请填写数值"  # .inf, .nan: not a number
             elif isinstance(value, str) and value.translate(_FULL_WIDTH) != value:
@@ -108,28 +140,32 @@ def schema_diagnostics(rel: str, error: ValidationError, model: type[BaseModel])
             elif kind == "string_type" and value is not None:
                 hint = "文字内容请加引号"
         elif kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
-            code, message = "empty-value", f"{_title(loc)}不能为空"
+            code, message = "empty-value", f"{_title(loc, model)}不能为空"
         elif kind == "blank":
-            code, message = "empty-value", f"{_title(loc)}不能只有空格"
+            code, message = "empty-value", f"{_title(loc, model)}不能只有空格"
         elif kind in _RANGE_ERRORS and isinstance(value, float) and value != value:
-            code, message = "out-of-range", f"{_title(loc)}不是数字（.nan）"
+            code, message = "out-of-range", f"{_title(loc, model)}不是数字（.nan）"
             hint = "请填写数值，不知道时删去这一项"
         elif kind in _RANGE_ERRORS:
             code = "out-of-range"
             limits = "、".join(f"{_BOUNDS[k]} {_number(v)}" for k, v in ctx.items() if k in _BOUNDS)
-            message = f"{_title(loc)}超出范围：{_describe(value)}" + (f"（应{limits}）" if limits else "")
+            message = f"{_title(loc, model)}超出范围：{_describe(value)}" + (
+                f"（应{limits}）" if limits else ""
+            )
             if loc and str(loc[-1]).endswith("_wan"):
                 hint = _money_hint(value)
+            elif loc and loc[-1] == "market_rent_yuan_m2":
+                hint = "市场租金为 0 时无法判断租金是否低于市场租金；不知道时删去这一项"
         elif kind == "string_pattern_mismatch":
-            code, message = "bad-id", f"{_title(loc)}格式不对：{_describe(value)}"
+            code, message = "bad-id", f"{_title(loc, model)}格式不对：{_describe(value)}"
             hint = "只能包含字母、数字、- 和 _，且以字母或数字开头"
             lookalike = describe(value) if isinstance(value, str) else ""
             hint = f"{lookalike}；{hint}" if lookalike else hint
         elif kind == "literal_error":
             code = "bad-value"
-            message = f"{_title(loc)}取值不对：{_describe(value)}（应为 {ctx.get('expected', '')}）"
+            message = f"{_title(loc, model)}取值不对：{_describe(value)}（应为 {ctx.get('expected', '')}）"
         else:
-            code, message = "bad-value", f"{_title(loc)}：{item['msg']}"
+            code, message = "bad-value", f"{_title(loc, model)}：{item['msg']}"
         out.append(Diagnostic(rel, code, message, hint=hint, loc=loc + (("@key",) if at_key else ())))
     return out
 

@@ -61,7 +61,7 @@ class Journal:
 
     def roll_back(self) -> int:
         """Undo the import's writes; the number of files put back or removed."""
-        from baozufang_cli.files import atomic_write
+        from baozufang_cli.files import atomic_write, read_regular
 
         undone = 0
         for rel in self.created:
@@ -80,7 +80,7 @@ class Journal:
             if path is None:
                 continue
             try:
-                current = path.read_bytes()
+                current = read_regular(path)
             except OSError:
                 current = None
             if current != raw:
@@ -101,8 +101,10 @@ class Journal:
 
 def read_journal(root: Path) -> Journal | None:
     """The journal an interrupted import left, or None (none, or not one bzf wrote)."""
+    from baozufang_cli.files import read_regular
+
     try:
-        data: Any = json.loads((root / JOURNAL_FILE).read_bytes())
+        data: Any = json.loads(read_regular(root / JOURNAL_FILE))  # a pipe of that name is not waited on
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
