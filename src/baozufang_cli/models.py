@@ -369,11 +369,7 @@ class Funding(Model):
 class Operations(Model):
     rent_yuan_m2: float | None = f("租金（元/㎡·月）", ge=0, le=1000, default=None)
     market_rent_yuan_m2: float | None = f(
-        "同地段市场租金（元/㎡·月）",
-        "大于 0：为 0 时无法判断租金是否低于市场租金",
-        gt=0,
-        le=1000,
-        default=None,
+        "同地段市场租金（元/㎡·月）", "须大于 0", gt=0, le=1000, default=None
     )
     leased_units: int | None = f("已出租套数", ge=0, le=1_000_000, default=None)
     opened: LedgerDate | None = f("开始运营日期", default=None)

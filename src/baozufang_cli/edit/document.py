@@ -237,6 +237,8 @@ class Document:
                 ) from None
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
+        if self.layout.endings:  # the next save keeps the line ends just written
+            self.layout = split_text(raw)[1]
         self.reencoded = False
         self._base = dump(self.data, self.layout)
         return True

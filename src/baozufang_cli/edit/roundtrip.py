@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,10 @@ class Layout:
     offset: int = 2  # indentation of "- " under its key
     newline: str = "\n"
     bom: bool = False
+    # the end of each line as read, kept only when the file mixes "\r\n" and "\n" lines
+    # (``encode`` gives every untouched line its own end back); empty when all lines end alike
+    endings: tuple[str, ...] = ()
+    original: str = field(default="", repr=False, compare=False)  # the "\n" text those endings belong to
 
     @property
     def sequence(self) -> int:
@@ -113,11 +117,19 @@ def split_text(raw: bytes, fix_encoding: bool = False) -> tuple[str, Layout, boo
         except UnicodeDecodeError:
             raise problem from None
     bom = raw.startswith(b"\xef\xbb\xbf")
-    newline = "\r\n" if "\r\n" in text else "\n"
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    newline = "\r\n" if crlf > lf else "\n"  # mixed: the more common end is the one new lines get
     if "\r" in text and "\n" not in text:  # classic Mac line ends: one giant "line" otherwise
         newline = "\r"
+    endings: tuple[str, ...] = ()
+    if crlf and lf:
+        endings = tuple("\r\n" if line.endswith("\r") else "\n" for line in text.split("\n")[:-1])
     text = text.replace("\r\n", "\n").replace("\r", "\n") if newline == "\r" else text.replace("\r\n", "\n")
-    return text, guess_layout(text, newline, bom), converted
+    layout = guess_layout(text, newline, bom)
+    if endings:
+        layout = replace(layout, endings=endings, original=text)
+    return text, layout, converted
 
 
 def decode_legacy(raw: bytes) -> str:
@@ -133,9 +145,29 @@ def decode_legacy(raw: bytes) -> str:
 
 
 def encode(text: str, layout: Layout) -> bytes:
-    if layout.newline != "\n":
+    """Text with "\n" lines → the file's bytes, in its BOM and line ends.
+
+    A file that mixes "\r\n" and "\n" keeps each untouched line's own end: only the lines an
+    edit wrote get the file's more common end (``Layout.endings``)."""
+    if layout.endings:
+        text = _with_endings(text, layout)
+    elif layout.newline != "\n":
         text = text.replace("\n", layout.newline)
     return (b"\xef\xbb\xbf" if layout.bom else b"") + text.encode("utf-8")
+
+
+def _with_endings(text: str, layout: Layout) -> str:
+    original, lines = layout.original.split("\n"), text.split("\n")
+    ends = [layout.newline] * (len(lines) - 1)
+    matcher = difflib.SequenceMatcher(None, original, lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (
+            tag == "replace" and i2 - i1 == j2 - j1
+        ):  # a line rewritten in place keeps its end
+            for k in range(j2 - j1):
+                if j1 + k < len(ends) and i1 + k < len(layout.endings):
+                    ends[j1 + k] = layout.endings[i1 + k]
+    return "".join(line + end for line, end in zip(lines, ends, strict=False)) + lines[-1]
 
 
 # ------------------------------------------------------------------ meaning of a text
