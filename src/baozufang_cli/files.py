@@ -32,6 +32,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+MAX_LEDGER_FILE_BYTES = 2 * 1024 * 1024  # a ledger file is a few KB; refuse to read megabytes
+
 
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:

@@ -94,8 +94,10 @@ def cache_key(root: Path) -> str:
         + _code_fingerprint().encode()
         + records.fingerprint().encode()
     )
+    from baozufang_cli.files import (
+        MAX_LEDGER_FILE_BYTES as MAX_FILE_BYTES,  # not ledger.read: that imports YAML
+    )
     from baozufang_cli.files import read_regular
-    from baozufang_cli.ledger.read import MAX_FILE_BYTES
 
     for name in ("targets.yaml", "criteria.yaml"):
         try:

@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from baozufang_cli.files import MAX_LEDGER_FILE_BYTES
 from baozufang_cli.ledger import yamlread
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.discover import CRITERIA_FILE, PROJECT_SUFFIXES, PROJECTS_DIR, TARGETS_FILE  # noqa: F401
 
-MAX_FILE_BYTES = 2 * 1024 * 1024  # a project file is a few KB; refuse to parse megabytes
+MAX_FILE_BYTES = MAX_LEDGER_FILE_BYTES  # a project file is a few KB; refuse to parse megabytes
 
 
 def decode(raw: bytes) -> str:
