@@ -1,10 +1,15 @@
-"""The XlsxWriter export floor: write given rows to a workbook with a bare XlsxWriter loop, nothing else.
+"""The XlsxWriter export floor: write given cells to a workbook with a bare XlsxWriter loop.
 
-    python benchmarks/xlsxwriter_floor.py ROWS.pickle OUT.xlsx
+    python benchmarks/xlsxwriter_floor.py CELLS.pickle OUT.xlsx
 
-``ROWS.pickle`` holds ``[(sheet title, [row, ...]), ...]`` — the cell values of the workbook
-``bzf export xlsx`` wrote, so both write the same cells (run.py prepares it, untimed). No
-formats, widths, formulas or charts: what writing those cells costs with the library bzf uses.
+``CELLS.pickle`` (run.py's ``workbook_cells`` prepares it, untimed, from the workbook
+``bzf export xlsx`` wrote) holds ``(formats, sheets)``: ``formats`` maps a style number to its
+XlsxWriter properties (font, fill, border, number format, alignment, wrap), ``sheets`` is
+``[(sheet title, [row, ...], [row of style numbers, ...]), ...]``. The loop writes every cell
+the export's file holds — values with their types (strings, numbers, dates, formulas), the
+formatted blanks of the grid and of merged ranges — each with its format, in the same sheets.
+It does not set widths, row heights, merges, print setup, conditional formats or the chart:
+what writing those cells costs with the library bzf uses.
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ import xlsxwriter
 
 def main() -> None:
     with open(sys.argv[1], "rb") as handle:
-        sheets = pickle.load(handle)
+        formats, sheets = pickle.load(handle)
     workbook = xlsxwriter.Workbook(sys.argv[2], {"default_date_format": "yyyy-mm-dd"})
-    for title, rows in sheets:
+    made = {style: workbook.add_format(properties) for style, properties in formats.items()}
+    for title, rows, styles in sheets:
         sheet = workbook.add_worksheet(title)
-        for number, row in enumerate(rows):
-            sheet.write_row(number, 0, row)
+        for number, (row, row_styles) in enumerate(zip(rows, styles, strict=True)):
+            for column, (value, style) in enumerate(zip(row, row_styles, strict=True)):
+                if style >= 0:
+                    sheet.write(number, column, value, made[style])
     workbook.close()
 
 

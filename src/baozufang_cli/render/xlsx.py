@@ -260,8 +260,8 @@ class _SheetWriter:
             if table.total is not None:
                 values.append(table.total.get(column.key))
             header = display_width(column.header if column.group else column.full_header)
-            width = max(widest(column, values), min(header, HEADER_WRAP)) + 2
-            multiline = any(isinstance(v, str) and "\n" in v for v in values)
+            found, multiline = widest(column, values)
+            width = max(found, min(header, HEADER_WRAP)) + 2
             if column.kind == "text" and (width > wrap_width or multiline):
                 width = min(width, wrap_width)
                 self.wrapped.add(index)

@@ -143,35 +143,43 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
     """A function writing one row of values with their formats, bound by the values' Python types
     (this runs once per cell of the workbook, hence the local names): a string is always a string
     — never a formula, never a URL — and one that Excel would run as a formula once the cell is
-    edited also gets Excel's quote prefix. ``None`` leaves a formatted blank (the grid)."""
-    write_number = sheet.write_number
-    write_string = sheet.write_string
-    write_date = sheet.write_datetime
-    write_blank = sheet.write_blank
+    edited also gets Excel's quote prefix. ``None`` leaves a formatted blank (the grid).
+
+    A string is checked once per distinct text (district names, states and units repeat on
+    every row): ``seen`` keeps what to write for it and whether it needs the quote prefix.
+    XlsxWriter's ``_write_*`` methods are what its public ``write_*`` call after parsing A1
+    notation, which the row and column numbers here never need."""
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_date = getattr(sheet, "_write_datetime", sheet.write_datetime)
+    write_blank = getattr(sheet, "_write_blank", sheet.write_blank)
     quoted = formats.quoted
-    is_formula = formula_like
+    seen: dict[str, tuple[str, bool]] = {}
+
+    def text_of(value: str) -> tuple[str, bool]:
+        found = seen[value] = (_clean(value), formula_like(value))
+        return found
 
     def write(row: int, values: list[Any], cell_formats: list[Format]) -> None:
-        for column, value in enumerate(values):
-            fmt = cell_formats[column]
+        column = -1
+        for value in values:
+            column += 1
             kind = type(value)
             if kind is str:
                 if not value:
-                    write_blank(row, column, None, fmt)
+                    write_blank(row, column, None, cell_formats[column])
                     continue
-                if is_formula(value):
-                    fmt = quoted(fmt)
-                write_string(row, column, _clean(value), fmt)
+                text, formula = seen.get(value) or text_of(value)
+                write_string(row, column, text, quoted(cell_formats[column]) if formula else cell_formats[column])
             elif kind is int or kind is float:
-                write_number(row, column, value, fmt)
+                write_number(row, column, value, cell_formats[column])
             elif value is None:
-                write_blank(row, column, None, fmt)
+                write_blank(row, column, None, cell_formats[column])
             elif kind is date:
-                write_date(row, column, value, fmt)
+                write_date(row, column, value, cell_formats[column])
             else:
                 text = str(plain(value))  # lists joined: their first item may look like a formula too
-                if is_formula(text):
-                    fmt = quoted(fmt)
+                fmt = quoted(cell_formats[column]) if formula_like(text) else cell_formats[column]
                 write_string(row, column, _clean(text), fmt)
 
     return write
@@ -241,15 +249,16 @@ def quote_text(text: str) -> str:
     return text.replace('"', '""')
 
 
-def widest(column: Column, values: list[Any]) -> int:
-    """The display width of the widest value of a column as Excel shows it (numbers formatted)."""
+def widest(column: Column, values: list[Any]) -> tuple[int, bool]:
+    """The display width of the widest value of a column as Excel shows it (numbers formatted),
+    and whether any text of it runs over several lines."""
     kind = column.kind
     if kind == "date":
-        return 10 if any(isinstance(v, date) for v in values) else 2
+        return (10 if any(isinstance(v, date) for v in values) else 2), False
     if kind == "pct":
-        return 7
+        return 7, False
     if kind == "year":
-        return 4
+        return 4, False
     numbers: list[float] = []
     texts: set[str] = set()  # repeated values (district names, units) are measured once
     for value in values:
@@ -265,7 +274,11 @@ def widest(column: Column, values: list[Any]) -> int:
         largest = max(abs(min(numbers)), abs(max(numbers)))
         pattern = "{:,.0f}" if kind == "int" else "{:,.2f}"
         found = len(pattern.format(largest)) + (1 if min(numbers) < 0 else 0)
+    multiline = False
     for text in texts:
-        lines = text.split("\n") if "\n" in text else (text,)
-        found = max(found, *(display_width(line) for line in lines))
-    return found
+        if "\n" in text:
+            multiline = True
+            found = max(found, *(display_width(line) for line in text.split("\n")))
+        else:
+            found = max(found, display_width(text))
+    return found, multiline
