@@ -362,7 +362,12 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
         xw_label = "XlsxWriter 裸循环（同样的单元格）"
         rows.append(Row(bare_label, bare.seconds, bare.rss_mb))
         rows.append(
-            Row(xw_label, floor_xw.seconds, floor_xw.rss_mb, note=f"{cell_count:,} 个单元格，{format_count} 种格式")
+            Row(
+                xw_label,
+                floor_xw.seconds,
+                floor_xw.rss_mb,
+                note=f"{cell_count:,} 个单元格，{format_count} 种格式",
+            )
         )
         rows.append(
             Row("`bzf export xlsx`", exported.seconds, exported.rss_mb, bare_label, bare.seconds, 2.0)

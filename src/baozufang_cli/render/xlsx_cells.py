@@ -170,7 +170,9 @@ def row_writer(sheet: Worksheet, formats: Formats) -> Callable[[int, list[Any], 
                     write_blank(row, column, None, cell_formats[column])
                     continue
                 text, formula = seen.get(value) or text_of(value)
-                write_string(row, column, text, quoted(cell_formats[column]) if formula else cell_formats[column])
+                write_string(
+                    row, column, text, quoted(cell_formats[column]) if formula else cell_formats[column]
+                )
             elif kind is int or kind is float:
                 write_number(row, column, value, cell_formats[column])
             elif value is None:
