@@ -162,7 +162,9 @@ class Document:
         try:
             real = path.resolve()  # a symlinked project file is edited where it really lives
             # O_NONBLOCK: a named pipe is not waited on; the type is checked on the opened descriptor
-            with os.fdopen(os.open(real, READ_FLAGS), "rb") as handle:
+            with open(
+                os.open(real, READ_FLAGS), "rb"
+            ) as handle:  # builtin open: a read, not files.py's writer
                 status = os.fstat(handle.fileno())
                 if not stat.S_ISREG(status.st_mode):
                     raise EditRefused(f"{rel or path} 不是普通文件，未修改", reason=EditRefused.UNREADABLE)

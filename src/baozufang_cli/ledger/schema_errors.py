@@ -66,35 +66,29 @@ def _title(loc: tuple[str | int, ...], model: type[BaseModel] | None = None) -> 
 
 
 def _model_title(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
-    current: Any = model
-    for step in loc[:-1]:
-        if isinstance(step, int):
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or step not in fields:
-            return None
-        current = _inner_model(fields[step].annotation)
-        if current is None:
-            return None
-    fields = getattr(current, "model_fields", None)
-    field = fields.get(loc[-1]) if fields else None
+    fields = _fields_at(model, loc)
+    field = fields.get(loc[-1]) if fields and isinstance(loc[-1], str) else None
     return field.title if field is not None else None
 
 
 def _known_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The keys allowed at ``loc`` (the unknown key's parent), walking nested models."""
+    return list(_fields_at(model, loc) or ())
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> dict[str, Any] | None:
+    """The fields of the model that holds the last step of ``loc``, walking nested models."""
     current: Any = model
     for step in loc[:-1]:
         if isinstance(step, int):
             continue
         fields = getattr(current, "model_fields", None)
         if not fields or step not in fields:
-            return []
+            return None
         current = _inner_model(fields[step].annotation)
         if current is None:
-            return []
-    fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
+            return None
+    return getattr(current, "model_fields", None) or None
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
