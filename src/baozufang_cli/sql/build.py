@@ -156,7 +156,7 @@ def _project_rows(tables: dict[str, list[Row]], city: City, project: Project, as
             name, project.id, project.name, project.district, district.code if district else None,
             project.supply_type, registry.supply_types[project.supply_type].label, project.plan_year,
             project.units, project.unit_kind, project.small_units, project.floor_area_m2,
-            "、".join(project.tags), project.owner, project.operator, project.responsible_unit,
+            "、".join(project.tags), project.owner, project.owner, project.operator, project.responsible_unit,
             project.responsible_person, project.contact, project.address,
             certificate.no if certificate else None,
             _upto(certificate.date, as_of) if certificate else None,

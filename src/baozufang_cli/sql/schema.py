@@ -117,6 +117,7 @@ PROJECTS = TableSpec(
         Col("floor_area_m2", "REAL", "建筑面积（㎡）"),
         Col("tags", "TEXT", "标签", "以“、”分隔"),
         Col("owner", "TEXT", "建设主体"),
+        Col("builder", "TEXT", "建设主体", "owner 的别名，两列相同（YAML 键为 owner）"),
         Col("operator", "TEXT", "运营单位"),
         Col("responsible_unit", "TEXT", "责任单位"),
         Col("responsible_person", "TEXT", "责任人"),
