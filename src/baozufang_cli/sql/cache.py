@@ -81,6 +81,13 @@ class Fingerprint:
         return self.digest.hexdigest()
 
 
+def _text(path: Path) -> str:
+    """A small file of the repository, read without waiting on a pipe planted there."""
+    from baozufang_cli.files import read_regular
+
+    return read_regular(path, 64 * 1024 * 1024).decode("utf-8")
+
+
 def _git_dir(root: Path) -> Path | None:
     for folder in (root, *root.parents):
         dot = folder / ".git"
@@ -88,7 +95,7 @@ def _git_dir(root: Path) -> Path | None:
             return dot
         if dot.is_file():  # a linked worktree or submodule: "gitdir: <path>"
             with contextlib.suppress(OSError, ValueError):
-                text = dot.read_text(encoding="utf-8").strip()
+                text = _text(dot).strip()
                 if text.startswith("gitdir:"):
                     target = Path(text[len("gitdir:") :].strip())
                     return target if target.is_absolute() else (folder / target).resolve()
@@ -103,20 +110,20 @@ def git_state(root: Path) -> str:
     if git_dir is None:
         return "no-git"
     try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        head = _text(git_dir / "HEAD").strip()
         if not head.startswith("ref:"):
             return f"detached:{head}"
         ref = head[4:].strip()
         common = git_dir
         if (git_dir / "commondir").is_file():
-            common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+            common = (git_dir / _text(git_dir / "commondir").strip()).resolve()
         for folder in (git_dir, common):
             loose = folder / ref
             if loose.is_file():
-                return f"{ref}:{loose.read_text(encoding='utf-8').strip()}"
+                return f"{ref}:{_text(loose).strip()}"
         packed = common / "packed-refs"
         if packed.is_file():
-            for line in packed.read_text(encoding="utf-8").splitlines():
+            for line in _text(packed).splitlines():
                 if line.endswith(" " + ref):
                     return f"{ref}:{line.split()[0]}"
         return f"{ref}:unborn"
