@@ -227,21 +227,30 @@ def _refuse(monkeypatch: pytest.MonkeyPatch, path: Path, function: str) -> None:
     monkeypatch.setattr(os, function, refusing)  # the reader opens with os.open (files.read_regular)
 
 
-@generator
-def deleted_while_loading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another process (git checkout, a sync tool) deletes B-1.yaml after the folder was listed."""
-    from baozufang_cli.ledger import read as loader  # the loader imports read_bytes from it when it reads
+def _changed_before_reading(
+    root: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None]
+) -> None:
+    """B-1.yaml is written (so the folder lists it); ``change`` runs on it just before it is first read."""
+    from baozufang_cli.ledger import read as reader  # the loader imports read_bytes from it when it reads
 
     victim = root / "projects" / "B-1.yaml"
     victim.write_text(VALID.replace("A-1", "B-1"), encoding="utf-8")
-    original = loader.read_bytes
+    original = reader.read_bytes
+    changed: list[bool] = []
 
-    def read_after_delete(path: Any, rel: str, stat: Any = None) -> Any:
-        if os.fspath(path) == os.fspath(victim) and victim.exists():
-            victim.unlink()
+    def change_then_read(path: Any, rel: str, stat: Any = None) -> Any:
+        if os.fspath(path) == os.fspath(victim) and not changed:
+            changed.append(True)
+            change(victim)
         return original(path, rel, stat)
 
-    monkeypatch.setattr(loader, "read_bytes", read_after_delete)
+    monkeypatch.setattr(reader, "read_bytes", change_then_read)
+
+
+@generator
+def deleted_while_loading(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process (git checkout, a sync tool) deletes B-1.yaml after the folder was listed."""
+    _changed_before_reading(root, monkeypatch, Path.unlink)
 
 
 @generator
@@ -365,16 +374,9 @@ def socket_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @generator
 def swapped_for_a_pipe(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """B-1.yaml is a file when the folder is listed and a named pipe when it is opened (the stat → open race)."""
-    from baozufang_cli.ledger import read as reader
 
-    victim = root / "projects" / "B-1.yaml"
-    victim.write_text(VALID.replace("A-1", "B-1"), encoding="utf-8")
-    original = reader.read_bytes
+    def swap(victim: Path) -> None:
+        victim.unlink()
+        os.mkfifo(victim)
 
-    def swap_then_read(path: Any, rel: str, stat: Any = None) -> Any:
-        if os.fspath(path) == os.fspath(victim) and victim.is_file():
-            victim.unlink()
-            os.mkfifo(victim)
-        return original(path, rel, stat)
-
-    monkeypatch.setattr(reader, "read_bytes", swap_then_read)
+    _changed_before_reading(root, monkeypatch, swap)
