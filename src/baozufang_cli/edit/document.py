@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli import files
-from baozufang_cli.edit.roundtrip import dump, encode, means, round_trip, splice, split_text
+from baozufang_cli.edit.canonical import reproduces
+from baozufang_cli.edit.roundtrip import dump, encode, round_trip, same_data, splice, split_text
 from baozufang_cli.errors import WriteRefused
 from baozufang_cli.files import READ_FLAGS, exclusive, read_regular
 from baozufang_cli.ledger import yamlread
@@ -64,10 +65,10 @@ class EditRefused(WriteRefused):
 # ------------------------------------------------------------------ parsing
 
 
-def parse(text: str, rel: str) -> Any:
-    """Round-trip parse; a file that does not parse is refused with the loader's located reason."""
+def read_plain(text: str, rel: str) -> Any:
+    """The read path's parse of ``text`` (aliases, tags, duplicate keys refused, as in bzf check)."""
     try:
-        yamlread.load(text)  # the read path's rules: aliases, tags, duplicate keys are refused
+        return yamlread.load(text)
     except yamlread.YamlProblem as problem:
         diagnostic = Diagnostic(
             rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
@@ -78,6 +79,16 @@ def parse(text: str, rel: str) -> Any:
             [diagnostic],
             EditRefused.UNREADABLE,
         ) from None
+
+
+def parse(text: str, rel: str) -> Any:
+    """Round-trip parse; a file that does not parse is refused with the loader's located reason."""
+    read_plain(text, rel)
+    return parse_round_trip(text, rel)
+
+
+def parse_round_trip(text: str, rel: str) -> Any:
+    """ruamel's parse of a text the read path accepted (``read_plain``)."""
     from ruamel.yaml.error import YAMLError
 
     try:
@@ -96,13 +107,19 @@ def parse(text: str, rel: str) -> Any:
 # ------------------------------------------------------------------ validation
 
 
-def validate_text(text: str, rel: str, registry: Registry | None) -> FileResult:
-    """The loader's checks on a project file's text, with diagnostics located in that text."""
+_UNSET: Any = object()
+_UNREADABLE: Any = object()
+
+
+def validate_text(text: str, rel: str, registry: Registry | None, data: Any = _UNSET) -> FileResult:
+    """The loader's checks on a project file's text, with diagnostics located in that text
+    (``data``: the read path's parse of ``text`` when the caller already has it)."""
     from baozufang_cli.ledger.load import check_project_data
     from baozufang_cli.ledger.registry import FileResult
 
     try:
-        data = yamlread.load(text)
+        if data is _UNSET:
+            data = yamlread.load(text)
     except yamlread.YamlProblem as problem:
         diagnostic = Diagnostic(
             rel, problem.code, problem.message, line=problem.line, col=problem.col, hint=problem.hint
@@ -132,7 +149,14 @@ class Document:
     """One YAML file opened for editing. ``data`` is the round-trip tree to change in place."""
 
     def __init__(
-        self, path: Path, rel: str, raw: bytes, stamp: tuple[int, int], fix_encoding: bool = False
+        self,
+        path: Path,
+        rel: str,
+        raw: bytes,
+        stamp: tuple[int, int],
+        fix_encoding: bool = False,
+        *,
+        parse: bool = True,
     ) -> None:
         self.path = path
         self.rel = rel
@@ -148,15 +172,53 @@ class Document:
             raise EditRefused(
                 f"{rel} 无法读取，未修改", problem.hint, [diagnostic], EditRefused.UNREADABLE
             ) from None
-        self.data: Any = parse(self.text, rel)
-        if not isinstance(self.data, dict):  # every ledger file is a mapping; an empty one too is refused
+        self.plain: Any = read_plain(self.text, rel)  # the read path's data of ``text``
+        if not isinstance(self.plain, dict):  # every ledger file is a mapping; an empty one too is refused
             diagnostic = Diagnostic(rel, "not-a-mapping", "文件内容应为键值对", line=1, col=1)
             raise EditRefused(f"{rel} 不是键值对，未修改", "先修正文件", [diagnostic], EditRefused.UNREADABLE)
-        self._base = dump(self.data, self.layout)  # the unchanged dump, for splicing
+        self._data: Any = None
+        self._base = ""  # ruamel's dump of the unchanged tree, for splicing (set with ``_data``)
+        self._read_back: tuple[str, Any] | None = None  # the last text checked, and its parse
+        if parse:  # else the round-trip parse waits for the first use of ``data`` (bzf fmt)
+            self.data  # noqa: B018 - parse now: a file ruamel cannot read is refused here
+
+    @property
+    def data(self) -> Any:
+        """The round-trip tree (ruamel.yaml), parsed on first use."""
+        if self._data is None:
+            self._data = parse_round_trip(self.text, self.rel)
+            self._base = self._unchanged_dump()
+        return self._data
+
+    def reproduces(self) -> bool:
+        """ruamel would write this file back as it is, in its own layout (proved without ruamel)."""
+        layout = self.layout
+        return layout.mapping == 2 and layout.offset == 2 and reproduces(self.text, self.plain)
+
+    def _unchanged_dump(self) -> str:
+        # a file in the canonical layout is its own dump: a 10,000-problem file saves a ~8 s dump
+        return self.text if self.reproduces() else dump(self._data, self.layout)
+
+    def _loaded(self, text: str) -> Any:
+        """The read path's parse of ``text`` (``_UNREADABLE`` if it does not parse), kept for reuse:
+        the check that a text means the edit and its validation read the same text once."""
+        if self._read_back is None or self._read_back[0] != text:
+            try:
+                self._read_back = (text, yamlread.load(text))
+            except yamlread.YamlProblem:
+                self._read_back = (text, _UNREADABLE)
+        return self._read_back[1]
+
+    def _means(self, text: str) -> bool:
+        loaded = self._loaded(text)
+        return loaded is not _UNREADABLE and same_data(loaded, self.data)
 
     @classmethod
-    def read(cls, path: Path, rel: str | None = None, *, fix_encoding: bool = False) -> Document:
-        """Open ``path`` for editing (``fix_encoding``: accept UTF-16/GB18030, to be saved as UTF-8)."""
+    def read(
+        cls, path: Path, rel: str | None = None, *, fix_encoding: bool = False, parse: bool = True
+    ) -> Document:
+        """Open ``path`` for editing (``fix_encoding``: accept UTF-16/GB18030, to be saved as UTF-8;
+        ``parse=False``: leave the round-trip parse to the first use of ``data``)."""
         from baozufang_cli.ledger.read import MAX_FILE_BYTES
 
         try:
@@ -180,7 +242,8 @@ class Document:
 
             reason = read_reason(error) if isinstance(error, OSError) else "符号链接形成循环"
             raise EditRefused(f"无法读取 {rel or path}：{reason}", reason=EditRefused.UNREADABLE) from None
-        document = cls(real, rel or path.as_posix(), raw, (status.st_size, status.st_mtime_ns), fix_encoding)
+        stamp = (status.st_size, status.st_mtime_ns)
+        document = cls(real, rel or path.as_posix(), raw, stamp, fix_encoding, parse=parse)
         document.root = _ledger_root(path, rel)
         return document
 
@@ -189,9 +252,11 @@ class Document:
         edited = dump(self.data, self.layout)
         if edited == self._base:
             return self.text
+        if self._base == self.text:  # nothing to keep that the dump does not write the same way
+            return edited
         lines = splice(self.text.split("\n"), self._base.split("\n"), edited.split("\n"))
         text = "\n".join(lines)
-        return text if means(text, self.data) else edited
+        return text if self._means(text) else edited
 
     def changed_on_disk(self) -> bool:
         try:
@@ -211,11 +276,12 @@ class Document:
         text = self.render() if text is None else text
         if text == self.text and not self.reencoded:
             return text
-        if not means(text, self.data):
+        if not self._means(text):
             raise EditRefused(f"{self.rel}：写出的内容与修改不符，未写入", "这是 bzf 的缺陷，请报告")
         if check:
-            before = validate_text(self.text, self.rel, registry)
-            refuse_new_errors(before, validate_text(text, self.rel, registry))
+            after = validate_text(text, self.rel, registry, self._loaded(text))
+            if any(d.is_error for d in after.diagnostics):  # which of them the file already had
+                refuse_new_errors(validate_text(self.text, self.rel, registry, self.plain), after)
         return text
 
     def save(self, registry: Registry | None, *, text: str | None = None, check: bool = True) -> bool:
@@ -239,10 +305,12 @@ class Document:
                 ) from None
         status = self.path.stat()
         self._raw, self._stamp, self.text = raw, (status.st_size, status.st_mtime_ns), text
+        self.plain = self._loaded(text)  # read by ``_means`` in ``prepare``
         if self.layout.endings:  # the next save keeps the line ends just written
             self.layout = split_text(raw)[1]
         self.reencoded = False
-        self._base = dump(self.data, self.layout)
+        if self._data is not None:  # else ``data`` sets it when it parses
+            self._base = self._unchanged_dump()
         return True
 
 

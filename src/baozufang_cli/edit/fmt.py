@@ -13,7 +13,6 @@ dates: ``Document.save`` parses the result again before writing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,10 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from baozufang_cli.edit.canonical import as_date, in_order
 from baozufang_cli.edit.document import Document, EditRefused
 from baozufang_cli.edit.roundtrip import CANONICAL, dump
 from baozufang_cli.edit.values import is_model, list_item, unwrap
-from baozufang_cli.models import _OTHER_DATE, Assessment, Criteria, Project, Targets
+from baozufang_cli.models import Assessment, Criteria, Project, Targets
+
+__all__ = ["as_date", "canonicalize", "format_file", "formatted_text", "model_for", "project_text"]
 
 
 def model_for(path: Path) -> tuple[type[BaseModel], bool]:
@@ -63,25 +65,6 @@ def canonicalize(node: Any, model: type[BaseModel], reorder: bool = True) -> Non
             node.move_to_end(key)  # CommentedMap keeps each key's comments with it
 
 
-def as_date(value: Any) -> Any:
-    """A date written as text → a date; anything that is not clearly a date is left alone."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return value
-    other = _OTHER_DATE.fullmatch(text)
-    if other:
-        try:
-            return date(*(int(part) for part in other.groups()))
-        except ValueError:
-            return value
-    return value
-
-
 def formatted_text(document: Document, model: type[BaseModel], reorder: bool = True) -> str:
     canonicalize(document.data, model, reorder)
     return dump(document.data, CANONICAL)
@@ -98,8 +81,11 @@ class Outcome:
 def format_file(path: Path, rel: str, *, check: bool, fix_encoding: bool) -> Outcome:
     """Format one file (``check``: only tell whether it would change)."""
     try:
-        document = Document.read(path, rel, fix_encoding=fix_encoding)
-        text = formatted_text(document, *model_for(path))
+        document = Document.read(path, rel, fix_encoding=fix_encoding, parse=False)
+        model, reorder = model_for(path)
+        if not document.reencoded and document.reproduces() and in_order(document.plain, model, reorder):
+            return Outcome(rel, False)  # already canonical, proved without ruamel's slow round trip
+        text = formatted_text(document, model, reorder)
         changed = document.reencoded or text != document.text
         if check or not changed:
             if changed:

@@ -191,9 +191,14 @@ def plain(value: Any) -> Any:
 
 def means(text: str, data: Any) -> bool:
     try:
-        return _same(yamlread.load(text), plain(data))
+        return same_data(yamlread.load(text), data)
     except yamlread.YamlProblem:
         return False
+
+
+def same_data(loaded: Any, data: Any) -> bool:
+    """``loaded`` (the read path's data of a text) means the round-trip tree ``data``."""
+    return _same(loaded, plain(data))
 
 
 def _same(a: Any, b: Any) -> bool:
