@@ -16,7 +16,11 @@ to its reference, with the goals of issue 9 marked 达成 (met) or 未达成 (no
 * ``bzf export xlsx`` ≤ 1.3× a bare XlsxWriter loop writing the same cells (``xlsxwriter_floor.py``,
   the library the export writes with; issue 16), and for comparison against a bare openpyxl loop;
 * ``bzf export html`` (the briefing) ≤ 1× ``bzf export xlsx`` of the same ledger, with the file's size;
-* peak memory of every bzf run at N ≥ 20,000 below 1 GiB.
+* peak memory of every bzf run at N ≥ 20,000 below 1 GiB;
+* one big project file (``--big-problems``, default 10,000 problems ≈ 1.7 MB, ``big_file.py``; issue 15):
+  ``bzf fmt --check`` ≤ 2× parsing it with libyaml, ``bzf set`` / ``bzf problem close`` / ``add``
+  ≤ 2.5× ruamel's round-trip parse of it (``big_floor.py``), in a table of its own (goals from
+  10,000 problems; ``--sizes "" --big-problems 10000`` runs only this part).
 """
 
 from __future__ import annotations
@@ -444,6 +448,108 @@ def query_rows(root: Path, runner: Runner, bzf: list[str]) -> list[Row]:
     ]
 
 
+BIG_CHECK_GOAL = 2.0  # fmt --check of a file in bzf's layout: libyaml's parse and a line-by-line proof
+BIG_EDIT_GOAL = 2.5  # an edit: ruamel's round-trip parse, one dump, one libyaml parse to check the result
+BIG_GOAL_FROM = 10_000  # below that, start-up and imports are most of every figure
+
+
+def big_file_rows(problems: int, args: argparse.Namespace, runner: Runner, bzf: list[str]) -> list[Row]:
+    """One project with ``problems`` problems: fmt --check, edits and ``problems`` against the
+    floors (``big_floor.py``), each edit on the same original file."""
+    from big_file import FILE, generate_big_file
+
+    root = args.out / f"big-{problems}"
+    path = generate_big_file(root, problems, args.seed)
+    original = path.read_bytes()
+    lines = original.split(b"\n")  # a copy outside bzf's layout: one comment line in the middle
+    lines.insert(len(lines) // 2, "  # 基准测试：一行注释，证明不了格式，走 ruamel 往返".encode())
+    outside = root.parent / f"big-{problems}-outside"
+    shutil.rmtree(outside, ignore_errors=True)
+    shutil.copytree(root, outside)
+    (outside / FILE).write_bytes(b"\n".join(lines))
+    python = sys.executable
+
+    def restore(_: int = 0) -> None:
+        path.write_bytes(original)
+
+    def bzf_run(*command: str, data: Path = root) -> list[str]:
+        return [*bzf, *command, "--data", str(data), *(["--as-of", AS_OF] if command[0] != "fmt" else [])]
+
+    steps = [
+        Step("libyaml", [python, str(HERE / "big_floor.py"), str(path)]),
+        Step("ruamel", [python, str(HERE / "big_floor.py"), str(path), "--ruamel"]),
+        Step("fmt --check", bzf_run("fmt", "--check")),
+        Step("fmt --check outside", bzf_run("fmt", "--check", data=outside)),
+        Step("set", bzf_run("set", "BIG-1", "units", "3001"), restore),
+        Step("close", bzf_run("problem", "close", "BIG-1", f"P{problems - 1}", "--date", AS_OF), restore),
+        Step(
+            "add",
+            bzf_run(
+                "problem", "add", "BIG-1", "--text", "新问题", "-c", "组织实施", "--department", "区住建局"
+            ),
+            restore,
+        ),
+        Step("problems", bzf_run("problems")),
+    ]
+    runner.once(bzf_run("problems"))  # untimed: the ledger cache is warm for `problems`
+    runner.log(f"big file: {problems} problems, {len(original) / 1e6:.2f} MB")
+    try:
+        measure_in_rounds(steps, runner, runner.log)
+    finally:
+        restore()
+    m = {step.name: step.median for step in steps}
+    libyaml, ruamel = m["libyaml"], m["ruamel"]
+    libyaml_label, ruamel_label = "libyaml 解析该文件", "ruamel 往返解析该文件"
+    rows = [
+        Row(libyaml_label, libyaml.seconds, libyaml.rss_mb),
+        Row(ruamel_label, ruamel.seconds, ruamel.rss_mb, libyaml_label, libyaml.seconds),
+        Row(
+            "`bzf fmt --check`（格式已规范）",
+            m["fmt --check"].seconds,
+            m["fmt --check"].rss_mb,
+            libyaml_label,
+            libyaml.seconds,
+            BIG_CHECK_GOAL,
+            goal_applies=problems >= BIG_GOAL_FROM,
+        ),
+        Row(
+            "`bzf fmt --check`（中间多一行注释）",
+            m["fmt --check outside"].seconds,
+            m["fmt --check outside"].rss_mb,
+            ruamel_label,
+            ruamel.seconds,
+            note="超出逐行证明的格式：ruamel 往返解析 + 一次输出",
+        ),
+    ]
+    for name, label in (
+        ("set", "`bzf set BIG-1 units 3001`"),
+        ("close", "`bzf problem close`（一个问题）"),
+        ("add", "`bzf problem add`"),
+    ):
+        rows.append(
+            Row(
+                label,
+                m[name].seconds,
+                m[name].rss_mb,
+                ruamel_label,
+                ruamel.seconds,
+                BIG_EDIT_GOAL,
+                goal_applies=problems >= BIG_GOAL_FROM,
+            )
+        )
+    rows.append(
+        Row(
+            "`bzf problems` 热（打印全部问题）",
+            m["problems"].seconds,
+            m["problems"].rss_mb,
+            libyaml_label,
+            libyaml.seconds,
+            note="主要是终端表格的排版",
+        )
+    )
+    return rows
+
+
 def machine() -> str:
     model = platform.processor() or platform.machine()
     try:
@@ -514,9 +620,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where ledgers and caches go")
     parser.add_argument("--quick", action="store_true", help="N=50, one repeat: smoke test only")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--big-problems", type=int, default=10_000, help="problems in the big-file benchmark (0: skip it)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.repeat = "50", 1
+        args.big_problems = min(args.big_problems, 200)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -537,6 +647,10 @@ def main() -> None:
         runner.once([*bzf, command, "--data", str(warmup), "--as-of", AS_OF])
     results = {n: bench_size(n, args, runner, bzf) for n in sizes}
     table = render(results, args.repeat, runner.short_runs, header)
+    if args.big_problems:
+        big = big_file_rows(args.big_problems, args, runner, bzf)
+        big_table = render({args.big_problems: big}, args.repeat, 0, "").split("\n", 3)[3]  # no preamble
+        table += "\n一个大项目文件（N = 问题数）：\n\n" + big_table
     print(table)
     if args.markdown:
         args.markdown.write_text(table, encoding="utf-8")
