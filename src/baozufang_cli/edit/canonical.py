@@ -52,25 +52,39 @@ class _Differs(Exception):
 
 def reproduces(text: str, data: Any) -> bool:
     """ruamel.yaml's canonical dump of ``text``'s round-trip parse is ``text`` (see the module)."""
+    return key_lines(text, data) is not None
+
+
+def key_lines(text: str, data: Any) -> list[tuple[int, int]] | None:
+    """For a text that ``reproduces``: each top-level key's lines (first, one past the last) in
+    order, after the comment lines at the top; ``None`` for any other text."""
     if type(data) is not dict or not data or not text.endswith("\n"):
-        return False
+        return None
     lines = text.split("\n")
     lines.pop()  # the "" after the last newline
     start = 0
     while start < len(lines) and lines[start].startswith("#"):  # comment lines above the first key
         start += 1
     if any(len(line) > _LONGEST for line in lines):
-        return False
+        return None
+    spans: list[tuple[int, int]] = []
     try:
-        return _mapping(lines, start, data, 0) == len(lines)
+        end = _mapping(lines, start, data, 0, spans)
     except _Differs:
-        return False
+        return None
+    return spans if end == len(lines) else None
 
 
-def _mapping(lines: list[str], i: int, mapping: dict[str, Any], indent: int) -> int:
+def _mapping(
+    lines: list[str], i: int, mapping: dict[str, Any], indent: int, spans: list[tuple[int, int]] | None = None
+) -> int:
     """Match a block mapping's keys from line ``i``; the index of the line after it."""
     pad = " " * indent
     for key, value in mapping.items():
+        if spans is not None:
+            if spans:
+                spans[-1] = (spans[-1][0], i)
+            spans.append((i, -1))
         if type(key) is not str or len(key) > _LONGEST_KEY or not _plain_text(key) or i >= len(lines):
             raise _Differs
         head = pad + key + ":"
@@ -86,6 +100,8 @@ def _mapping(lines: list[str], i: int, mapping: dict[str, Any], indent: int) -> 
             continue
         _same_line(" " + _flow(value), rest)
         i += 1
+    if spans:
+        spans[-1] = (spans[-1][0], i)
     return i
 
 
