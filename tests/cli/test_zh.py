@@ -32,3 +32,33 @@ def test_pydantic_messages_are_translated() -> None:
         "'--units' 的值无效：应不小于 1"
     )
     assert translate("Input should be a valid integer, unable to parse string as an integer") == "应为整数"
+
+
+# what a user typed comes back in click's own messages (an unknown option, a bad value, a command
+# name): pasted with an ESC sequence or a bidi override, it must reach the terminal written out
+_PASTED = ["\x1b]0;标题\x07", "\x1b[2J", "\u202e", "\u2066", "\u2028", "\x85", "\x9b31m"]
+
+
+def _shown(result: object) -> str:
+    return getattr(result, "output", "") + (getattr(result, "stderr", "") or "")
+
+
+def test_click_usage_errors_never_echo_control_characters() -> None:
+    from baozufang_cli.ledger.characters import UNSAFE
+    from tests.conftest import run
+
+    for pasted in _PASTED:
+        for args in (
+            ["status", "--data", "data", f"--bogus{pasted}x"],  # no such option
+            ["status", "--data", "data", "--as-of", f"2024{pasted}"],  # bad value
+            ["status", "--data", "data", "--format", f"json{pasted}"],  # not a choice
+            [f"stat{pasted}"],  # no such command
+            ["gap", "--data", "data", "--year", f"x{pasted}"],  # not a number
+        ):
+            result = run(*args)
+            assert result.exit_code == 2, (args, _shown(result))
+            shown = _shown(result)
+            assert "bzf：" in shown
+            assert UNSAFE.search(shown) is None, (args, shown)
+            if pasted.strip():  # (a value may be stripped of U+2028 or NEL as white space)
+                assert "\\x" in shown or "\\u" in shown, (args, shown)  # written out, not dropped

@@ -147,6 +147,8 @@ def _install() -> None:
     import typer.core
     from typer._click import core, exceptions, formatting, utils
 
+    from baozufang_cli.ledger.characters import visible
+
     def gettext(message: str) -> str:
         return WORDS.get(message, message)
 
@@ -173,18 +175,22 @@ def _install() -> None:
 
     def show_exception(self: Any, file: IO[Any] | None = None) -> None:
         utils.echo(
-            f"bzf：错误：{translate(self.format_message())}", file=file or utils._default_text_stderr()
+            f"bzf：错误：{visible(translate(self.format_message()))}",
+            file=file or utils._default_text_stderr(),
         )
 
     def show_usage_error(self: Any, file: IO[Any] | None = None) -> None:
         file = file or utils._default_text_stderr()
         if self.ctx is not None:
-            utils.echo(self.ctx.get_usage(), file=file, color=self.ctx.color)
+            utils.echo(visible(self.ctx.get_usage()), file=file, color=self.ctx.color)
             if self.ctx.command.get_help_option(self.ctx) is not None:
                 utils.echo(
-                    f"运行 '{self.ctx.command_path} {self.ctx.help_option_names[0]}' 查看帮助", file=file
+                    visible(f"运行 '{self.ctx.command_path} {self.ctx.help_option_names[0]}' 查看帮助"),
+                    file=file,
                 )
-        utils.echo(f"bzf：错误：{translate(self.format_message())}", file=file)
+        # the message echoes what was typed (an option, a value, a command name): it may hold an ESC
+        # sequence or a bidi override pasted with it, which must not reach the terminal as one
+        utils.echo(f"bzf：错误：{visible(translate(self.format_message()))}", file=file)
 
     exceptions.ClickException.show = show_exception  # type: ignore[method-assign]
     exceptions.UsageError.show = show_usage_error  # type: ignore[method-assign]
