@@ -134,3 +134,45 @@ def test_a_shallow_clone_says_history_is_truncated(tmp_path: Path) -> None:
 def test_a_full_clone_says_nothing(tmp_path: Path) -> None:
     root = _repo(tmp_path)[1]
     assert "历史不完整" not in run("log", "A-1", "--data", root).stdout
+
+
+@pytest.mark.parametrize("name", ["HEAD", "config", "packed-refs", "index", "commondir"])
+def test_a_pipe_planted_in_the_git_folder_is_refused_at_once(tmp_path: Path, name: str) -> None:
+    # git opens these before it answers anything: a pipe makes it wait (its own 600 s timeout)
+    import sys
+
+    repo, root = _repo(tmp_path)
+    path = repo / ".git" / name
+    if path.exists():
+        path.unlink()
+    os.mkfifo(path)
+    for command in (("diff", "HEAD~1", "HEAD"), ("log", "A-1"), ("status", "--as-of", "2024-06-02")):
+        done = subprocess.run(
+            [sys.executable, "-m", "baozufang_cli", *command, "--data", str(root)],
+            capture_output=True,
+            text=True,
+            timeout=60,  # not a timing assertion: a hang would otherwise hold the suite for 600 s
+            check=False,
+        )
+        assert "内部错误" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+        if command[0] != "status":  # status as of a day reads history only where a pack needs it
+            assert done.returncode == 2, (command, done.stderr)
+            assert "不是普通文件" in done.stderr and name in done.stderr, done.stderr
+
+
+def test_a_device_or_a_pipe_behind_a_linked_worktree_is_refused(tmp_path: Path) -> None:
+    repo, _root = _repo(tmp_path)
+    git(repo, "worktree", "add", "-q", str(tmp_path / "linked"), "-b", "other")
+    linked_root = tmp_path / "linked" / "ledger"
+    git_dir = Path(git(tmp_path / "linked", "rev-parse", "--absolute-git-dir"))
+    (git_dir / "HEAD").unlink()
+    (git_dir / "HEAD").symlink_to("/dev/zero")  # a device: git would read it forever
+    _assert_refused(linked_root, "不是普通文件", [("diff", "HEAD~1", "HEAD"), ("log", "A-1")])
+    shutil.rmtree(tmp_path / "linked")
+
+
+def test_the_git_folder_itself_as_a_pipe_is_refused(tmp_path: Path) -> None:
+    repo, root = _repo(tmp_path)
+    shutil.rmtree(repo / ".git")
+    os.mkfifo(repo / ".git")
+    _assert_refused(root, "不是普通文件", [("diff",), ("log", "A-1")])

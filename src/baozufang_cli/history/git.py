@@ -27,6 +27,7 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -231,9 +232,65 @@ def _last(lines: list[str]) -> str:
     return (lines[-1] if lines else "没有说明")[:200]
 
 
+# what git opens before it can answer anything: a named pipe or a device planted as one of them
+# would make git wait (until TIMEOUT_SECONDS) or read forever, so each is looked at first
+_METADATA = ("HEAD", "config", "commondir", "packed-refs", "shallow", "index", "objects/info/alternates",
+             "info/grafts", "info/attributes", "FETCH_HEAD", "ORIG_HEAD")  # fmt: skip
+
+
+def refuse_special_metadata(root: Path) -> None:
+    """A ``GitError`` when ``root``'s ``.git`` (or a file git reads at start-up in it) is not a
+    regular file or folder: a pipe there makes git hang, a device makes it read forever."""
+    dot_git = root / ".git"
+    git_dir = _checked(dot_git, folder_ok=True)
+    if git_dir is None:
+        return
+    folders = [git_dir]
+    if not git_dir.is_dir():  # a linked worktree or submodule: "gitdir: <path>"
+        line = _read_small(git_dir)
+        target = line.removeprefix("gitdir:").strip() if line.startswith("gitdir:") else ""
+        if not target:
+            return  # not a git file: git says so itself
+        linked = _checked(root / target, folder_ok=True)
+        if linked is None or not linked.is_dir():
+            return
+        folders = [linked]
+    common = _checked(folders[0] / "commondir")
+    if common is not None:
+        shared = _checked(folders[0] / _read_small(common).strip(), folder_ok=True)
+        if shared is not None and shared.is_dir():
+            folders.append(shared)
+    for folder in folders:
+        for name in _METADATA:
+            _checked(folder / name)
+
+
+def _checked(path: Path, folder_ok: bool = False) -> Path | None:
+    try:
+        mode = os.stat(path).st_mode  # follows links; stat opens nothing, so a pipe cannot block it
+    except OSError:
+        return None  # absent (or unreadable: git reports that itself)
+    if stat.S_ISREG(mode) or (folder_ok and stat.S_ISDIR(mode)):
+        return path
+    raise GitError(
+        f"git 仓库文件 {path} 不是普通文件（管道、设备或套接字），bzf 不读这个仓库的历史",
+        "删除或换回这个文件（git fsck 可检查仓库）",
+    )
+
+
+def _read_small(path: Path) -> str:
+    from baozufang_cli.files import read_regular
+
+    try:
+        return read_regular(path, 65536).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 class Repository:
     def __init__(self, root: Path) -> None:
         self.root = root
+        refuse_special_metadata(root)
         try:
             shallow, object_format, git_dir = (
                 self.run("rev-parse", "--is-shallow-repository", "--show-object-format", "--absolute-git-dir")
@@ -245,10 +302,7 @@ class Repository:
         self.object_format = object_format if object_format in hashlib.algorithms_available else "sha1"
         self.shallow: frozenset[str] = frozenset()
         if shallow == "true":  # the commits whose parents were not fetched
-            try:
-                boundary = Path(git_dir, "shallow").read_text(encoding="ascii", errors="replace")
-            except OSError:
-                boundary = ""
+            boundary = _read_small(Path(git_dir, "shallow"))
             self.shallow = frozenset(boundary.split()) or frozenset({"?"})
 
     @property
