@@ -62,3 +62,12 @@ def test_click_usage_errors_never_echo_control_characters() -> None:
             assert UNSAFE.search(shown) is None, (args, shown)
             if pasted.strip():  # (a value may be stripped of U+2028 or NEL as white space)
                 assert "\\x" in shown or "\\u" in shown, (args, shown)  # written out, not dropped
+
+
+def test_a_missing_choice_argument_lists_the_choices_in_chinese() -> None:
+    from tests.conftest import run
+
+    result = run("export")
+    assert result.exit_code == 2
+    assert "bzf：错误：缺少参数 'FORMAT'，可选：xlsx、csv、html、pdf、sqlite" in result.stderr
+    assert "Choose" not in result.stderr

@@ -35,6 +35,8 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Invalid value: "), r"值无效："),
     (re.compile(r"(.+) is not one of (.+)\."), r"\1 不在可选值 \2 之中"),
     (re.compile(r"(.+) is not a valid (integer|float|boolean)( range)?\."), r"\1 不是有效的数字或布尔值"),
+    (re.compile(r"Missing argument (.+?)\.\s*Choose from:\s*(.*)", re.DOTALL), r"缺少参数 \1，可选：\2"),
+    (re.compile(r",\n\t"), "、"),  # the choices listed one per line after "Choose from:"
     (re.compile(r"Missing argument (.+)\."), r"缺少参数 \1"),
     (re.compile(r"Missing option (.+)\."), r"缺少选项 \1"),
     (re.compile(r"Missing parameter: (.+)"), r"缺少参数 \1"),
