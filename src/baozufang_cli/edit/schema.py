@@ -98,7 +98,16 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, text in schema_texts().items():
         path = folder / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if not path.exists() or _current(path) != text.encode("utf-8"):
             atomic_write(path, text.encode("utf-8"), new=not path.exists())
         written.append(path)
     return written
+
+
+def _current(path: Path) -> bytes | None:
+    from baozufang_cli.files import read_regular
+
+    try:
+        return read_regular(path, 16 * 1024 * 1024)  # a pipe there is not waited on: it is replaced
+    except OSError:
+        return None

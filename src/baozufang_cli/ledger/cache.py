@@ -39,6 +39,7 @@ from typing import Any
 
 from baozufang_cli import __version__
 from baozufang_cli.facts import records
+from baozufang_cli.files import read_regular
 from baozufang_cli.ledger.diagnostics import Diagnostic
 from baozufang_cli.ledger.registry import FileResult
 
@@ -160,8 +161,7 @@ def content_hash(content: bytes) -> bytes:
 
 def _file_hash(path: str | Path) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            return content_hash(handle.read())
+        return content_hash(read_regular(path))  # a pipe planted in the cache is not waited on
     except OSError:
         return None
 
@@ -311,8 +311,7 @@ def _blob(key: str, entries: dict[str, Any]) -> bytes:
 
 def _read(path: Path, key: str) -> dict[str, Any] | None:
     try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
+        blob = read_regular(path)
     except OSError:
         return None
     head = len(MAGIC) + HEADER.size

@@ -159,9 +159,16 @@ def open_cached(key: str) -> sqlite3.Connection | None:
     ``None`` when there is none or it is not a database."""
     path = _path(key)
     try:
-        with open(path, "rb") as handle:
-            if handle.read(16) != b"SQLite format 3\0":
-                return None
+        from baozufang_cli.files import READ_FLAGS, refuse_special
+
+        descriptor = os.open(path, READ_FLAGS)  # a pipe does not block the open
+        try:
+            refuse_special(os.fstat(descriptor).st_mode, path)  # nor is it (or a device) read
+            head = os.read(descriptor, 16)
+        finally:
+            os.close(descriptor)
+        if head != b"SQLite format 3\0":
+            return None
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         conn.execute("SELECT COUNT(*) FROM meta").fetchone()
     except (OSError, sqlite3.Error):

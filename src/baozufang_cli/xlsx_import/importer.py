@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from baozufang_cli.files import read_regular
 from baozufang_cli.ledger.registry import NameNotFound
 from baozufang_cli.xlsx_import.apply import RowRefused, apply_row, differs, project_values
 from baozufang_cli.xlsx_import.columns import ColumnMap
@@ -399,7 +400,7 @@ def apply_plan(plan: Plan, registry: Registry, root: Path | None = None) -> None
                     if name not in journal.folders:
                         journal.folders.append(name)
         else:
-            journal.originals[rel] = action.path.read_bytes()
+            journal.originals[rel] = read_regular(action.path)  # swapped for a pipe since: not waited on
     with interruptible():
         journal.begin()
         try:
