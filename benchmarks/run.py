@@ -474,6 +474,9 @@ def big_file_rows(problems: int, args: argparse.Namespace, runner: Runner, bzf: 
     def restore(_: int = 0) -> None:
         path.write_bytes(original)
 
+    def restore_outside(_: int = 0) -> None:
+        (outside / FILE).write_bytes(b"\n".join(lines))
+
     def bzf_run(*command: str, data: Path = root) -> list[str]:
         return [*bzf, *command, "--data", str(data), *(["--as-of", AS_OF] if command[0] != "fmt" else [])]
 
@@ -483,6 +486,7 @@ def big_file_rows(problems: int, args: argparse.Namespace, runner: Runner, bzf: 
         Step("fmt --check", bzf_run("fmt", "--check")),
         Step("fmt --check outside", bzf_run("fmt", "--check", data=outside)),
         Step("set", bzf_run("set", "BIG-1", "units", "3001"), restore),
+        Step("set outside", bzf_run("set", "BIG-1", "units", "3001", data=outside), restore_outside),
         Step("close", bzf_run("problem", "close", "BIG-1", f"P{problems - 1}", "--date", AS_OF), restore),
         Step(
             "add",
@@ -539,6 +543,16 @@ def big_file_rows(problems: int, args: argparse.Namespace, runner: Runner, bzf: 
                 goal_applies=problems >= BIG_GOAL_FROM,
             )
         )
+    rows.append(
+        Row(
+            "`bzf set`（中间多一行注释）",
+            m["set outside"].seconds,
+            m["set outside"].rss_mb,
+            ruamel_label,
+            ruamel.seconds,
+            note="超出逐行证明的格式：ruamel 往返解析 + 改前改后两次输出 + 拼接",
+        )
+    )
     rows.append(
         Row(
             "`bzf problems` 热（打印全部问题）",
