@@ -42,6 +42,15 @@ def scan(root: Path) -> tuple[list[ProjectFile], list[Diagnostic]]:
     base = root / PROJECTS_DIR
     found: list[ProjectFile] = []
     diagnostics: list[Diagnostic] = []
+    if not base.is_dir() and os.path.lexists(base):  # a file, a pipe or a dangling link named projects
+        kind = "断开的符号链接" if not base.exists() else "文件，不是文件夹"
+        error = Diagnostic(
+            PROJECTS_DIR,
+            "read-error",
+            f"projects 是{kind}，其中没有项目可读",
+            hint="项目文件放在 projects/ 文件夹下：把这个 projects 改名或移走，再建 projects 文件夹",
+        )
+        return found, [error]
     if not base.is_dir():
         # an empty ledger (git keeps no empty folders) is valid: warn, do not fail
         warning = Diagnostic(
