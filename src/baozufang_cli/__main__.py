@@ -1,3 +1,3 @@
-from baozufang_cli.cli.app import main
+from baozufang_cli.cli import main
 
 main()

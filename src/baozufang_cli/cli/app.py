@@ -7,53 +7,22 @@ Only typer is imported at start-up; every command imports what it needs when it 
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import importlib
-import os
 import pkgutil
 import sys
-import threading
-from typing import Annotated, NoReturn
+from typing import NoReturn
 
 import typer
 
-from baozufang_cli import __version__
 from baozufang_cli.cli import commands, completion, zh
 from baozufang_cli.cli.report_command import FILTERS, report_command
+from baozufang_cli.cli.root import exit_status, leave, new_app
 from baozufang_cli.cli.runtime import guard
 
 zh.install()
 
 
-def _new_app() -> typer.Typer:
-    return typer.Typer(
-        name="bzf",
-        help="bzf：保障性租赁住房项目台账工具。读取 YAML 台账，汇总进度、目标缺口、逾期节点，导出 Excel 台账。",
-        rich_markup_mode=None,  # plain help: rich would add ~100 ms to every --help
-        add_completion=False,
-        no_args_is_help=True,
-        pretty_exceptions_enable=False,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-
-
-app = _new_app()
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"bzf {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    version: Annotated[
-        bool, typer.Option("--version", "-V", help="显示版本并退出", callback=_version, is_eager=True)
-    ] = False,
-) -> None:
-    """bzf：保障性租赁住房项目台账工具。"""
+app = new_app()
 
 
 def _register() -> None:
@@ -104,8 +73,8 @@ def main() -> NoReturn:
             app_for(args)()
         status = lean or 0
     except SystemExit as done:
-        status = _exit_status(done.code)
-    _leave(status)
+        status = exit_status(done.code)
+    leave(status)
 
 
 def _run_lean(args: list[str]) -> int | None:
@@ -147,8 +116,7 @@ def app_for(args: list[str]) -> typer.Typer:
         return app
     from typer.main import get_command_name
 
-    lean = _new_app()
-    lean.registered_callback = app.registered_callback
+    lean = new_app()
     if args[0] in ("--version", "-V"):
         return lean  # an eager option of the app itself: no command is needed to print the version
     for command in app.registered_commands:
@@ -161,22 +129,3 @@ def app_for(args: list[str]) -> typer.Typer:
             lean.registered_groups = [group]
             return lean
     return app
-
-
-def _exit_status(code: object) -> int:
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)  # sys.exit("message") semantics
-    return 1
-
-
-def _leave(status: int) -> NoReturn:
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # `bzf status | head`: the reader has gone
-            stream.flush()
-    if threading.active_count() > 1:
-        sys.exit(status)
-    atexit._run_exitfuncs()
-    os._exit(status)
