@@ -58,6 +58,7 @@ SHORT_RUNS = 7  # start-up and warm runs are quick and the noisiest: take at lea
 class Sample:
     seconds: float
     rss_mb: float
+    cpu: float = 0.0  # user + system CPU seconds of this run alone (wait4's rusage of the one child)
 
 
 @dataclass
@@ -95,9 +96,15 @@ class Runner:
     short_runs: int = SHORT_RUNS
 
     def once(self, command: list[str], expect: int = 0) -> Sample:
-        with tempfile.TemporaryFile() as errors:
+        with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as peak:
+            # A child's ru_maxrss starts at its parent's peak (Linux keeps the high-water mark
+            # across fork and exec), so a small command forked from this harness would report the
+            # harness's memory. GNU time, itself small, runs the command and writes its peak.
+            launcher = [GNU_TIME, "-f", "%M", "-o", peak.name] if GNU_TIME else []
             start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=self.env)
+            process = subprocess.Popen(
+                [*launcher, *command], stdout=subprocess.DEVNULL, stderr=errors, env=self.env
+            )
             _, status, usage = os.wait4(process.pid, 0)
             seconds = time.perf_counter() - start
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -105,7 +112,44 @@ class Runner:
                 errors.seek(0)
                 message = errors.read().decode("utf-8", "replace")[-2000:]
                 raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{message}")
-        return Sample(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is KiB on Linux
+            reported = peak.read().split()
+        # wait4's rusage is this child's own (with the command it waited for), not
+        # RUSAGE_CHILDREN, the largest of every child so far; ru_maxrss and %M are KiB on Linux
+        kib = int(reported[-1]) if reported and reported[-1].isdigit() else usage.ru_maxrss
+        return Sample(seconds, kib / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def _gnu_time() -> str | None:
+    """``/usr/bin/time`` when it is GNU time (``-f``, ``-o``); else peaks come from wait4 alone."""
+    path = shutil.which("time", path="/usr/bin:/bin")
+    if path is None:
+        return None
+    probe = subprocess.run([path, "-f", "%M", "true"], capture_output=True, text=True, check=False)
+    return path if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
+
+
+def compile_package(env: dict[str, str]) -> None:
+    """Byte-compile bzf (and typer) once, as ``pip install`` does, so no measured run pays for it."""
+    import importlib.util
+
+    for name in ("baozufang_cli", "typer"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            folder = next(iter(spec.submodule_search_locations))
+            subprocess.run([sys.executable, "-m", "compileall", "-q", folder], env=env, check=False,
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def child_env(out: Path) -> dict[str, str]:
+    """Children run as a user's shell would: no bzf settings, and byte-compiled modules are kept
+    (this sandbox sets PYTHONDONTWRITEBYTECODE, which would recompile bzf on every start)."""
+    dropped = ("BZF_", "COLUMNS", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
+    env["XDG_CACHE_HOME"] = str(out / "user-cache")
+    return env
 
 
 def bzf_command() -> list[str]:
@@ -230,6 +274,7 @@ class Step:
         return Sample(
             statistics.median(s.seconds for s in self.samples),
             statistics.median(s.rss_mb for s in self.samples),
+            statistics.median(s.cpu for s in self.samples),
         )
 
 
@@ -647,11 +692,8 @@ def main() -> None:
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    # children run as a user's shell would: no bzf settings, and byte-compiled modules are kept
-    # (this sandbox sets PYTHONDONTWRITEBYTECODE, which would recompile bzf on every start)
-    dropped = ("BZF_", "COLUMNS", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
-    env["XDG_CACHE_HOME"] = str(args.out / "user-cache")
+    env = child_env(args.out)
+    compile_package(env)
     runner = Runner(args.repeat, env, lambda message: print(message, file=sys.stderr, flush=True))
     if args.quick:
         runner.short_runs = 1

@@ -87,6 +87,36 @@ def test_the_harness_runs_in_quick_mode(tmp_path: Path) -> None:
     assert len(rows) >= 13
 
 
+def test_the_answers_table_has_a_row_for_every_goal_of_issue_19(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BZF_")}
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "answers.py"), "--quick", "--out", str(tmp_path),
+         "--markdown", str(tmp_path / "answers.md")],
+        capture_output=True, text=True, encoding="utf-8", env=env, check=False, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = (tmp_path / "answers.md").read_text(encoding="utf-8")
+    assert table.strip() == result.stdout.strip() and "机器：" in table
+    rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| 30 |")]
+    labels = [row[1] for row in rows]
+    for command in ("status", "gap", "overdue", "problems", "check"):
+        assert f"`bzf {command}` 热（无变化）" in labels
+    for label in (
+        "`bzf check` 冷（无缓存）",
+        "`bzf status` 冷（无缓存）",
+        "`bzf status` 改动一个文件",
+        "`bzf --help`",
+    ):
+        assert label in labels
+    assert any("峰值内存" in label for label in labels)
+    assert any(label.startswith("ledger-cli") for label in labels)
+    assert any(label.startswith("hledger") for label in labels)  # measured when installed, else "未安装"
+    goals = [row for row in rows if row[7]]  # the 目标 column
+    assert len(goals) >= 10 and all(row[8] for row in goals)  # every goal says met, not met or not judged
+    for row in rows:  # every timed figure was measured (CPU seconds > 0), or the tool is missing
+        assert row[2] == "" or row[2] == "n/a" or float(row[2]) > 0
+
+
 def test_the_bare_openpyxl_loop_writes_the_rows_of_the_exported_workbook(tmp_path: Path) -> None:
     import importlib.util
     from datetime import datetime
