@@ -178,7 +178,8 @@ class Document:
             diagnostic = Diagnostic(rel, "not-a-mapping", "文件内容应为键值对", line=1, col=1)
             raise EditRefused(f"{rel} 不是键值对，未修改", "先修正文件", [diagnostic], EditRefused.UNREADABLE)
         self._data: Any = None
-        self._base = ""  # ruamel's dump of the unchanged tree, for splicing (set with ``_data``)
+        # ruamel's dump of the unchanged tree, for splicing (set with ``_data``; None: not taken)
+        self._base: str | None = ""
         self._regions: Regions | None = None  # a reproduced file's parts, to dump only changed ones
         self._read_back: tuple[str, Any] | None = None  # the last text checked, and its parse
         if parse:  # else the round-trip parse waits for the first use of ``data`` (bzf fmt)
@@ -190,6 +191,14 @@ class Document:
         if self._data is None:
             self._data = parse_round_trip(self.text, self.rel)
             self._base = self._unchanged_dump()
+        return self._data
+
+    def tree_to_rewrite(self) -> Any:
+        """The round-trip tree for a caller that writes the whole text itself (bzf fmt), parsed
+        without the unchanged dump ``render`` splices against (a whole-file dump less)."""
+        if self._data is None:
+            self._data = parse_round_trip(self.text, self.rel)
+            self._base = None  # ``render`` dumps the whole tree
         return self._data
 
     def reproduces(self) -> bool:
@@ -277,6 +286,8 @@ class Document:
         if rewritten is not None:
             return rewritten
         edited = dump(self.data, self.layout)
+        if self._base is None:  # parsed by ``tree_to_rewrite``: nothing to splice against
+            return edited
         if edited == self._base:
             return self.text
         if self._base == self.text:  # nothing to keep that the dump does not write the same way

@@ -66,8 +66,9 @@ def canonicalize(node: Any, model: type[BaseModel], reorder: bool = True) -> Non
 
 
 def formatted_text(document: Document, model: type[BaseModel], reorder: bool = True) -> str:
-    canonicalize(document.data, model, reorder)
-    return dump(document.data, CANONICAL)
+    tree = document.tree_to_rewrite()
+    canonicalize(tree, model, reorder)
+    return dump(tree, CANONICAL)
 
 
 @dataclass
