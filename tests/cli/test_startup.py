@@ -111,18 +111,45 @@ WARM_JSON_HEAVY = (
 )
 
 
-@pytest.mark.parametrize(
-    "command", ["status", "gap", "overdue", "problems", "ledger", "funding", "operations"]
-)
-def test_a_warm_json_report_imports_no_pydantic_models_yaml_or_rich(command: str, tmp_path: Path) -> None:
+LEAN_WARM_JSON = [
+    "status", "gap", "overdue", "problems", "ledger", "funding", "operations", "lights", "forecast",
+    "duties", "listings", "report week",
+]  # fmt: skip
+
+
+def warm_json_imports(command: str, tmp_path: Path) -> set[str]:
+    """The modules a second (warm) ``bzf <command> -f json`` over the typical ledger imports."""
     root = make_ledger(tmp_path / "ledger", "typical")
-    args = (command, "--data", root, "--as-of", "2024-06-30", "-f", "json")
+    args = (*command.split(), "--data", root, "--as-of", "2024-06-30", "-f", "json")
     assert bzf(*args).returncode in (0, 1)  # cold: fills the cache
     result = bzf(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
-    assert result.returncode in (0, 1)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
     imported = {
         line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
     }
     assert "baozufang_cli.ledger.cache" in imported
-    heavy = sorted(n for n in imported if any(n == h or n.startswith(h + ".") for h in WARM_JSON_HEAVY))
-    assert heavy == []
+    return imported
+
+
+def heavy_among(imported: set[str], heavy: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in imported if any(n == h or n.startswith(h + ".") for h in heavy))
+
+
+@pytest.mark.parametrize("command", LEAN_WARM_JSON)
+def test_a_warm_json_report_imports_no_pydantic_models_yaml_or_rich(command: str, tmp_path: Path) -> None:
+    assert heavy_among(warm_json_imports(command, tmp_path), WARM_JSON_HEAVY) == []
+
+
+@pytest.mark.parametrize("command", ["check", "score"])
+def test_a_warm_json_check_or_score_imports_no_rich_or_excel_libraries(command: str, tmp_path: Path) -> None:
+    heavy = ("rich", "openpyxl", "ruamel", "xlsxwriter", "baozufang_cli.render.table")
+    assert heavy_among(warm_json_imports(command, tmp_path), heavy) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 19: warm `bzf check` still reruns the cross-file and date rules over models "
+    "(not incremental yet); when it no longer imports them, remove this marker",
+)
+def test_a_warm_json_check_imports_no_pydantic_models_or_yaml(tmp_path: Path) -> None:
+    assert heavy_among(warm_json_imports("check", tmp_path), WARM_JSON_HEAVY) == []
