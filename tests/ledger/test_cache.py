@@ -137,6 +137,55 @@ def test_results_are_identical_with_and_without_the_cache(
         assert snapshot(root, True) == uncached  # and once more from the rewritten cache
 
 
+# every report, as a user runs it: JSON on stdout, the message on stderr, the exit code
+REPORTS = [
+    ["status"], ["status", "--by", "type"], ["status", "--by", "year"], ["gap"], ["gap", "--year", "all"],
+    ["overdue"], ["problems"], ["ledger"], ["funding"], ["operations"], ["listings"], ["score"],
+    ["report", "week"], ["report", "month"], ["report", "quarter"], ["report", "year"], ["lights"],
+    ["forecast"], ["duties"], ["check"],
+]  # fmt: skip
+
+
+def every_report(root: Path, use_cache: bool) -> list[tuple[str, int, str, str]]:
+    from typer.testing import CliRunner
+
+    from baozufang_cli.cli.app import app_for
+
+    more = [] if use_cache else ["--no-cache"]
+    results = []
+    for command in REPORTS:
+        args = [*command, "--data", str(root), "--as-of", AS_OF.isoformat(), "-f", "json", *more]
+        result = CliRunner().invoke(
+            app_for(args), args, catch_exceptions=False
+        )  # the one command, as bzf runs it
+        results.append((" ".join(command), result.exit_code, result.stdout, result.stderr))
+    return results
+
+
+def change_one_file(root: Path, rng: random.Random) -> None:
+    """An ordinary edit of one project file: more units, and a comment."""
+    target = rng.choice(project_files(root))
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("units: ", "units: 2", 1) + "# 改了套数\n", encoding="utf-8")
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000))
+def test_every_report_is_identical_with_and_without_the_cache(tmp_path: Path, seed: int) -> None:
+    root = generate(tmp_path / f"reports-{seed}-{random.random()}", 8, seed=seed)
+    rng = random.Random(seed)
+    uncached = every_report(root, False)
+    assert every_report(root, True) == uncached  # cold: the cache is written
+    with pytest.MonkeyPatch.context() as patch:
+        parses = Parses(patch)
+        assert every_report(root, True) == uncached  # warm: everything from the cache
+        assert parses.take() == []
+    change_one_file(root, rng)
+    assert every_report(root, True) == every_report(root, False)  # one file re-read, the rest cached
+    edit(root, rng)  # any edit: broken, new, deleted, duplicated files, a criteria change
+    assert every_report(root, True) == every_report(root, False)
+
+
 def test_a_warm_load_parses_only_what_changed(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parses = Parses(monkeypatch)
     cold = snapshot(small, True)
