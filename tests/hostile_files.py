@@ -119,6 +119,13 @@ def deep_block(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _project(root, (VALID + "note:\n  " + "- " * 3000 + "x\n").encode())
 
 
+@generator
+def deep_mapping(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # indented mappings nest without a bracket to count; ruamel's round trip recursed to death on it
+    nested = "".join("  " * level + "k:\n" for level in range(1, 400)) + "  " * 400 + "k: 1\n"
+    _project(root, (VALID + "note:\n" + nested).encode())
+
+
 # ------------------------------------------------------------------ encodings
 
 

@@ -192,16 +192,20 @@ def _build(root: Node) -> Any:
     if type(root) is ScalarNode:
         return _scalar(root)
     result = _collection(root)
-    pending: deque[tuple[Node, Any]] = deque([(root, result)])
+    pending: deque[tuple[Node, Any, int]] = deque([(root, result, 1)])
     while pending:
-        node, target = pending.popleft()
+        node, target, depth = pending.popleft()
+        if depth > MAX_DEPTH:  # indented block collections nest without a bracket to count
+            raise YamlProblem(
+                "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层", *_pos(node), hint="检查缩进是否一层层越来越深"
+            )
         if type(target) is list:
             for item in node.value:
                 if type(item) is ScalarNode:
                     target.append(_scalar(item))
                 else:
                     child = _collection(item)
-                    pending.append((item, child))
+                    pending.append((item, child, depth + 1))
                     target.append(child)
             continue
         for key_node, value_node in node.value:
@@ -221,7 +225,7 @@ def _build(root: Node) -> Any:
                 target[key] = _scalar(value_node)
             else:
                 child = _collection(value_node)
-                pending.append((value_node, child))
+                pending.append((value_node, child, depth + 1))
                 target[key] = child
     return result
 
