@@ -64,6 +64,7 @@ def main() -> NoReturn:
     still running, bzf exits the ordinary way so their work is not cut short.
     """
     args = sys.argv[1:]
+    chinese_streams()
     try:
         if completion.requested():  # the shell asks for completions (docs/completion.md)
             completion.enable()
@@ -75,6 +76,24 @@ def main() -> NoReturn:
     except SystemExit as done:
         status = exit_status(done.code)
     leave(status)
+
+
+def chinese_streams() -> None:
+    """Standard output and error that can write Chinese: UTF-8 where they could not.
+
+    Everything bzf writes is Chinese. With ``PYTHONIOENCODING=ascii`` (or latin-1, or a
+    terminal Python took for one) the first ``print`` raised UnicodeEncodeError, which
+    reached the user as 内部错误; an encoding that has Chinese (utf-8, gbk, gb18030) is kept.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "台账：".encode(stream.encoding or "ascii")
+        except (LookupError, UnicodeError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")
+        except (AttributeError, TypeError):  # a replaced stream without an encoding
+            continue
 
 
 def _run_lean(args: list[str]) -> int | None:

@@ -122,6 +122,10 @@ def as_of_date(text: str | None) -> date:
 def ledger_root(data: Path | None) -> Path:
     if data is not None:
         if not data.is_dir():
+            if data.exists():  # a file, a device, a pipe given as --data / BZF_DATA
+                raise UsageError(
+                    f"台账目录不是文件夹：{data}", hint="--data 应指向含 targets.yaml、projects/ 的文件夹"
+                )
             raise UsageError(f"台账目录不存在：{data}")
         return data
     for candidate in (Path("data"), Path(".")):

@@ -96,6 +96,10 @@ def _explicit_files(paths: list[Path]) -> list[tuple[Path, str]]:
             files += [(p, p.as_posix()) for p in found]
         elif path.is_file():
             files.append((path, path.as_posix()))
+        elif path.exists():  # a pipe, a device (a link to /dev/zero), a socket: never opened
+            from baozufang_cli.files import special_kind
+
+            raise UsageError(f"{path} 是{special_kind(path.stat().st_mode)}，不是项目文件")
         else:
             raise UsageError(f"文件不存在：{path}")
     return files
