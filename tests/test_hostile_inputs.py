@@ -209,3 +209,30 @@ def test_output_streams_that_cannot_write_chinese_become_utf8(tmp_path: Path, en
         assert done.returncode in {0, 1, 2}, said
         assert "内部错误" not in said
         assert any(word in said for word in ("台账：", "检查完成", "没有选项")), said
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX arguments are bytes")
+@pytest.mark.parametrize(
+    "args",
+    [
+        [b"query", b'select "\xff"'],  # was 内部错误 (UnicodeEncodeError writing the SQL)
+        [b"set", b"G-1", b"name", b"\xff"],  # was 'bzf 的缺陷' (the edit did not mean itself)
+        [b"show", b"\xed\xa0\x80"],  # a UTF-8-encoded surrogate is not UTF-8 either
+        [b"status", b"-o", b"/tmp/\xff.txt"],
+    ],
+)
+def test_arguments_that_are_not_utf8_are_a_usage_error(tmp_path: Path, args: list[bytes]) -> None:
+    root = _ledger(tmp_path)
+    before = (root / PROJECT).read_bytes()
+    env = {**os.environ, "BZF_CACHE_DIR": str(tmp_path / "cache"), "BZF_DATA": str(root)}
+    done = subprocess.run(
+        [sys.executable.encode(), b"-c", b"from baozufang_cli.cli import main; main()", *args],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    said = done.stderr.decode("utf-8")
+    assert done.returncode == 2, said
+    assert "不是 UTF-8" in said and "内部错误" not in said and "缺陷" not in said
+    assert (root / PROJECT).read_bytes() == before

@@ -65,6 +65,15 @@ def main() -> NoReturn:
     """
     args = sys.argv[1:]
     chinese_streams()
+    undecodable = next((arg for arg in args if not _is_text(arg)), None)
+    if undecodable is not None:
+        shown = undecodable.encode("utf-8", "backslashreplace").decode("utf-8")
+        print(
+            f"bzf：命令行参数 {shown} 含不是 UTF-8 的字节，无法处理；请在 UTF-8 终端中输入，"
+            "文件、文件夹请先改为 UTF-8 名称",
+            file=sys.stderr,
+        )
+        leave(2)  # a usage error; before, a name became 'bzf 的缺陷' and a query 内部错误
     try:
         if completion.requested():  # the shell asks for completions (docs/completion.md)
             completion.enable()
@@ -76,6 +85,15 @@ def main() -> NoReturn:
     except SystemExit as done:
         status = exit_status(done.code)
     leave(status)
+
+
+def _is_text(arg: str) -> bool:
+    """Whether a command-line argument is text: bytes that are not UTF-8 arrive as lone surrogates."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def chinese_streams() -> None:
