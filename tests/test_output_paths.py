@@ -118,3 +118,33 @@ def test_report_csv_writes_every_section() -> None:
     headers = [row for row in rows if row[:2] == ["章节", "表"]]
     sections = {row[0] for row in rows if row[:2] != ["章节", "表"]}
     assert len(headers) >= 3 and len(sections) >= 3
+
+
+@pytest.mark.parametrize(
+    "target", ["projects/观山湖/G-1.yaml", "targets.yaml", "criteria.yaml", "link-to-project.yaml"]
+)
+@pytest.mark.parametrize("command", [["status", "--format", "csv"], ["export", "sqlite"], ["query", "SELECT 1"]])
+def test_o_never_overwrites_a_ledger_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], target: str
+) -> None:
+    """`bzf status -o projects/南明/N-1.yaml` replaced the project with a CSV and exited 0."""
+    from tests.conftest import make_ledger
+
+    root = make_ledger(tmp_path / "ledger", "base", "typical")
+    (root / "link-to-project.yaml").symlink_to(root / "projects/观山湖/G-1.yaml")
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    monkeypatch.chdir(root)
+    result = run(*command, "--as-of", "2024-06-30", "-o", target)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "不会覆盖台账文件" in result.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+def test_o_may_write_yaml_outside_the_ledger_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import make_ledger
+
+    root = make_ledger(tmp_path / "ledger", "base", "typical")
+    (root / "mine.yaml").write_text("old\n", encoding="utf-8")  # not a ledger file: the user's own
+    monkeypatch.chdir(root)
+    assert run("status", "--as-of", "2024-06-30", "--format", "json", "-o", "mine.yaml").exit_code == 0
+    assert (root / "mine.yaml").read_text(encoding="utf-8").startswith("{")

@@ -224,6 +224,34 @@ def os_reason(error: OSError) -> str:
     return _REASONS.get(error.errno or 0) or error.strerror or str(error)
 
 
+LEDGER_SUFFIXES = (".yaml", ".yml")
+
+
+def ledger_file(path: Path) -> str | None:
+    """What ledger file ``path`` is (through links), in Chinese: targets.yaml, criteria.yaml or a
+    YAML file under ``projects/`` or ``assessments/`` of a folder holding targets.yaml or
+    criteria.yaml; None for anything else, or a path that does not exist yet."""
+    try:
+        if not path.is_file():
+            return None
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if real.suffix.lower() not in LEDGER_SUFFIXES:
+        return None
+    for folder in real.parents:
+        if not ((folder / "targets.yaml").is_file() or (folder / "criteria.yaml").is_file()):
+            continue
+        inside = real.relative_to(folder).parts
+        if len(inside) == 1 and inside[0] in ("targets.yaml", "criteria.yaml"):
+            return f"配置文件 {inside[0]}"
+        if inside[0] == "projects":
+            return "项目文件"
+        if inside[0] == "assessments":
+            return "自评文件"
+    return None
+
+
 def write_output(path: Path, raw: bytes) -> None:
     """Write a file the user asked for (``-o``): atomically, the old file intact on any failure.
 
@@ -235,6 +263,9 @@ def write_output(path: Path, raw: bytes) -> None:
 
     if path.is_dir():
         raise UsageError(f"无法写入 {path}：这是一个文件夹", "请指定文件名")
+    kept = ledger_file(path)
+    if kept is not None:  # `bzf status -o projects/南明/N-1.yaml` replaced a project with a CSV, exit 0
+        raise UsageError(f"无法写入 {path}：这是台账的{kept}，-o 不会覆盖台账文件", "请换一个输出路径")
     parent = path.parent
     if not parent.is_dir():
         reason = "不是文件夹" if parent.exists() else "不存在"
