@@ -84,6 +84,7 @@ def projects(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "operator",
         "responsible_unit",
         "responsible_person",
+        "contact_person",
         "contact",
         "address",
         "progress",

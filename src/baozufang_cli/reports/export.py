@@ -44,7 +44,7 @@ EXPORT_COLUMNS = [
     "total_investment_wan", "completed_investment_wan", "funding_planned_wan", "funding_received_wan",
     "funding_sources", "rent_yuan_m2", "market_rent_yuan_m2", "leased_units",
     "open_problems", "overdue_problems", "problem_list",
-    "responsible_unit", "responsible_person", "contact", "updated", "note",
+    "responsible_unit", "responsible_person", "contact_person", "contact", "updated", "note",
 ]  # fmt: skip
 # the 会议台账 sheet: what a meeting reads, on one A3 page width
 MEETING_COLUMNS = [

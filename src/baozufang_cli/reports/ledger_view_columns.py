@@ -50,6 +50,7 @@ COLUMN_KEYS: tuple[str, ...] = (
     "problem_list",
     "responsible_unit",
     "responsible_person",
+    "contact_person",
     "contact",
     "updated",
     "note",
