@@ -120,7 +120,7 @@ def journal_for(root: Path, target: Path) -> Path:
     return target
 
 
-def size_lines(n: int, out: Path, runner: Runner, bzf: list[str]) -> list[Line]:
+def size_lines(n: int, out: Path, runner: Runner, bzf: list[str], fmt: str = "") -> list[Line]:
     root = ledger_for(out, n, 1)
     files = project_files(root)
     caches = [root / ".bzf-cache", Path(runner.env["XDG_CACHE_HOME"])]
@@ -142,6 +142,7 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str]) -> list[Line]:
         return [*bzf, command, "--data", str(root), "--as-of", AS_OF, *more]
 
     python = sys.executable
+    as_format = ["-f", fmt] if fmt else []
     steps = [
         Step("floor", [python, str(HERE / "parse_floor.py"), str(root)]),
         Step("check cold", report("check"), drop_cache),
@@ -150,11 +151,14 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str]) -> list[Line]:
         Step("--version", [*bzf, "--version"], short=True),
         Step("--help", [*bzf, "--help"], short=True),
     ]
-    steps += [Step(f"{c} warm", report(c), short=True) for c in WARM]
-    steps += [Step("status json warm", report("status", "-f", "json"), short=True)]
+    steps += [Step(f"{c} warm", report(c, *as_format), short=True) for c in WARM]
+    other = [] if fmt else ["-f", "json"]  # the other output: terminal table or JSON
+    steps += [Step("status other warm", report("status", *other), short=True)]
     steps += [
-        Step("status changed", report("status"), change_one_file, short=True),
-        Step("status rewarm", report("status"), restore, short=True),  # refills the cache: untabled
+        Step("status changed", report("status", *as_format), change_one_file, short=True),
+        Step(
+            "status rewarm", report("status", *as_format), restore, short=True
+        ),  # refills the cache: untabled
     ]
     journal = journal_for(root, out / f"journal-{n}.ledger")
     for tool in ("ledger", "hledger"):
@@ -186,15 +190,17 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str]) -> list[Line]:
             )
         )
     goal = warm_goal(n)
+    shown = f" -f {fmt}" if fmt else ""
     for command in WARM:
         lines.append(
-            Line(f"`bzf {command}` 热（无变化）", m[f"{command} warm"], version_label, version,
+            Line(f"`bzf {command}{shown}` 热（无变化）", m[f"{command} warm"], version_label, version,
                  goal or 2.0, judged=goal is not None)
         )  # fmt: skip
-    lines.append(Line("`bzf status -f json` 热", m["status json warm"], version_label, version))
+    other_label = "`bzf status`（终端表格）热" if fmt else "`bzf status -f json` 热"
+    lines.append(Line(other_label, m["status other warm"], version_label, version))
     one_file = m["floor"].cpu / max(1, len(files))
     lines.append(
-        Line("`bzf status` 改动一个文件", m["status changed"], "热 + 单文件解析", m["status warm"].cpu + one_file,
+        Line(f"`bzf status{shown}` 改动一个文件", m["status changed"], "热 + 单文件解析", m["status warm"].cpu + one_file,
              CHANGED_GOAL)
     )  # fmt: skip
     status_peak = max(
@@ -254,6 +260,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where ledgers and caches go")
     parser.add_argument("--quick", action="store_true", help="N=30, one run each: smoke test only")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--format", default="", help="-f of the warm reports (default: the terminal table)")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.repeat, args.short_runs = "30", 1, 1
@@ -265,7 +272,7 @@ def main() -> None:
     runner = Runner(args.repeat, env, lambda message: print(message, file=sys.stderr, flush=True))
     runner.short_runs = args.short_runs
     header = machine()
-    results = {n: size_lines(n, args.out, runner, bzf_command()) for n in sizes}
+    results = {n: size_lines(n, args.out, runner, bzf_command(), args.format) for n in sizes}
     table = render(results, args.repeat, runner.short_runs, header)
     print(table)
     if args.markdown:
