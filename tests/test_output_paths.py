@@ -123,7 +123,9 @@ def test_report_csv_writes_every_section() -> None:
 @pytest.mark.parametrize(
     "target", ["projects/观山湖/G-1.yaml", "targets.yaml", "criteria.yaml", "link-to-project.yaml"]
 )
-@pytest.mark.parametrize("command", [["status", "--format", "csv"], ["export", "sqlite"], ["query", "SELECT 1"]])
+@pytest.mark.parametrize(
+    "command", [["status", "--format", "csv"], ["export", "sqlite"], ["query", "SELECT 1"]]
+)
 def test_o_never_overwrites_a_ledger_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], target: str
 ) -> None:

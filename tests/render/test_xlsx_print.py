@@ -207,3 +207,23 @@ def test_recalculated_totals_equal_bzf_status(pack: Rendered, tmp_path: Path) ->
         total["delivered_units"],
     )
     assert breakdown["交付率"] == pytest.approx(total["delivered_pct"], abs=5e-5)
+
+
+def test_the_total_rows_light_is_a_formula_that_recalculates_to_bzfs_light(
+    pack: Rendered, tmp_path: Path
+) -> None:
+    # 汇总's 合计 灯 cells are formulas over that row's SUBTOTALs: LibreOffice, computing them from a
+    # copy without cached values, lights the total as bzf did (facts/pace.district_light)
+    formulas = load_workbook(pack.xlsx)["汇总"]
+    lit = {c.coordinate: c.value for row in formulas.iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("=IF(N(")}  # fmt: skip
+    assert len(lit) == 2, lit  # 启动 and 交付
+    cached = load_workbook(pack.xlsx, data_only=True)["汇总"]  # the values bzf wrote beside the formulas
+    stripped = tmp_path / "stripped.xlsx"
+    load_workbook(pack.xlsx).save(stripped)
+    recalculated = load_workbook(
+        soffice(stripped, tmp_path / "out", "xlsx:Calc MS Excel 2007 XML"), data_only=True
+    )["汇总"]
+    for ref in lit:
+        assert cached[ref].value in ("红", "黄", "绿", "-"), ref
+        assert recalculated[ref].value == cached[ref].value, (ref, lit[ref])

@@ -46,6 +46,7 @@ from baozufang_cli.render.xlsx_cells import (
     Formats,
     condition,
     display_width,
+    light_formula,
     row_writer,
     runs,
     subtotal_formula,
@@ -423,6 +424,13 @@ class _SheetWriter:
             elif column.ratio_of and all(key in layout.letters for key in column.ratio_of):
                 top, bottom = (f"{layout.letters[key]}{number}" for key in column.ratio_of)
                 formula = f'=IF({bottom}=0,"",{top}/{bottom})'
+            elif column.light_of and all(
+                k in layout.letters for k in (column.light_of.actual, column.light_of.target)
+            ):
+                rule = column.light_of
+                formula = light_formula(
+                    rule, f"{layout.letters[rule.actual]}{number}", f"{layout.letters[rule.target]}{number}"
+                )
             if formula is not None:
                 self.sheet.write_formula(number - 1, position, formula, formats[position], value)
         self.pages.add(LINE_HEIGHT)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.ledger.characters import visible
 from baozufang_cli.render.text import FORMULA_STARTS, formula_like
-from baozufang_cli.reports.value import Column, Highlight
+from baozufang_cli.reports.value import Column, Highlight, LightRule
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -284,3 +284,16 @@ def widest(column: Column, values: list[Any]) -> tuple[int, bool]:
         else:
             found = max(found, display_width(text))
     return found, multiline
+
+
+def light_formula(rule: LightRule, actual: str, target: str) -> str:
+    """The 灯 of a total row from its own ``actual`` and ``target`` cells (``facts/pace.district_light``:
+    green when completion lags 序时进度 by ≤ yellow points, yellow when ≤ red, else red; no target
+    → the no-light mark). Rounded to 9 decimals so that a boundary case is not lost to binary floats."""
+    green, yellow, red, none = (f'"{label}"' for label in rule.labels)
+    numerator, denominator = rule.elapsed
+    behind = f"ROUND(({numerator}/{denominator}-{actual}/{target})*100,9)"
+    return (
+        f"=IF(N({target})<=0,{none},IF({behind}<={rule.yellow_points!r},{green},"
+        f"IF({behind}<={rule.red_points!r},{yellow},{red})))"
+    )

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from baozufang_cli.reports.value import Chart, Column, Sheet, Table
+from baozufang_cli.reports.value import Chart, Column, LightRule, Sheet, Table
 
 if TYPE_CHECKING:
     from baozufang_cli.ledger.registry import Ledger
@@ -105,12 +105,37 @@ def with_lights(table: Table) -> Table:
     return replace(table, columns=columns, highlights=tuple(highlights), notes=notes)
 
 
+def lit_by_formula(table: Table, ledger: Ledger, as_of: date, year: int) -> Table:
+    """The 合计 row's 灯 cells as formulas over its own SUBTOTALs (render/xlsx), by the rule of
+    ``facts/pace.district_light``: filter the districts and the total is lit from what is shown."""
+    from baozufang_cli.facts.pace import LIGHT_LABELS, elapsed_fraction
+
+    elapsed = elapsed_fraction(as_of, year)
+    lights = ledger.registry.criteria.lights
+    labels = (LIGHT_LABELS["green"], LIGHT_LABELS["yellow"], LIGHT_LABELS["red"], LIGHT_LABELS["none"])
+    columns = []
+    for column in table.columns:
+        metric = column.key.removesuffix("_light_label")
+        if metric != column.key:
+            rule = LightRule(
+                f"{metric}_actual",
+                f"{metric}_target",
+                (elapsed.numerator, elapsed.denominator),
+                lights.yellow_points,
+                lights.red_points,
+                labels,
+            )
+            column = replace(column, light_of=rule)
+        columns.append(column)
+    return replace(table, columns=columns)
+
+
 def summary_sheet(ledger: Ledger, as_of: date, filters: Filters, form: Form, lines: list[str]) -> Sheet:
     from baozufang_cli.reports.gap import gap_report
 
     year = as_of.year
     gap = gap_report(ledger, as_of, [year], filters)
-    districts = with_lights(ranked(gap.tables[-1]))
+    districts = lit_by_formula(with_lights(ranked(gap.tables[-1])), ledger, as_of, year)
     tables = [*gap.tables[:-1], districts]
     sheet_lines = [*lines, headline(districts.total, year, as_of)]
     message = empty_year_message(ledger, year)

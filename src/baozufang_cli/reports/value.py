@@ -18,6 +18,19 @@ ColumnKind = Literal["text", "code", "int", "year", "number", "float", "money", 
 
 
 @dataclass(frozen=True)
+class LightRule:
+    """How ``facts/pace.district_light`` lights a row, for a spreadsheet formula: completion
+    ``actual / target`` against 序时进度 ``elapsed`` (an exact fraction), by the thresholds."""
+
+    actual: str  # column keys of the same row
+    target: str
+    elapsed: tuple[int, int]  # numerator, denominator
+    yellow_points: float
+    red_points: float
+    labels: tuple[str, str, str, str]  # green, yellow, red, no target
+
+
+@dataclass(frozen=True)
 class Column:
     key: str  # the row key (and JSON key)
     header: str  # Chinese header shown to users
@@ -38,6 +51,9 @@ class Column:
     # the ratio of those two cells of the same total row. Other cells hold the computed value.
     sums: bool = False
     ratio_of: tuple[str, str] | None = None
+    # a 灯 cell of a total row as a formula over that row's own cells (``LightRule``): a filtered
+    # view's 合计 is lit from the filtered totals, as ``facts/pace.district_light`` lights a district
+    light_of: LightRule | None = None
 
     @property
     def full_header(self) -> str:
