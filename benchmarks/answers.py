@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +37,7 @@ sys.path.insert(0, str(HERE))
 
 from run import (  # noqa: E402
     AS_OF,
+    Mutations,
     Runner,
     Sample,
     Step,
@@ -123,20 +123,8 @@ def journal_for(root: Path, target: Path) -> Path:
 def size_lines(n: int, out: Path, runner: Runner, bzf: list[str], fmt: str = "") -> list[Line]:
     root = ledger_for(out, n, 1)
     files = project_files(root)
-    caches = [root / ".bzf-cache", Path(runner.env["XDG_CACHE_HOME"])]
-
-    def drop_cache(_: int = 0) -> None:
-        for folder in caches:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    changed = files[len(files) // 2]
-    original = changed.read_bytes()
-
-    def change_one_file(attempt: int) -> None:
-        changed.write_bytes(original + f"# 基准测试修改 {time.time_ns()} {attempt}\n".encode())
-
-    def restore(_: int = 0) -> None:  # the next warm run finds the cache as it was
-        changed.write_bytes(original)
+    mutate = Mutations(root, files, runner.env)
+    drop_cache, change_one_file, restore = mutate.drop_cache, mutate.change_one_file, mutate.restore
 
     def report(command: str, *more: str) -> list[str]:
         return [*bzf, command, "--data", str(root), "--as-of", AS_OF, *more]
@@ -170,7 +158,7 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str], fmt: str = "")
     try:
         measure_in_rounds(steps, runner, runner.log)
     finally:
-        changed.write_bytes(original)
+        restore()
     m = {step.name: step.median for step in steps}
 
     floor_label = "解析下限（CSafeLoader，仅解析）"

@@ -183,6 +183,26 @@ def project_files(root: Path) -> list[Path]:
     return sorted((root / "projects").rglob("*.yaml"))
 
 
+class Mutations:
+    """What the cold and one-changed-file steps do to a generated ledger between runs: drop its
+    caches, append a comment to one project file (a new size and mtime each attempt), put it back."""
+
+    def __init__(self, root: Path, files: list[Path], env: dict[str, str]) -> None:
+        self.caches = [root / ".bzf-cache", Path(env["XDG_CACHE_HOME"])]
+        self.changed = files[len(files) // 2]
+        self.original = self.changed.read_bytes()
+
+    def drop_cache(self, _: int = 0) -> None:
+        for folder in self.caches:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def change_one_file(self, attempt: int) -> None:
+        self.changed.write_bytes(self.original + f"# 基准测试修改 {time.time_ns()} {attempt}\n".encode())
+
+    def restore(self, _: int = 0) -> None:  # the next warm run finds the cache as it was
+        self.changed.write_bytes(self.original)
+
+
 def export_available(bzf: list[str], env: dict[str, str]) -> bool:
     probe = subprocess.run([*bzf, "export", "xlsx", "--help"], capture_output=True, env=env, check=False)
     return probe.returncode == 0
@@ -300,17 +320,8 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
     root = ledger_for(args.out, n, args.seed)
     files = project_files(root)
     python = sys.executable
-    caches = [root / ".bzf-cache", Path(runner.env["XDG_CACHE_HOME"])]
-
-    def drop_cache(_: int = 0) -> None:
-        for folder in caches:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    changed = files[len(files) // 2]
-    original = changed.read_bytes()
-
-    def change_one_file(attempt: int) -> None:
-        changed.write_bytes(original + f"# 基准测试修改 {time.time_ns()} {attempt}\n".encode())
+    mutate = Mutations(root, files, runner.env)
+    drop_cache, change_one_file = mutate.drop_cache, mutate.change_one_file
 
     def bzf_run(command: str) -> list[str]:
         return [*bzf, command, "--data", str(root), "--as-of", AS_OF]
@@ -332,7 +343,7 @@ def bench_size(n: int, args: argparse.Namespace, runner: Runner, bzf: list[str])
     try:
         measure_in_rounds(steps, runner, runner.log)
     finally:
-        changed.write_bytes(original)
+        mutate.restore()
     m = {step.name: step.median for step in steps}
 
     floor = m["floor"]
