@@ -17,6 +17,7 @@ DATA = TESTS / "data"
 GOLDEN = TESTS / "golden"
 REPO = TESTS.parent
 SAMPLE = REPO / "data"
+SAMPLE_PROJECTS = sorted((SAMPLE / "projects").rglob("*.yaml"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

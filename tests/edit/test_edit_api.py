@@ -13,21 +13,8 @@ from baozufang_cli.edit.fields import set_value
 from baozufang_cli.edit.fmt import format_file, project_text
 from baozufang_cli.edit.values import EditError
 from baozufang_cli.ledger import yamlread
-from baozufang_cli.ledger.load import load_config
-from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
 from baozufang_cli.ledger.registry import Registry
-from baozufang_cli.models import Criteria, Targets
-from tests.conftest import SAMPLE
-
-SAMPLE_PROJECTS = sorted((SAMPLE / "projects").rglob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    targets, _ = load_config(SAMPLE, TARGETS_FILE, Targets)
-    criteria, _ = load_config(SAMPLE, CRITERIA_FILE, Criteria)
-    assert targets is not None and criteria is not None
-    return Registry(targets, criteria)
+from tests.conftest import SAMPLE, SAMPLE_PROJECTS
 
 
 @pytest.mark.parametrize("path", SAMPLE_PROJECTS, ids=lambda p: p.stem)

@@ -14,23 +14,9 @@ import pytest
 from baozufang_cli.edit.document import Document
 from baozufang_cli.edit.fields import set_field, set_value
 from baozufang_cli.edit.items import add_problem, close_problem, set_milestone
-from baozufang_cli.ledger.load import load_config
-from baozufang_cli.ledger.read import CRITERIA_FILE, TARGETS_FILE
 from baozufang_cli.ledger.registry import Registry
-from baozufang_cli.models import Criteria, Targets
 from tests.benchmarks_support import generate_big_file
-from tests.conftest import SAMPLE
-
-SAMPLE_PROJECTS = sorted((SAMPLE / "projects").rglob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    targets, _ = load_config(SAMPLE, TARGETS_FILE, Targets)
-    criteria, _ = load_config(SAMPLE, CRITERIA_FILE, Criteria)
-    assert targets is not None and criteria is not None
-    return Registry(targets, criteria)
-
+from tests.conftest import SAMPLE_PROJECTS
 
 Edit = Callable[[Any, Registry], object]
 
