@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from baozufang_cli.ledger.characters import visible
@@ -35,8 +36,19 @@ def _box():  # type: ignore[no-untyped-def]
 
 
 def render_table(report: Report, console: Console, wide: bool = False) -> None:
-    """Print ``report`` within the console's width; ``wide`` prints every column at its natural width."""
-    from rich.segment import Segments
+    """Print ``report`` within the console's width; ``wide`` prints every column at its natural width.
+
+    Body rows are written as plain text (``plain_table``), exactly as rich would print them;
+    the header, the caption and any row plain text cannot reproduce are printed by rich."""
+    _render(report, console, wide, plain=True)
+
+
+def _render_table_rich(report: Report, console: Console, wide: bool = False) -> None:
+    """``render_table`` with every row laid out by rich (what the plain rows are tested against)."""
+    _render(report, console, wide, plain=False)
+
+
+def _render(report: Report, console: Console, wide: bool, plain: bool) -> None:
     from rich.text import Text
 
     for i, line in enumerate(report.header_lines()):
@@ -51,37 +63,89 @@ def render_table(report: Report, console: Console, wide: bool = False) -> None:
         if table.title != report.title:
             console.print(Text(visible(table.title), style="bold"))
         layout = _Layout(table.for_screen())
-        if wide:
-            # one line per row for `less -S` or a wide window: nothing folded, nothing left out
-            lines = console.render(
-                layout.rich_table(None), console.options.update_width(layout.natural_width)
-            )
-            console.print(Segments(lines), crop=False)
-        else:
-            omitted = layout.fit(console.width)
-            console.print(layout.rich_table(console.width))
-            if omitted:
-                console.print(Text(f"已省略：{'、'.join(omitted)}（用 --wide 显示全部列）", style="dim"))
+        # wide: one line per row for `less -S` or a wide window: nothing folded, nothing left out
+        omitted = [] if wide else layout.fit(console.width)
+        width = None if wide else console.width
+        if not (plain and _print_plain(layout, console, width)):
+            _print_rich(console, layout.rich_table(width), layout.natural_width if wide else None)
+        if omitted:
+            console.print(Text(f"已省略：{'、'.join(omitted)}（用 --wide 显示全部列）", style="dim"))
         for note in table.notes:
             console.print(Text(visible(note)))
+
+
+def _print_rich(console: Console, rich_table: Any, wide: int | None) -> None:
+    """Print a rich table: within the console, or (``wide``) at that width, lines not cropped."""
+    if wide is None:
+        console.print(rich_table)
+        return
+    from rich.segment import Segments
+
+    console.print(Segments(console.render(rich_table, console.options.update_width(wide))), crop=False)
+
+
+def _print_plain(layout: _Layout, console: Console, width: int | None) -> bool:
+    """Print the table with its body rows as plain text; False (nothing printed) when this
+    console or table is one rich must lay out whole."""
+    from baozufang_cli.render.plain_table import Codes, PlainRows, Writer
+
+    if console.record or console.is_jupyter or console.legacy_windows or console.soft_wrap:
+        return False
+    if not layout.body and layout.total is None:
+        return False  # the caption （无数据）
+    widths = layout.widths(width)
+    shown = layout.shown
+    table_width = sum(widths.values()) + COLUMN_GAP * (len(shown) - 1)
+    if min(widths.values()) < 1 or (width is not None and table_width > console.options.max_width):
+        return False  # rich collapses and crops such a table its own way
+    wide = None if width is not None else layout.natural_width
+    _print_rich(console, layout.rich_table(width, rows=(), total=False), wide)
+    rows = PlainRows(
+        [widths[i] for i in shown],
+        [is_numeric(layout.columns[i]) for i in shown],
+        [layout._least(i)[0] for i in shown],
+        Codes(console),
+    )
+    writer = Writer(console)
+
+    def row(cells: list[str], cell_widths: list[int], style: str, index: int | None) -> None:
+        lines = rows.lines([cells[i] for i in shown], [cell_widths[i] for i in shown], style)
+        if lines is not None:
+            writer.extend(lines)
+            return
+        writer.flush()
+        only = layout.rich_table(width, rows=() if index is None else (index,), header=False, total=index is None)
+        _print_rich(console, only, wide)
+
+    for index, cells in enumerate(layout.body):
+        row(cells, layout.body_widths[index], layout.row_style(index), index)
+    if layout.total is not None:
+        if layout.body:
+            writer.extend(["-" * table_width + "\n"])  # rich's section rule (border style: none)
+        row(layout.total, layout.total_widths, "bold", None)
+    writer.flush()
+    return True
 
 
 class _Layout:
     """A table's cells measured once, and the columns that fit a terminal width."""
 
     def __init__(self, table: Table) -> None:
-        from rich.cells import cell_len
+        from baozufang_cli.render.plain_table import cell_width as cell_len
 
         self.table = table
         self.columns = list(table.columns)
         self.body = _grouped([_cells(table, row) for row in table.rows], table.columns)
         self.total = _cells(table, table.total) if table.total is not None else None
+        # each cell's width, measured once
+        self.body_widths = [[cell_len(cell) for cell in cells] for cells in self.body]
+        self.total_widths = [cell_len(cell) for cell in self.total] if self.total is not None else []
         self.natural: list[int] = []  # the widest cell or header of each column
         self.widest: list[int] = []  # the widest cell (header left out: a header may fold)
+        every = [*self.body_widths, *([self.total_widths] if self.total is not None else [])]
         for index in range(len(self.columns)):
-            cells = [row[index] for row in [*self.body, *([self.total] if self.total else [])]]
             header_width = max(cell_len(self.columns[index].header), cell_len(self.columns[index].group))
-            self.widest.append(max([0, *(cell_len(cell) for cell in cells)]))
+            self.widest.append(max([0, *(widths[index] for widths in every)]))
             self.natural.append(max(header_width, self.widest[-1]))
         self.shown = list(range(len(self.columns)))
 
@@ -158,12 +222,22 @@ class _Layout:
                 excess += grow
         return widths
 
-    def rich_table(self, width: int | None):  # type: ignore[no-untyped-def]
+    def row_style(self, index: int) -> str:
+        """The rich style of body row ``index``, from its flags ("" for none)."""
+        flags = self.table.flags.get(index)
+        if not flags:
+            return ""
+        return " ".join(FLAG_STYLES[f] for f in sorted(flags) if f in FLAG_STYLES)
+
+    def rich_table(  # type: ignore[no-untyped-def]
+        self, width: int | None, rows: Iterable[int] | None = None, header: bool = True, total: bool = True
+    ):
+        """The rich table: its header (``header``), body ``rows`` (None: all) and total row (``total``)."""
         from rich.cells import cell_len
         from rich.table import Table as RichTable
         from rich.text import Text  # cells are text, never rich markup ("[red]" in a name stays)
 
-        rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False)
+        rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False, show_header=header)
         # a group names itself above its first *shown* column
         headers = _headers(self.table.select([self.columns[i].key for i in self.shown]))
         widths = self.widths(width)
@@ -185,12 +259,9 @@ class _Layout:
                 overflow="fold" if wraps else "ellipsis",  # CJK text has no spaces: fold, never "…"
                 width=widths[index],
             )
-        for i, cells in enumerate(self.body):
-            styles = [FLAG_STYLES[f] for f in sorted(self.table.flags.get(i, ())) if f in FLAG_STYLES]
-            rich_table.add_row(
-                *(Text(cells[j]) for j in self.shown), style=" ".join(styles) if styles else None
-            )
-        if self.total is not None:
+        for i in range(len(self.body)) if rows is None else rows:
+            rich_table.add_row(*(Text(self.body[i][j]) for j in self.shown), style=self.row_style(i) or None)
+        if self.total is not None and total:
             rich_table.add_section()
             rich_table.add_row(*(Text(self.total[j]) for j in self.shown), style="bold")
         if not self.table.rows and self.table.total is None:

@@ -1,0 +1,156 @@
+"""Table rows written as plain text, byte for byte what rich prints for them (issue 19).
+
+rich lays out every cell of a table (about 100 µs a cell): ``bzf overdue`` over 50,000 late
+milestones spent tens of seconds there. The box of ``table._box`` is simple enough to write
+directly once the column widths are known: a cell line is its text justified to the column's
+width (left: padded with spaces; right: right-stripped, then spaces before it), one space of
+padding on each side (none at the table's outer edges), columns divided by one unstyled space;
+a cell with fewer lines than its row gets blank lines (one segment of spaces across the padding
+too); a text column folds a cell wider than the column at character boundaries (rich's
+``chop_cells``). With colour on, rich renders each segment on its own (left padding, text,
+right padding) as ``codes + text + reset``: ``Codes`` asks the console for those codes once per
+style. Anything this module does not reproduce exactly (tabs, line breaks, whitespace in a
+cell that must fold, …) makes ``PlainRows.lines`` return ``None``; the caller prints that row
+with rich instead. tests/render/test_plain_table.py compares both on random tables.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_WHITESPACE = re.compile(r"\s")  # rich's word splitting (rich._wrap.words) uses the same \s
+WRITE_CHARS = 8192  # rich writes at most 32 KiB at once (a Windows console bug); so do we
+
+
+def cell_width(text: str) -> int:
+    """The cells ``text`` takes on a terminal, as rich counts them (printable ASCII: one each)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+class Codes:
+    """The escape codes the console wraps a segment of each style in ("", "" with colour off)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.cache: dict[str, tuple[str, str]] = {"": ("", "")}
+
+    def __call__(self, style: str) -> tuple[str, str]:
+        found = self.cache.get(style)
+        if found is None:
+            from rich.segment import Segment, Segments
+
+            with self.console.capture() as capture:
+                self.console.print(Segments([Segment("X", self.console.get_style(style))]), end="")
+            prefix, _, suffix = capture.get().partition("X")
+            found = self.cache[style] = (prefix, suffix)
+        return found
+
+
+class PlainRows:
+    """Lines of body rows for columns of ``widths`` cells (``right``: right-justified; ``folds``:
+    a text column whose cells fold onto more lines)."""
+
+    def __init__(self, widths: list[int], right: list[bool], folds: list[bool], codes: Codes) -> None:
+        self.widths = widths
+        self.right = right
+        self.folds = folds
+        self.codes = codes
+        last = len(widths) - 1
+        self.pads = [(int(j > 0), int(j < last)) for j in range(len(widths))]
+
+    def cell_lines(self, index: int, text: str, width: int) -> list[str] | None:
+        """The lines of one cell, each ``self.widths[index]`` cells wide; ``width``: the text's own."""
+        column = self.widths[index]
+        if not (text.isascii() and text.isprintable()) and ("\n" in text or "\t" in text):
+            return None  # rich splits lines and expands tabs
+        if width <= column:
+            if self.right[index]:
+                stripped = text.rstrip()
+                if stripped != text:
+                    text, width = stripped, cell_width(stripped)
+                return [" " * (column - width) + text]
+            return [text + " " * (column - width)]
+        if not self.folds[index] or self.right[index] or column < 2 or _WHITESPACE.search(text):
+            return None  # rich would cut it with "…", or break it at spaces
+        from rich.cells import cell_len, chop_cells
+
+        lines = []
+        for line in chop_cells(text, column):
+            line_width = cell_len(line)
+            if line_width > column:
+                return None
+            lines.append(line + " " * (column - line_width))
+        return lines
+
+    def lines(self, cells: list[str], widths: list[int], style: str) -> list[str] | None:
+        """The printed lines of one row (each ending in a newline), or ``None``: print it with rich."""
+        columns = []
+        for index, text in enumerate(cells):
+            lines = self.cell_lines(index, text, widths[index])
+            if lines is None:
+                return None
+            columns.append(lines)
+        height = max(len(lines) for lines in columns)
+        prefix, suffix = self.codes(style)
+        if not prefix and not suffix:
+            if height == 1:
+                return ["   ".join(lines[0] for lines in columns) + "\n"]
+            return [
+                "   ".join(
+                    lines[line] if line < len(lines) else " " * self.widths[j]
+                    for j, lines in enumerate(columns)
+                )
+                + "\n"
+                for line in range(height)
+            ]
+        space = prefix + " " + suffix
+        out = []
+        for line in range(height):
+            pieces = []
+            for j, lines in enumerate(columns):
+                left, right = self.pads[j]
+                if line < len(lines):
+                    pieces.append(
+                        (space if left else "") + prefix + lines[line] + suffix + (space if right else "")
+                    )
+                else:  # rich's blank line under a shorter cell: one segment across the padding
+                    pieces.append(prefix + " " * (left + self.widths[j] + right) + suffix)
+            out.append(" ".join(pieces) + "\n")
+        return out
+
+
+class Writer:
+    """Lines written to the console's file in batches, the way rich writes its buffer."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.pending: list[str] = []
+        self.size = 0
+
+    def extend(self, lines: list[str]) -> None:
+        self.pending.extend(lines)
+        self.size += sum(len(line) for line in lines)
+        if self.size > WRITE_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        text = "".join(self.pending)
+        self.pending.clear()
+        self.size = 0
+        if self.console.quiet:
+            return
+        try:
+            self.console.file.write(text)
+            self.console.file.flush()
+        except BrokenPipeError:
+            self.console.on_broken_pipe()
