@@ -19,7 +19,14 @@ from baozufang_cli.reports.value import Column, Report, Table
 CJK = "保障性租赁住房人才公寓改建项目南明区"
 ASCII = "abcXYZ019-_,.()[]#"
 AMBIGUOUS = "±§°×÷αβ─│①"  # one cell in rich, two in some CJK terminals
-EMOJI = ["😀", "👍🏽", "👨\u200d👩\u200d👧", "❤\ufe0f", "🇨🇳", "\u0301"]  # wide, modified, ZWJ, VS16, flag, combining
+EMOJI = [
+    "😀",
+    "👍🏽",
+    "👨\u200d👩\u200d👧",
+    "❤\ufe0f",
+    "🇨🇳",
+    "\u0301",
+]  # wide, modified, ZWJ, VS16, flag, combining
 SPACES = [" ", "  ", "\u3000", "\t", "\n"]
 
 pieces = st.one_of(
@@ -41,7 +48,7 @@ def value(kind: str) -> st.SearchStrategy[Any]:
     if kind == "text":  # long names fold when the table is squeezed
         return st.one_of(texts, st.none(), st.text(alphabet=CJK + "-0", min_size=15, max_size=60))
     if kind in ("int", "year"):
-        return st.one_of(st.integers(-10**7, 10**9), st.none())
+        return st.one_of(st.integers(-(10**7), 10**9), st.none())
     if kind == "date":
         return st.one_of(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.none())
     return st.one_of(st.floats(-1e6, 1e7, allow_nan=False), st.none())
@@ -65,9 +72,7 @@ def tables(draw: st.DrawFn) -> Table:
                 repeat=draw(st.booleans()) or i > 1,
             )
         )
-    rows = draw(
-        st.lists(st.fixed_dictionaries({c.key: value(c.kind) for c in columns}), max_size=12)
-    )
+    rows = draw(st.lists(st.fixed_dictionaries({c.key: value(c.kind) for c in columns}), max_size=12))
     flags = draw(
         st.dictionaries(
             st.integers(0, max(0, len(rows) - 1)),

@@ -114,7 +114,9 @@ def _print_plain(layout: _Layout, console: Console, width: int | None) -> bool:
             writer.extend(lines)
             return
         writer.flush()
-        only = layout.rich_table(width, rows=() if index is None else (index,), header=False, total=index is None)
+        only = layout.rich_table(
+            width, rows=() if index is None else (index,), heads=False, total=index is None
+        )
         _print_rich(console, only, wide)
 
     for index, cells in enumerate(layout.body):
@@ -230,14 +232,14 @@ class _Layout:
         return " ".join(FLAG_STYLES[f] for f in sorted(flags) if f in FLAG_STYLES)
 
     def rich_table(  # type: ignore[no-untyped-def]
-        self, width: int | None, rows: Iterable[int] | None = None, header: bool = True, total: bool = True
+        self, width: int | None, rows: Iterable[int] | None = None, heads: bool = True, total: bool = True
     ):
-        """The rich table: its header (``header``), body ``rows`` (None: all) and total row (``total``)."""
+        """The rich table: its header (``heads``), body ``rows`` (None: all) and total row (``total``)."""
         from rich.cells import cell_len
         from rich.table import Table as RichTable
         from rich.text import Text  # cells are text, never rich markup ("[red]" in a name stays)
 
-        rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False, show_header=header)
+        rich_table = RichTable(box=_box(), show_edge=False, pad_edge=False, show_header=heads)
         # a group names itself above its first *shown* column
         headers = _headers(self.table.select([self.columns[i].key for i in self.shown]))
         widths = self.widths(width)
