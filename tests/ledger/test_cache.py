@@ -356,10 +356,10 @@ def cache_files(root: Path) -> list[Path]:
 
 def cached_entries(root: Path) -> dict[str, Any] | None:
     key = cache_module.cache_key(root)
-    shards = [cache_module._read(path, key) for path in cache_files(root)]
+    shards = [cache_module._read_shard(path, key) for path in cache_files(root)]
     if any(entries is None for entries in shards):
         return None
-    return {rel: entry for entries in shards for rel, entry in (entries or {}).items()}
+    return {rel: entry for shard in shards for rel, entry in (shard[0] if shard else {}).items()}
 
 
 CORRUPTIONS = {

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
-    from baozufang_cli.facts.records import Funding, Milestone, Problem, Project
+    from baozufang_cli.facts.records import Funding, Milestone, Problem, Project, ProjectFacts
     from baozufang_cli.ledger.registry import Ledger, Registry
 
 ProjectStatus = Literal["未启动", "已启动", "已交付"]
@@ -49,6 +49,40 @@ def is_started(ledger: Ledger, project: Project, as_of: date) -> bool:
 def is_delivered(ledger: Ledger, project: Project, as_of: date) -> bool:
     """建成交付 as of ``as_of``: the supply type's delivery milestone is done."""
     return milestone_done(ledger.delivered_milestone(project), as_of)
+
+
+def facts_started(facts: ProjectFacts, as_of: date) -> bool:
+    """``is_started`` over a project's cached facts (the same milestone, the same rule)."""
+    return milestone_done(facts.start, as_of)
+
+
+def facts_delivered(facts: ProjectFacts, as_of: date) -> bool:
+    """``is_delivered`` over a project's cached facts."""
+    return milestone_done(facts.delivered, as_of)
+
+
+def project_facts(registry: Registry, project: Project, path: str) -> ProjectFacts:
+    """The facts most reports need of ``project`` (``records.ProjectFacts``), taken once when the
+    file is loaded: the start and delivery milestones its supply type names (``None`` for a type
+    the registry does not know: such a file has errors and is not reported), and its latest date."""
+    from baozufang_cli.facts.records import ProjectFacts
+
+    spec = registry.supply_types.get(project.supply_type)
+    dates = [m.actual for m in project.milestones]
+    dates += [p.closed for p in project.problems]
+    dates += [s.received_on for s in project.funding.sources] if project.funding else []
+    return ProjectFacts(
+        path,
+        project.id,
+        project.district,
+        project.supply_type,
+        project.plan_year,
+        project.units,
+        project.tags,
+        None if spec is None else project.milestone(spec.start_milestone),
+        None if spec is None else project.milestone(spec.delivered_milestone),
+        max((d for d in dates if d is not None), default=None),
+    )
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,24 @@ class Project(NamedTuple):
         return None
 
 
+class ProjectFacts(NamedTuple):
+    """What most reports need of one project file, taken from its record once, when the file is
+    parsed, and cached beside it (``facts/project.project_facts``): ``bzf status``, ``gap`` and
+    ``check``'s cross-file rules read only these, so a warm run never rebuilds the full records.
+    Not a model's mirror: derived with the registry (which milestone starts, which delivers)."""
+
+    path: str  # the file, relative to the ledger root
+    id: str
+    district: str
+    supply_type: str
+    plan_year: int
+    units: int
+    tags: list[str]
+    start: Milestone | None  # the supply type's 启动建设 milestone as the file lists it
+    delivered: Milestone | None  # its 建成交付 milestone
+    latest: date | None  # the latest actual, closing or receipt date the file records
+
+
 # ---------------------------------------------------------------- targets.yaml
 
 
@@ -242,6 +260,7 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
         "operations": (RECORD, Operations),
         "updated": (DATE, None),
     },
+    ProjectFacts: {"start": (RECORD, Milestone), "delivered": (RECORD, Milestone), "latest": (DATE, None)},
     District: {},
     CityTarget: {},
     DistrictTarget: {},
@@ -267,6 +286,8 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
     },
 }
 
+
+DERIVED = (ProjectFacts,)  # records that mirror no model: derived from other records
 
 # fields a record has beyond its model's, and how they are taken from the model
 EXTRA: dict[type, dict[str, Callable[[Any], Any]]] = {

@@ -20,6 +20,11 @@ validation and without pydantic: they were validated by the same code when the e
 written, which the key guarantees. targets.yaml and criteria.yaml are stored the same way,
 with their diagnostics, under the key (which covers their bytes): a warm run validates nothing.
 
+Each shard holds two sections, each with its own checksum: first, per file, its stat, its
+diagnostics and its ``ProjectFacts`` (what ``status``, ``gap`` and ``check`` read); then the
+full records. A run reads the file once but unmarshals the second section only when a report
+asks for full records (``FileResult.project``), so ``bzf status`` never rebuilds them.
+
 The cache lives in ``<ledger>/.bzf-cache/`` (git-ignored), or in the user cache directory
 when the ledger is read-only; ``BZF_CACHE_DIR`` chooses another folder.
 """
@@ -34,6 +39,7 @@ import struct
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +53,15 @@ CACHE_DIR = ".bzf-cache"
 CONFIG_FILE = "config.bin"
 SHARDS = 16  # entries are spread over this many files: one changed project rewrites one of them
 LEGACY_FILES = ("projects.bin",)  # earlier formats, removed when a cache is written
-FORMAT = 4
-MAGIC = b"BZFCACHE4\n"
-HEADER = struct.Struct("<IQ")  # crc32 and length of the payload that follows
+FORMAT = 5
+MAGIC = b"BZFCACHE5\n"
+HEADER = struct.Struct("<IQIQ")  # crc32 and length of the two sections that follow (facts, records)
 RACY_SECONDS = 2.0  # files changed this close to the cache write are confirmed by content hash
 MARSHAL_VERSION = 4
 
-# size, mtime_ns, ctime_ns, inode, content hash (racy files only), encoded project, diagnostics
+# size, mtime_ns, ctime_ns, inode, content hash (racy files only), encoded facts, diagnostics
 Entry = tuple[int, int, int, int, bytes | None, tuple[Any, ...] | None, tuple[tuple[Any, ...], ...]]
+RECORD_ONLY = 0  # in an entry's facts place: a record is stored, its facts are not (made without a registry)
 
 
 def _code_fingerprint() -> str:
@@ -168,7 +175,13 @@ def _file_hash(path: str | Path) -> bytes | None:
 
 class ProjectCache:
     def __init__(
-        self, root: Path, key: str, entries: dict[str, Entry], enabled: bool, folder: Path | None = None
+        self,
+        root: Path,
+        key: str,
+        entries: dict[str, Entry],
+        enabled: bool,
+        folder: Path | None = None,
+        records_sections: dict[int, memoryview] | None = None,
     ) -> None:
         self.root = root
         self.key = key
@@ -176,8 +189,12 @@ class ProjectCache:
         self.folder = folder  # where the entries were read from
         self._old = entries
         self._new: dict[str, Entry] = {}
+        self._new_records: dict[str, tuple[Any, ...] | None] = {}  # records of files put this run
         self._dirty: set[int] = set()  # shards to write
+        self._sections = records_sections or {}  # shard → its records section, not yet unmarshalled
+        self._records: dict[int, dict[str, Any]] = {}  # shard → rel → encoded record, once unmarshalled
         self._decode = records.decoder(records.Project)
+        self._decode_facts = records.decoder(records.ProjectFacts)
 
     @classmethod
     def open(cls, root: Path, *, enabled: bool = True) -> ProjectCache:
@@ -185,22 +202,33 @@ class ProjectCache:
             return cls(root, "", {}, False)
         key = cache_key(root)
         for folder in cache_dirs(root):
-            shards = [_read(folder / shard_name(i), key) for i in range(SHARDS)]
-            if any(entries is not None for entries in shards):
+            shards = [_read_shard(folder / shard_name(i), key) for i in range(SHARDS)]
+            if any(shard is not None for shard in shards):
                 merged: dict[str, Entry] = {}
-                for entries in shards:
-                    merged.update(entries or {})
-                return cls(root, key, merged, True, folder)
+                sections: dict[int, memoryview] = {}
+                for i, shard in enumerate(shards):
+                    if shard is not None:
+                        merged.update(shard[0])
+                        sections[i] = shard[1]
+                return cls(root, key, merged, True, folder, sections)
         return cls(root, key, {}, True)
 
-    def get(self, rel: str, stat: os.stat_result | None, path: str | Path) -> FileResult | None:
-        """The cached result of ``rel`` if the file is unchanged since it was cached (``stat`` is fresh)."""
+    def get(
+        self,
+        rel: str,
+        stat: os.stat_result | None,
+        path: str | Path,
+        reread: Callable[[], Any] | None = None,
+    ) -> FileResult | None:
+        """The cached result of ``rel`` if the file is unchanged since it was cached (``stat`` is fresh).
+
+        Its record is rebuilt on first use; ``reread`` parses the file again should that fail."""
         if not self.enabled or stat is None:
             return None
         entry = self._old.get(rel)
         if entry is None:
             return None
-        size, mtime_ns, ctime_ns, inode, stored_hash, project, diagnostics = entry
+        size, mtime_ns, ctime_ns, inode, stored_hash, facts, diagnostics = entry
         if (
             size != stat.st_size
             or mtime_ns != stat.st_mtime_ns
@@ -213,13 +241,36 @@ class ProjectCache:
         try:
             result = FileResult(
                 rel,
-                None if project is None else self._decode(project),
+                None,
                 [Diagnostic.from_cache(d) for d in diagnostics],
+                facts=None if facts is None or facts == RECORD_ONLY else self._decode_facts(facts),
+                load=None if facts is None else lambda: self._record(rel, reread),
             )
         except Exception:  # an entry that does not fit is simply read again
             return None
         self._new[rel] = entry
         return result
+
+    def _record(self, rel: str, reread: Callable[[], Any] | None) -> Any:
+        """The full record of cached ``rel``, rebuilt (``reread`` when it cannot be)."""
+        try:
+            return self._decode(self._shard_records(shard_of(rel))[rel])
+        except Exception:  # an entry that does not fit (never expected: the key covers bzf's code)
+            if reread is None:
+                raise
+            return reread()
+
+    def _shard_records(self, index: int) -> dict[str, Any]:
+        found = self._records.get(index)
+        if found is None:
+            found = {}
+            section = self._sections.get(index)
+            if section is not None:
+                loaded = marshal.loads(section)  # checked with the file (``_read_shard``)
+                if isinstance(loaded, dict):
+                    found = loaded
+            self._records[index] = found
+        return found
 
     def put(self, rel: str, stat: os.stat_result | None, result: FileResult, content: bytes | None) -> None:
         """Remember ``result`` for ``rel``; ``stat`` was taken before ``content`` was read."""
@@ -227,16 +278,18 @@ class ProjectCache:
             return  # a file that could not be read is read again next time
         newest = max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9
         racy = time.time() - newest < RACY_SECONDS
-        project = None if result.project is None else records.encode(result.project)
+        project = result.project
+        facts = None if result.facts is None else records.encode(result.facts)
         self._new[rel] = (
             stat.st_size,
             stat.st_mtime_ns,
             stat.st_ctime_ns,
             stat.st_ino,
             content_hash(content) if racy else None,
-            project,
+            RECORD_ONLY if facts is None and project is not None else facts,
             tuple(d.to_cache() for d in result.diagnostics),
         )
+        self._new_records[rel] = None if project is None else records.encode(project)
         self._dirty.add(shard_of(rel))
 
     def save(self) -> None:
@@ -253,7 +306,7 @@ class ProjectCache:
             # a folder the entries were not read from needs every shard, not just the changed ones
             shards = dirty if folder == self.folder else set(range(SHARDS))
             try:
-                blobs = {i: _blob(self.key, by_shard[i]) for i in sorted(shards)}
+                blobs = {i: self._shard_blob(i, by_shard[i]) for i in sorted(shards)}
             except ValueError:  # a value marshal cannot store: stay correct, stay uncached
                 return
             if all(_write_atomic(folder, shard_name(i), blob) for i, blob in blobs.items()):
@@ -262,15 +315,31 @@ class ProjectCache:
                         (folder / legacy).unlink(missing_ok=True)
                 return
 
+    def _shard_blob(self, index: int, entries: dict[str, Entry]) -> bytes:
+        """Shard ``index``'s file. An entry whose record is not at hand (its section was damaged)
+        is left out: that file is parsed again next time."""
+        old_records = self._shard_records(index) if entries.keys() - self._new_records.keys() else {}
+        kept: dict[str, Entry] = {}
+        stored: dict[str, Any] = {}
+        for rel, entry in entries.items():
+            record = self._new_records[rel] if rel in self._new_records else old_records.get(rel)
+            if entry[5] is not None and record is None:
+                continue
+            kept[rel] = entry
+            if record is not None:
+                stored[rel] = record
+        return _blob(self.key, kept, stored)
+
     # -- targets.yaml + criteria.yaml, validated and checked (the key covers their bytes)
 
     def config(self) -> tuple[records.Targets, records.Criteria, list[Diagnostic]] | None:
         if not self.enabled:
             return None
         for folder in cache_dirs(self.root):
-            stored = _read(folder / CONFIG_FILE, self.key)
-            if stored is None:
+            shard = _read_shard(folder / CONFIG_FILE, self.key)
+            if shard is None:
                 continue
+            stored: dict[str, Any] = shard[0]
             try:
                 targets = records.decoder(records.Targets)(stored["targets"])
                 criteria = records.decoder(records.Criteria)(stored["criteria"])
@@ -288,7 +357,7 @@ class ProjectCache:
             "diagnostics": tuple(d.to_cache() for d in diagnostics),
         }
         try:
-            blob = _blob(self.key, stored)
+            blob = _blob(self.key, stored, {})
         except ValueError:
             return
         for folder in cache_dirs(self.root):
@@ -304,12 +373,18 @@ def shard_of(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8")) % SHARDS
 
 
-def _blob(key: str, entries: dict[str, Any]) -> bytes:
-    payload = marshal.dumps((key, entries), MARSHAL_VERSION)
-    return MAGIC + HEADER.pack(zlib.crc32(payload), len(payload)) + payload
+def _blob(key: str, entries: dict[str, Any], stored: dict[str, Any]) -> bytes:
+    first = marshal.dumps((key, entries), MARSHAL_VERSION)
+    second = marshal.dumps(stored, MARSHAL_VERSION)
+    return (
+        MAGIC + HEADER.pack(zlib.crc32(first), len(first), zlib.crc32(second), len(second)) + first + second
+    )
 
 
-def _read(path: Path, key: str) -> dict[str, Any] | None:
+def _read_shard(path: Path, key: str) -> tuple[dict[str, Any], memoryview] | None:
+    """A cache file's first section, unmarshalled, and its second, left as bytes until it is
+    needed (both checked); ``None`` when the file is missing, damaged, truncated or written
+    under another key: a file is trusted whole or not at all."""
     try:
         blob = read_regular(path)
     except OSError:
@@ -317,18 +392,20 @@ def _read(path: Path, key: str) -> dict[str, Any] | None:
     head = len(MAGIC) + HEADER.size
     if len(blob) < head or not blob.startswith(MAGIC):
         return None
-    checksum, length = HEADER.unpack_from(blob, len(MAGIC))
-    payload = memoryview(blob)[head:]
-    # truncated or damaged: never unmarshal bytes that are not exactly what we wrote
-    if len(payload) != length or zlib.crc32(payload) != checksum:
+    checksum, length, second_checksum, second_length = HEADER.unpack_from(blob, len(MAGIC))
+    if len(blob) != head + length + second_length:
+        return None  # truncated or damaged: never unmarshal bytes that are not exactly what we wrote
+    view = memoryview(blob)
+    first, second = view[head : head + length], view[head + length :]
+    if zlib.crc32(first) != checksum or zlib.crc32(second) != second_checksum:
         return None
     try:
-        stored_key, entries = marshal.loads(payload)
+        stored_key, entries = marshal.loads(first)
     except (ValueError, EOFError, TypeError):
         return None
     if stored_key != key or not isinstance(entries, dict):
         return None
-    return entries
+    return entries, second
 
 
 def _write_atomic(folder: Path, name: str, blob: bytes) -> bool:

@@ -7,13 +7,21 @@ key and milestone names the standard names, whatever alias the file used.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from baozufang_cli.errors import UsageError
-from baozufang_cli.facts.records import Criteria, District, Milestone, Project, SupplyType, Targets
+from baozufang_cli.facts.records import (
+    Criteria,
+    District,
+    Milestone,
+    Project,
+    ProjectFacts,
+    SupplyType,
+    Targets,
+)
 from baozufang_cli.ledger.diagnostics import Diagnostic
 
 
@@ -149,39 +157,101 @@ class Registry:
         return {spec.name: i for i, spec in enumerate(self.supply_types[supply_type].milestones)}
 
 
-@dataclass
 class FileResult:
-    """What one project file yields; cached as a unit so errors are never lost to the cache."""
+    """What one project file yields; cached as a unit so errors are never lost to the cache.
 
-    path: str  # relative to the ledger root, posix separators
-    # the project's record (``facts/records.py``) in a loaded ledger; the validated model itself where
-    # the edit path checks a file (``load.check_project_data``); None when it did not parse or validate
-    project: Any
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    ``facts`` (``records.ProjectFacts``) are what most reports read; the full record behind
+    them may come from the cache only when first asked for (``load``): ``bzf status`` never
+    rebuilds it.
+    """
+
+    __slots__ = ("_load", "_project", "diagnostics", "facts", "path")
+
+    def __init__(
+        self,
+        path: str,
+        project: Any = None,
+        diagnostics: list[Diagnostic] | None = None,
+        *,
+        facts: ProjectFacts | None = None,
+        load: Callable[[], Any] | None = None,
+    ) -> None:
+        self.path = path  # relative to the ledger root, posix separators
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.facts = facts
+        # the project's record (``facts/records.py``) in a loaded ledger; the validated model itself where
+        # the edit path checks a file (``load.check_project_data``); None when it did not parse or validate
+        self._project = project
+        self._load = load  # rebuilds the record on first use (a cached file)
+
+    @property
+    def project(self) -> Any:
+        if self._load is not None:
+            self._project, self._load = self._load(), None
+        return self._project
+
+    @project.setter
+    def project(self, value: Any) -> None:
+        self._project, self._load = value, None
+
+    @property
+    def has_project(self) -> bool:
+        """Whether the file validated (without rebuilding a cached record)."""
+        return self._load is not None or self._project is not None
 
     @property
     def has_errors(self) -> bool:
         return any(d.is_error for d in self.diagnostics)
 
+    def __repr__(self) -> str:
+        return f"FileResult({self.path!r}, {self._project!r}, {self.diagnostics!r})"
+
 
 class Ledger:
-    """The loaded ledger. ``projects`` holds every project that passed the schema, sorted by id."""
+    """The loaded ledger. ``projects`` holds every project that passed the schema, sorted by id;
+    ``facts`` the same projects' ``ProjectFacts``, in the same order. Cached records are rebuilt
+    only when ``projects`` (or ``project_of``) is first used."""
 
     def __init__(
         self, root: Path, targets: Targets, criteria: Criteria, registry: Registry, files: list[FileResult]
     ) -> None:
+        from baozufang_cli.facts.project import project_facts
+
         self.root = root
         self.targets = targets
         self.criteria = criteria
         self.registry = registry
         self.files = files
-        entries = sorted(
-            ((f.project, f.path) for f in files if f.project is not None), key=lambda e: (e[0].id, e[1])
+        for result in files:
+            if result.facts is None and result.has_project:
+                result.facts = project_facts(registry, result.project, result.path)
+        self._sorted = sorted(
+            (f for f in files if f.facts is not None),
+            key=lambda f: (f.facts.id, f.path),  # type: ignore[union-attr]
         )
-        self.projects: list[Project] = [project for project, _ in entries]
-        self._paths = {id(project): path for project, path in entries}
+        self.facts: list[ProjectFacts] = [f.facts for f in self._sorted]  # type: ignore[misc]
+        self._by_path = {f.path: f for f in self._sorted}
+        self._paths: dict[int, str] = {}  # id(record) → path, for records rebuilt so far
         self.diagnostics: list[Diagnostic] = []
         self._error_paths: set[str] = set()
+
+    @cached_property
+    def projects(self) -> list[Project]:
+        from baozufang_cli.ledger.gc_pause import paused_gc
+
+        resume_gc = paused_gc()  # rebuilding ~13 objects a project: the collector would walk them all
+        try:
+            projects = [f.project for f in self._sorted]
+        finally:
+            resume_gc()
+        self._paths.update((id(p), f.path) for p, f in zip(projects, self._sorted, strict=True))
+        return projects
+
+    def project_of(self, facts: ProjectFacts) -> Project:
+        """The full record of the project ``facts`` were taken from."""
+        project = self._by_path[facts.path].project
+        self._paths[id(project)] = facts.path
+        return project  # type: ignore[no-any-return]
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
@@ -196,14 +266,22 @@ class Ledger:
         return [d for d in self.diagnostics if d.is_error]
 
     def path(self, project: Project) -> str:
-        return self._paths[id(project)]
+        found = self._paths.get(id(project))
+        if found is None:
+            self.projects  # noqa: B018  (rebuilds every record, and records their paths)
+            found = self._paths[id(project)]
+        return found
 
     def has_errors(self, project: Project) -> bool:
-        return self._paths[id(project)] in self._error_paths
+        return self.path(project) in self._error_paths
 
     def valid_projects(self) -> list[Project]:
         """Projects whose files have no errors: the only ones reports count."""
         return [p for p in self.projects if self._paths[id(p)] not in self._error_paths]
+
+    def valid_facts(self) -> list[ProjectFacts]:
+        """``valid_projects``' facts, without rebuilding records."""
+        return [f for f in self.facts if f.path not in self._error_paths]
 
     def find_project(self, text: str) -> Project:
         """The project people mean by ``text``: its id in any case, its full name, or a unique

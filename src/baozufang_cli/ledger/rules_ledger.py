@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 def _ids(ledger: Ledger) -> dict[str, list[str]]:
     by_id: dict[str, list[str]] = {}
-    for project in ledger.projects:
-        by_id.setdefault(project.id, []).append(ledger.path(project))
+    for facts in ledger.facts:  # ids and paths only: no record is rebuilt
+        by_id.setdefault(facts.id, []).append(facts.path)
     return by_id
 
 
@@ -48,7 +48,10 @@ def ids_differing_in_case(ledger: Ledger) -> Iterable[Diagnostic]:
 def future_dates(ledger: Ledger, as_of: date) -> Iterable[Diagnostic]:
     """Actual, closing and receipt dates after the as-of date are probably typos (warnings)."""
     out: list[Diagnostic] = []
-    for project in ledger.projects:
+    for facts in ledger.facts:
+        if facts.latest is None or facts.latest <= as_of:
+            continue  # the file's latest date is not after D: its record is not rebuilt
+        project = ledger.project_of(facts)
         late: list[tuple[tuple[str | int, ...], str, str]] = [
             (
                 ("milestones", i, "actual"),
@@ -68,7 +71,7 @@ def future_dates(ledger: Ledger, as_of: date) -> Iterable[Diagnostic]:
             for i, s in enumerate(project.funding.sources if project.funding else ())
             if s.received_on is not None and s.received_on > as_of
         ]
-        path = ledger.path(project)
+        path = facts.path
         out += [
             Diagnostic(path, "future-date", f"{what} 晚于统计日 {as_of}", "warning", hint=hint, loc=loc)
             for loc, what, hint in late

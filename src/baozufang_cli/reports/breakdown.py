@@ -33,12 +33,10 @@ def breakdown_report(ledger: Ledger, as_of: date, filters: Filters | None = None
     filters = filters or Filters()
     registry = ledger.registry
     cells: dict[tuple[str, int], dict[str, Any]] = {}
-    for project in ledger.valid_projects():
+    for project in ledger.valid_facts():
         if not filters.matches(project):
             continue
-        add_project(
-            cells.setdefault((project.supply_type, project.plan_year), zero_counts()), ledger, project, as_of
-        )
+        add_project(cells.setdefault((project.supply_type, project.plan_year), zero_counts()), project, as_of)
 
     rows: list[dict[str, Any]] = []
     flags: dict[int, set[str]] = {}

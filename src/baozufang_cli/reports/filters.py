@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from baozufang_cli.facts.records import Project
+from baozufang_cli.facts.records import Project, ProjectFacts
 from baozufang_cli.ledger.registry import Registry
 
 
@@ -16,7 +16,7 @@ class Filters:
     years: frozenset[int] = field(default_factory=frozenset)  # plan years
     types: frozenset[str] = field(default_factory=frozenset)  # supply type keys
 
-    def matches(self, project: Project) -> bool:
+    def matches(self, project: Project | ProjectFacts) -> bool:
         return (
             (not self.districts or project.district in self.districts)
             and (not self.years or project.plan_year in self.years)

@@ -6,8 +6,8 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any, Literal
 
-from baozufang_cli.facts.project import is_delivered, is_started
-from baozufang_cli.facts.records import Project
+from baozufang_cli.facts.project import facts_delivered, facts_started
+from baozufang_cli.facts.records import ProjectFacts
 from baozufang_cli.ledger.registry import Ledger
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.value import Column, Report, Table, ratio
@@ -20,10 +20,10 @@ def zero_counts() -> dict[str, Any]:
     return dict.fromkeys(COUNTS, 0)
 
 
-def add_project(counts: dict[str, Any], ledger: Ledger, project: Project, as_of: date) -> None:
+def add_project(counts: dict[str, Any], project: ProjectFacts, as_of: date) -> None:
     """Count one project into ``counts`` (projects, units, started and delivered as of D)."""
-    started = is_started(ledger, project, as_of)
-    delivered = is_delivered(ledger, project, as_of)
+    started = facts_started(project, as_of)
+    delivered = facts_delivered(project, as_of)
     counts["projects"] += 1
     counts["units"] += project.units
     counts["started_projects"] += started
@@ -53,7 +53,7 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
                 groups[type_key] = zero_counts()
 
     total = zero_counts()
-    for project in ledger.valid_projects():
+    for project in ledger.valid_facts():  # the cached facts: no full record is rebuilt
         if not filters.matches(project):
             continue
         group: Hashable = {
@@ -61,8 +61,8 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
             "year": project.plan_year,
             "type": project.supply_type,
         }[by]
-        add_project(groups.setdefault(group, zero_counts()), ledger, project, as_of)
-        add_project(total, ledger, project, as_of)
+        add_project(groups.setdefault(group, zero_counts()), project, as_of)
+        add_project(total, project, as_of)
 
     if by == "district":
         keys = sorted(groups, key=lambda k: registry.district_order[str(k)])
