@@ -28,6 +28,21 @@ def listed() -> list[tuple[str, str | None, str | None]]:
     return rows
 
 
+def test_the_report_commands_are_the_modules_with_compute() -> None:
+    import importlib
+    import pkgutil
+
+    from baozufang_cli.cli import commands
+
+    modules = [
+        importlib.import_module(f"{commands.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(commands.__path__)
+    ]
+    assert {
+        m.__name__.rsplit(".", 1)[1] for m in modules if hasattr(m, "compute")
+    } == command_index.REPORT_COMMANDS
+
+
 def test_the_index_lists_every_command_with_its_help_texts() -> None:
     expected = listed()
     table = "\n".join(f"    {row!r}," for row in expected)

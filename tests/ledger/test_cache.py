@@ -16,16 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baozufang_cli.ledger import cache as cache_module
+from baozufang_cli.ledger import cache_place
 from baozufang_cli.ledger import load as loader
 from baozufang_cli.ledger.cache import (
     CACHE_DIR,
     CONFIG_FILE,
+    INDEX_FILE,
     SHARDS,
     ProjectCache,
     cache_dirs,
     shard_name,
     shard_of,
 )
+from baozufang_cli.ledger.cache_place import read_blob
 from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
 from baozufang_cli.reports.status import status_report
 from tests.benchmarks_support import generate
@@ -235,7 +238,7 @@ def test_same_size_same_times_different_content_is_caught_by_the_hash(small: Pat
     store = ProjectCache.open(small)
     result = loader.load_project_file(path, rel, None)
     store.put(rel, same, result, path.read_bytes())  # type: ignore[arg-type]
-    store.save()
+    store.save([(str(path), rel, same)])  # type: ignore[list-item]
     assert ProjectCache.open(small).get(rel, same, path) is not None  # type: ignore[arg-type]
     path.write_bytes(path.read_bytes().replace(b"units: ", b"units:  ", 1)[:-1])  # same size
     assert ProjectCache.open(small).get(rel, same, path) is None  # type: ignore[arg-type]
@@ -247,7 +250,7 @@ def test_stat_changes_are_seen_without_a_hash(small: Path, monkeypatch: pytest.M
     monkeypatch.setattr(cache_module.time, "time", lambda: real_time() + 100)
     expected = snapshot(small, True)
     entries = cached_entries(small)
-    assert entries is not None and all(entry[4] is None for entry in entries.values())
+    assert entries is not None and all(entry[1] is None for entry in entries.values())
     parses = Parses(monkeypatch)
     files = project_files(small)
 
@@ -282,7 +285,7 @@ def test_each_part_of_the_file_key_counts(small: Path, monkeypatch: pytest.Monke
     key = {name: getattr(stat, name) for name in ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")}
     store = ProjectCache.open(small)
     store.put(rel, SimpleNamespace(**key), loader.load_project_file(path, rel, None), path.read_bytes())  # type: ignore[arg-type]
-    store.save()
+    store.save([(str(path), rel, SimpleNamespace(**key))])  # type: ignore[list-item]
     assert ProjectCache.open(small).get(rel, SimpleNamespace(**key), path) is not None  # type: ignore[arg-type]
     key[field] += 1
     assert ProjectCache.open(small).get(rel, SimpleNamespace(**key), path) is None  # type: ignore[arg-type]
@@ -324,9 +327,9 @@ def test_a_targets_change_invalidates_everything(small: Path, monkeypatch: pytes
 @pytest.mark.parametrize(
     "change",
     [
-        lambda m: m.setattr(cache_module, "__version__", "99.0"),
-        lambda m: m.setattr(cache_module, "_code_fingerprint", lambda: "changed source"),
-        lambda m: m.setattr(cache_module, "FORMAT", 99),
+        lambda m: m.setattr(cache_place, "__version__", "99.0"),
+        lambda m: m.setattr(cache_place, "_code_fingerprint", lambda: "changed source"),
+        lambda m: m.setattr(cache_place, "FORMAT", 99),
     ],
     ids=["bzf-version", "bzf-source", "cache-format"],
 )
@@ -339,27 +342,30 @@ def test_a_new_bzf_invalidates_everything(small: Path, monkeypatch: pytest.Monke
 
 
 def test_the_key_covers_versions_source_and_config(small: Path) -> None:
-    key = cache_module.cache_key(small)
-    assert key == cache_module.cache_key(small)
+    key = cache_place.cache_key(small)
+    assert key == cache_place.cache_key(small)
     (small / "targets.yaml").write_text(
         (small / "targets.yaml").read_text(encoding="utf-8") + "\n# x\n", encoding="utf-8"
     )
-    assert cache_module.cache_key(small) != key
+    assert cache_place.cache_key(small) != key
 
 
 # ------------------------------------------------------------------ corrupt, unreadable, missing
 
 
 def cache_files(root: Path) -> list[Path]:
-    return [cache_dirs(root)[0] / shard_name(i) for i in range(SHARDS)]
+    """The record shards, then the index."""
+    folder = cache_dirs(root)[0]
+    return [*(folder / shard_name(i) for i in range(SHARDS)), folder / INDEX_FILE]
 
 
 def cached_entries(root: Path) -> dict[str, Any] | None:
-    key = cache_module.cache_key(root)
-    shards = [cache_module._read_shard(path, key) for path in cache_files(root)]
-    if any(entries is None for entries in shards):
+    key = cache_place.cache_key(root)
+    index = read_blob(cache_dirs(root)[0] / INDEX_FILE, key)
+    if index is None:
         return None
-    return {rel: entry for shard in shards for rel, entry in (shard[0] if shard else {}).items()}
+    rels, stats, hashes, facts, diagnostics = index[:5]
+    return {rel: entry for rel, *entry in zip(rels, stats, hashes, facts, diagnostics, strict=True)}
 
 
 CORRUPTIONS = {
@@ -406,7 +412,8 @@ def test_one_edit_rewrites_one_shard(small: Path) -> None:
     changed.write_text(changed.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
     snapshot(small, True)
     rewritten = [path for path, blob in before.items() if path.read_bytes() != blob]
-    assert rewritten == [cache_files(small)[shard_of(changed.relative_to(small).as_posix())]]
+    shard = cache_files(small)[shard_of(changed.relative_to(small).as_posix())]
+    assert rewritten == [shard, cache_files(small)[-1]]  # its shard and the index
     changed.unlink()  # a file gone: its shard is rewritten without it
     snapshot(small, True)
     entries = cached_entries(small)
@@ -454,7 +461,7 @@ def test_an_unwritable_ledger_uses_the_user_cache_dir(small: Path, monkeypatch: 
     parses = Parses(monkeypatch)
     assert snapshot(small, True) == expected
     assert sorted(p.name for p in user.glob("bzf/*/*")) == sorted(
-        [CONFIG_FILE, *(shard_name(i) for i in range(SHARDS))]
+        [CONFIG_FILE, INDEX_FILE, *(shard_name(i) for i in range(SHARDS))]
     )
     assert snapshot(small, True) == expected
     assert len(parses.take()) == 12  # the second run came from the user cache dir

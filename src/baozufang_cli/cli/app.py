@@ -10,48 +10,75 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from types import ModuleType
 from typing import NoReturn
 
 import typer
 
 from baozufang_cli.cli import commands, completion, zh
-from baozufang_cli.cli.report_command import FILTERS, report_command
+from baozufang_cli.cli.command_index import REPORT_COMMANDS
+from baozufang_cli.cli.report_command import FILTERS, LEAN, LeanCommand, report_command
 from baozufang_cli.cli.root import exit_status, leave, new_app
 from baozufang_cli.cli.runtime import guard
 
 zh.install()
 
 
-app = new_app()
+_app: typer.Typer | None = None  # every command registered: built on first use (``full_app``)
 
 
-def _register() -> None:
+def full_app() -> typer.Typer:
+    """The app with every command (``--help``, errors, completion, anything ``lean_params`` leaves)."""
+    global _app
+    if _app is None:
+        _app = new_app()
+        _register(_app)
+    return _app
+
+
+def __getattr__(name: str) -> typer.Typer:  # ``from baozufang_cli.cli.app import app``
+    if name == "app":
+        return full_app()
+    raise AttributeError(name)
+
+
+def _register_module(app: typer.Typer, module: ModuleType) -> None:
+    if hasattr(module, "compute"):  # a report command: its options and one function (report_command.py)
+        report_command(
+            app,
+            module.__name__.rsplit(".", 1)[1],
+            help=module.HELP,
+            short_help=getattr(module, "SHORT_HELP", None),
+            options=getattr(module, "OPTIONS", ()),
+            filters=getattr(module, "FILTERS", FILTERS),
+            province=getattr(module, "PROVINCE", False),
+        )(module.compute)
+    elif hasattr(module, "command"):  # any other command: its help texts and one guarded function
+        app.command(
+            getattr(module, "NAME", None) or module.__name__.rsplit(".", 1)[1],
+            help=module.HELP,
+            short_help=getattr(module, "SHORT_HELP", None),
+        )(guard(module.command))
+    else:
+        module.register(app)  # a command group (bzf problem add|close)
+
+
+def _register(app: typer.Typer) -> None:
     modules = [
         importlib.import_module(f"{commands.__name__}.{m.name}")
         for m in pkgutil.iter_modules(commands.__path__)
     ]
     for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
-        if hasattr(module, "compute"):  # a report command: its options and one function (report_command.py)
-            report_command(
-                app,
-                module.__name__.rsplit(".", 1)[1],
-                help=module.HELP,
-                short_help=getattr(module, "SHORT_HELP", None),
-                options=getattr(module, "OPTIONS", ()),
-                filters=getattr(module, "FILTERS", FILTERS),
-                province=getattr(module, "PROVINCE", False),
-            )(module.compute)
-        elif hasattr(module, "command"):  # any other command: its help texts and one guarded function
-            app.command(
-                getattr(module, "NAME", None) or module.__name__.rsplit(".", 1)[1],
-                help=module.HELP,
-                short_help=getattr(module, "SHORT_HELP", None),
-            )(guard(module.command))
-        else:
-            module.register(app)  # a command group (bzf problem add|close)
+        _register_module(app, module)
 
 
-_register()
+def _lean_command(name: str) -> LeanCommand | None:
+    """The report command ``name``, registered alone (its module only, not the other ~30)."""
+    found = LEAN.get(name)
+    if found is None and name in REPORT_COMMANDS:
+        _register_module(new_app(), importlib.import_module(f"{commands.__name__}.{name}"))
+        found = LEAN.get(name)
+    return found
 
 
 def main() -> NoReturn:
@@ -119,9 +146,7 @@ def _run_lean(args: list[str]) -> int | None:
 
     Returns the exit status, or ``None`` when the line is for Typer (``--help``, an error, …).
     """
-    from baozufang_cli.cli.report_command import LEAN
-
-    command = LEAN.get(args[0]) if args else None
+    command = _lean_command(args[0]) if args else None
     if command is None:
         return None
     from baozufang_cli.cli.lean_params import parse
@@ -149,6 +174,7 @@ def app_for(args: list[str]) -> typer.Typer:
     ``bzf --help`` and anything else get the full app, so the command list, suggestions for
     typos and every error message stay the same.
     """
+    app = full_app()
     if not args:
         return app
     from typer.main import get_command_name

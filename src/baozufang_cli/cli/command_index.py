@@ -55,6 +55,12 @@ COMMANDS: tuple[tuple[str, str | None, str | None], ...] = (
     ("schema", "生成 JSON Schema，供编辑器悬停提示、边写边查错", None),
     ("problem", "问题清单：添加（add）、办结（close）问题", None),
 )
+# the report commands (a module in commands/ with ``compute``, named as the command): a line for one
+# of them that ``lean_params`` parses imports that module only (``app._lean_command``)
+REPORT_COMMANDS = frozenset(
+    ("duties", "forecast", "funding", "gap", "ledger", "lights", "listings", "operations", "overdue",
+     "problems", "report", "score", "show", "slip", "status")
+)  # fmt: skip
 # what the index answers by itself; anything else (a command, a typo, completion) goes to app.py
 LINES: tuple[list[str], ...] = ([], ["--help"], ["-h"], ["--version"], ["-V"])
 

@@ -53,21 +53,24 @@ def is_delivered(ledger: Ledger, project: Project, as_of: date) -> bool:
 
 def facts_started(facts: ProjectFacts, as_of: date) -> bool:
     """``is_started`` over a project's cached facts (the same milestone, the same rule)."""
-    return milestone_done(facts.start, as_of)
+    return done_by(facts.start_actual, as_of)
 
 
 def facts_delivered(facts: ProjectFacts, as_of: date) -> bool:
     """``is_delivered`` over a project's cached facts."""
-    return milestone_done(facts.delivered, as_of)
+    return done_by(facts.delivered_actual, as_of)
 
 
 def project_facts(registry: Registry, project: Project, path: str) -> ProjectFacts:
     """The facts most reports need of ``project`` (``records.ProjectFacts``), taken once when the
-    file is loaded: the start and delivery milestones its supply type names (``None`` for a type
-    the registry does not know: such a file has errors and is not reported), and its latest date."""
+    file is loaded: the dates of the start and delivery milestones its supply type names (none
+    for a type the registry does not know: such a file has errors and is not reported), and
+    its latest date."""
     from baozufang_cli.facts.records import ProjectFacts
 
     spec = registry.supply_types.get(project.supply_type)
+    start = None if spec is None else project.milestone(spec.start_milestone)
+    delivered = None if spec is None else project.milestone(spec.delivered_milestone)
     dates = [m.actual for m in project.milestones]
     dates += [p.closed for p in project.problems]
     dates += [s.received_on for s in project.funding.sources] if project.funding else []
@@ -79,8 +82,10 @@ def project_facts(registry: Registry, project: Project, path: str) -> ProjectFac
         project.plan_year,
         project.units,
         project.tags,
-        None if spec is None else project.milestone(spec.start_milestone),
-        None if spec is None else project.milestone(spec.delivered_milestone),
+        None if start is None else start.planned,
+        None if start is None else start.actual,
+        None if delivered is None else delivered.planned,
+        None if delivered is None else delivered.actual,
         max((d for d in dates if d is not None), default=None),
     )
 

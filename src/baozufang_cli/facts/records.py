@@ -111,7 +111,9 @@ class ProjectFacts(NamedTuple):
     """What most reports need of one project file, taken from its record once, when the file is
     parsed, and cached beside it (``facts/project.project_facts``): ``bzf status``, ``gap`` and
     ``check``'s cross-file rules read only these, so a warm run never rebuilds the full records.
-    Not a model's mirror: derived with the registry (which milestone starts, which delivers)."""
+    Not a model's mirror: derived with the registry (which milestone starts, which delivers).
+    Flat, so the cache rebuilds one object a project; a milestone the file does not list has
+    neither date, which every report counts the same as one listed without dates."""
 
     path: str  # the file, relative to the ledger root
     id: str
@@ -120,8 +122,10 @@ class ProjectFacts(NamedTuple):
     plan_year: int
     units: int
     tags: list[str]
-    start: Milestone | None  # the supply type's 启动建设 milestone as the file lists it
-    delivered: Milestone | None  # its 建成交付 milestone
+    start_planned: date | None  # the supply type's 启动建设 milestone as the file lists it
+    start_actual: date | None
+    delivered_planned: date | None  # its 建成交付 milestone
+    delivered_actual: date | None
     latest: date | None  # the latest actual, closing or receipt date the file records
 
 
@@ -260,7 +264,10 @@ SPEC: dict[type, dict[str, tuple[str, type | None]]] = {
         "operations": (RECORD, Operations),
         "updated": (DATE, None),
     },
-    ProjectFacts: {"start": (RECORD, Milestone), "delivered": (RECORD, Milestone), "latest": (DATE, None)},
+    ProjectFacts: {
+        name: (DATE, None)
+        for name in ("start_planned", "start_actual", "delivered_planned", "delivered_actual", "latest")
+    },
     District: {},
     CityTarget: {},
     DistrictTarget: {},

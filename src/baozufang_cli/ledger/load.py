@@ -212,8 +212,15 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         file_registry = registry if config_ok else None
 
         def reread(path: str | Path, rel: str, stat: os.stat_result | None) -> Callable[[], Any]:
-            # a cached record that cannot be rebuilt (never expected: the key covers bzf's code)
+            # a cached record its shard does not hold (never expected: shards are written first)
             return lambda: _load_project(path, rel, file_registry, stat)[0].project
+
+        if registry is not None and cache.unchanged(files):  # the warm case: facts only, no record
+            facts, file_diagnostics, cross, cached_results = cache.warm(files, lambda i: reread(*files[i]))
+            ledger = Ledger.from_facts(root, registry, facts, cached_results)
+            ledger.set_diagnostics(sorted([*diagnostics, *file_diagnostics, *cross], key=sort_key))
+            _kept[:] = [ledger]
+            return ledger
 
         results: list[FileResult | None] = [
             cache.get(rel, stat, path, reread(path, rel, stat)) for path, rel, stat in files
@@ -232,7 +239,6 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         finally:
             if progress is not None:
                 progress(len(missing), len(missing))  # the bar always ends, even on an error
-        cache.save()
         loaded = [result for result in results if result is not None]
 
         for result in loaded:
@@ -243,8 +249,9 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         ledger = Ledger(root, registry.targets, registry.criteria, registry, loaded)
         from baozufang_cli.ledger.checks import check_ledger
 
-        diagnostics += locate_in_files(root, check_ledger(ledger))
-        ledger.set_diagnostics(sorted(diagnostics, key=sort_key))
+        cross = locate_in_files(root, check_ledger(ledger))
+        cache.save(files, cross)
+        ledger.set_diagnostics(sorted(diagnostics + cross, key=sort_key))
         _kept[:] = [ledger]
         return ledger
     finally:

@@ -221,7 +221,8 @@ class Ledger:
         self.targets = targets
         self.criteria = criteria
         self.registry = registry
-        self.files = files
+        self._files: list[FileResult] | None = files
+        self._load_files: Callable[[], list[FileResult]] | None = None
         for result in files:
             if result.facts is None and result.has_project:
                 result.facts = project_facts(registry, result.project, result.path)
@@ -235,12 +236,45 @@ class Ledger:
         self.diagnostics: list[Diagnostic] = []
         self._error_paths: set[str] = set()
 
+    @classmethod
+    def from_facts(
+        cls, root: Path, registry: Registry, facts: list[ProjectFacts], files: Callable[[], list[FileResult]]
+    ) -> Ledger:
+        """A ledger of cached facts (sorted by id and path); ``files`` gives the files' results,
+        and with them the records, only when something asks for them."""
+        ledger = cls.__new__(cls)
+        ledger.root = root
+        ledger.targets = registry.targets
+        ledger.criteria = registry.criteria
+        ledger.registry = registry
+        ledger._files = None
+        ledger._load_files = files
+        ledger.facts = facts
+        ledger._paths = {}
+        ledger.diagnostics = []
+        ledger._error_paths = set()
+        return ledger
+
+    @property
+    def files(self) -> list[FileResult]:
+        if self._files is None:
+            assert self._load_files is not None
+            self._files, self._load_files = self._load_files(), None
+            self._by_path = {f.path: f for f in self._files if f.has_project}
+            self._sorted = [self._by_path[f.path] for f in self.facts]
+        return self._files
+
+    def _result(self, path: str) -> FileResult:
+        self.files  # noqa: B018  (a ledger of cached facts reads its files' results first)
+        return self._by_path[path]
+
     @cached_property
     def projects(self) -> list[Project]:
         from baozufang_cli.ledger.gc_pause import paused_gc
 
         resume_gc = paused_gc()  # rebuilding ~13 objects a project: the collector would walk them all
         try:
+            self.files  # noqa: B018
             projects = [f.project for f in self._sorted]
         finally:
             resume_gc()
@@ -249,9 +283,9 @@ class Ledger:
 
     def project_of(self, facts: ProjectFacts) -> Project:
         """The full record of the project ``facts`` were taken from."""
-        project = self._by_path[facts.path].project
+        project = self._result(facts.path).project
         self._paths[id(project)] = facts.path
-        return project  # type: ignore[no-any-return]
+        return project
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics

@@ -52,17 +52,19 @@ def status_report(ledger: Ledger, as_of: date, by: By = "district", filters: Fil
             if not filters.types or type_key in filters.types:
                 groups[type_key] = zero_counts()
 
-    total = zero_counts()
+    field = {"district": "district", "year": "plan_year", "type": "supply_type"}[by]
     for project in ledger.valid_facts():  # the cached facts: no full record is rebuilt
         if not filters.matches(project):
             continue
-        group: Hashable = {
-            "district": project.district,
-            "year": project.plan_year,
-            "type": project.supply_type,
-        }[by]
-        add_project(groups.setdefault(group, zero_counts()), project, as_of)
-        add_project(total, project, as_of)
+        group: Hashable = getattr(project, field)
+        counts = groups.get(group)
+        if counts is None:
+            counts = groups[group] = zero_counts()
+        add_project(counts, project, as_of)
+    total = zero_counts()  # every project is in exactly one group
+    for counts in groups.values():
+        for key in COUNTS:
+            total[key] += counts[key]
 
     if by == "district":
         keys = sorted(groups, key=lambda k: registry.district_order[str(k)])
