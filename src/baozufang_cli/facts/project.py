@@ -18,7 +18,8 @@ this module (or a report built on it) while building ``--help``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -100,10 +101,11 @@ class MilestoneState:
     recorded_actual: date | None  # the actual date as written in the file, possibly after as_of
     as_of: date
     listed: bool = True  # False for a standard milestone the project file does not list
+    # done as of ``as_of`` (``done_by``): read many times by every report, so worked out once
+    done: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def done(self) -> bool:
-        return done_by(self.recorded_actual, self.as_of)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "done", done_by(self.recorded_actual, self.as_of))
 
     @property
     def actual(self) -> date | None:
@@ -158,22 +160,19 @@ class ProjectProgress:
     start_name: str  # the supply type's 启动建设 milestone
     delivered_name: str  # the supply type's 建成交付 milestone
     following: tuple[str, ...]  # the standard sequence, to name a next milestone the file omits
+    # the 启动建设 and 建成交付 milestones, or ``None`` when the file does not list them (found once)
+    start: MilestoneState | None = field(init=False, repr=False, compare=False)
+    delivered: MilestoneState | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", self.milestone(self.start_name))
+        object.__setattr__(self, "delivered", self.milestone(self.delivered_name))
 
     def milestone(self, name: str) -> MilestoneState | None:
         for state in self.milestones:
             if state.name == name:
                 return state
         return None
-
-    @property
-    def start(self) -> MilestoneState | None:
-        """The 启动建设 milestone, or ``None`` when the file does not list it."""
-        return self.milestone(self.start_name)
-
-    @property
-    def delivered(self) -> MilestoneState | None:
-        """The 建成交付 milestone, or ``None`` when the file does not list it."""
-        return self.milestone(self.delivered_name)
 
     @property
     def is_started(self) -> bool:
@@ -260,6 +259,50 @@ def project_progress(registry: Registry, project: Project, as_of: date) -> Proje
         delivered_name=supply_type.delivered_milestone,
         following=tuple(spec.name for spec in supply_type.milestones),
     )
+
+
+def facts_progresses(registry: Registry, facts: Iterable[ProjectFacts], as_of: date) -> list[ProjectProgress]:
+    """``project_progress`` of many projects from their cached facts, for the reports that read
+    only the start and delivery milestones and the project's id, district, supply type, plan year,
+    units and tags (``bzf gap`` and the forecast it includes): no full record is rebuilt.
+
+    Each progress lists just those two milestones, and ``project`` is the ``ProjectFacts``; a
+    milestone the file does not list is a state without dates, which those reports count the
+    same as no state (tests/facts/test_project.py holds gap to the full records' result)."""
+    out: list[ProjectProgress] = []
+    per_type: dict[str, tuple[str, int, str, int, tuple[str, ...]]] = {}
+    for project in facts:
+        found = per_type.get(project.supply_type)
+        if found is None:
+            spec = registry.supply_types[project.supply_type]
+            order = registry.milestone_order(spec.key)
+            following = tuple(s.name for s in spec.milestones)
+            start, delivered = spec.start_milestone, spec.delivered_milestone
+            found = per_type[project.supply_type] = (
+                start,
+                order[start],
+                delivered,
+                order[delivered],
+                following,
+            )
+        start, start_at, delivered, delivered_at, following = found
+        states = (
+            MilestoneState(start, start_at, project.start_planned, project.start_actual, as_of),
+            MilestoneState(
+                delivered, delivered_at, project.delivered_planned, project.delivered_actual, as_of
+            ),
+        )
+        out.append(
+            ProjectProgress(
+                project=project,  # type: ignore[arg-type]  # the fields named above, as the record has them
+                as_of=as_of,
+                milestones=states if start_at <= delivered_at else states[::-1],
+                start_name=start,
+                delivered_name=delivered,
+                following=following,
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)

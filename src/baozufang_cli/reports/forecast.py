@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from baozufang_cli.facts.dates import year_end
@@ -116,9 +117,16 @@ class DistrictForecast:
     # the reference of the district's projects (for a district with none pending: of its projects' types)
     kinds: Counter[str] = field(default_factory=Counter)
 
-    @property
+    @cached_property
     def forecast(self) -> int:
-        expected = sum((p.progress.project.units * p.probability for p in self.pending), Fraction(0))
+        # Σ units × probability, exactly: numerators summed per denominator, one Fraction each
+        numerators: dict[int, int] = {}
+        for pending in self.pending:
+            chance = pending.probability
+            numerators[chance.denominator] = (
+                numerators.get(chance.denominator, 0) + pending.progress.project.units * chance.numerator
+            )
+        expected = sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
         return self.actual + int(round_half_up(expected))
 
     @property

@@ -36,7 +36,7 @@ from baozufang_cli.facts.pace import (
     metric_state,
     tally_year,
 )
-from baozufang_cli.facts.project import ProjectProgress, project_progress
+from baozufang_cli.facts.project import ProjectProgress, facts_progresses
 from baozufang_cli.reports.filters import Filters
 from baozufang_cli.reports.forecast import forecast
 from baozufang_cli.reports.value import Column, Highlight, Report, Table, ratio
@@ -320,7 +320,7 @@ def gap_report(ledger: Ledger, as_of: date, years: Iterable[int], filters: Filte
     filters = filters or Filters()
     registry = ledger.registry
     years = sorted(set(years))
-    everyone = [project_progress(registry, p, as_of) for p in ledger.valid_projects()]
+    everyone = facts_progresses(registry, ledger.valid_facts(), as_of)  # no full record is rebuilt
     progresses = [p for p in everyone if filters.matches(p.project)]
     by_district: dict[str, list[ProjectProgress]] = {}
     for progress in progresses:
