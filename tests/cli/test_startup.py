@@ -117,10 +117,10 @@ LEAN_WARM_JSON = [
 ]  # fmt: skip
 
 
-def warm_json_imports(command: str, tmp_path: Path) -> set[str]:
+def warm_json_imports(command: str, tmp_path: Path, as_of: str | None = "2024-06-30") -> set[str]:
     """The modules a second (warm) ``bzf <command> -f json`` over the typical ledger imports."""
     root = make_ledger(tmp_path / "ledger", "typical")
-    args = (*command.split(), "--data", root, "--as-of", "2024-06-30", "-f", "json")
+    args = (*command.split(), "--data", root, *(("--as-of", as_of) if as_of else ()), "-f", "json")
     assert bzf(*args).returncode in (0, 1)  # cold: fills the cache
     result = bzf(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode in (0, 1), result.stderr[-2000:]
@@ -146,10 +146,16 @@ def test_a_warm_json_check_or_score_imports_no_rich_or_excel_libraries(command: 
     assert heavy_among(warm_json_imports(command, tmp_path), heavy) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19: warm `bzf check` still reruns the cross-file and date rules over models "
-    "(not incremental yet); when it no longer imports them, remove this marker",
-)
 def test_a_warm_json_check_imports_no_pydantic_models_or_yaml(tmp_path: Path) -> None:
-    assert heavy_among(warm_json_imports("check", tmp_path), WARM_JSON_HEAVY) == []
+    # per-file and cross-file results come from the cache's index; the date rules read the facts
+    assert heavy_among(warm_json_imports("check", tmp_path, as_of=None), WARM_JSON_HEAVY) == []
+
+
+def test_a_warm_json_check_with_date_warnings_imports_only_the_yaml_reader(tmp_path: Path) -> None:
+    # on 2024-06-30 the typical ledger has actual dates after the day: the warnings name their
+    # lines, which only the file's text can tell, and the records of just those files are rebuilt
+    imported = warm_json_imports("check", tmp_path)
+    assert heavy_among(imported, WARM_JSON_HEAVY) == [
+        "yaml",
+        *sorted(n for n in imported if n.startswith("yaml.")),
+    ]

@@ -24,6 +24,7 @@ from baozufang_cli.cli.runtime import guard
 zh.install()
 
 
+LEAN_PLAIN_COMMANDS = ("check",)  # commands that are not reports whose lines ``lean_params`` parses too
 _app: typer.Typer | None = None  # every command registered: built on first use (``full_app``)
 
 
@@ -73,11 +74,21 @@ def _register(app: typer.Typer) -> None:
 
 
 def _lean_command(name: str) -> LeanCommand | None:
-    """The report command ``name``, registered alone (its module only, not the other ~30)."""
+    """The report command ``name`` (or ``bzf check``), from its own module alone, not the other ~30."""
     found = LEAN.get(name)
     if found is None and name in REPORT_COMMANDS:
         _register_module(new_app(), importlib.import_module(f"{commands.__name__}.{name}"))
         found = LEAN.get(name)
+    elif found is None and name in LEAN_PLAIN_COMMANDS:  # a plain command: its signature is the declaration
+        import inspect
+        import typing
+
+        command = importlib.import_module(f"{commands.__name__}.{name}").command
+        hints = typing.get_type_hints(command, include_extras=True)
+        parameters = [
+            (p.name, hints[p.name], p.default) for p in inspect.signature(command).parameters.values()
+        ]
+        found = LEAN[name] = LeanCommand(parameters, guard(command))
     return found
 
 

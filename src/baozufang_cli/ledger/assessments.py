@@ -13,15 +13,17 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from baozufang_cli.facts.dates import parse_month
 from baozufang_cli.files import is_inside, special_kind
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
-from baozufang_cli.ledger.discover import bad_file_name, is_utf8_name
+from baozufang_cli.ledger.discover import PROJECT_SUFFIXES, bad_file_name, is_utf8_name
 from baozufang_cli.ledger.load import validate
-from baozufang_cli.ledger.read import PROJECT_SUFFIXES, locate_all, read_reason, read_yaml
 from baozufang_cli.ledger.registry import NameNotFound, Registry, closest
-from baozufang_cli.models import Assessment
+
+if TYPE_CHECKING:  # the models and the YAML reader are imported when there are files to read
+    from baozufang_cli.models import Assessment
 
 ASSESSMENTS_DIR = "assessments"
 
@@ -115,7 +117,7 @@ def _listing(folder: Path, rel: str) -> tuple[list[Path], list[Diagnostic]]:
             Diagnostic(
                 rel,
                 "read-error",
-                f"无法读取文件夹：{read_reason(error)}",
+                f"无法读取文件夹：{_read_reason(error)}",
                 hint="其中的自评文件未读取，评分不完整；请检查权限",
             )
         ]
@@ -174,6 +176,9 @@ def load_assessment_file(root: Path, path: Path, rel: str, month: str, registry:
                 hint=error.hint or "文件名用区县名称",
             )
         )
+    from baozufang_cli.ledger.read import locate_all, read_yaml
+    from baozufang_cli.models import Assessment
+
     data, text, read_problems = read_yaml(path, rel)
     if data is None:
         return AssessmentFile(rel, month, district, None, diagnostics + read_problems)
@@ -270,9 +275,15 @@ def _evidence_problem(root: Path, file: str) -> tuple[str, str, str] | None:
     except FileNotFoundError:
         return "missing-evidence", f"印证材料文件不存在：{file}", "warning"
     except OSError as error:  # a folder on the way without permission, a link loop …
-        return "missing-evidence", f"印证材料文件无法查看（{read_reason(error)}）：{file}", "warning"
+        return "missing-evidence", f"印证材料文件无法查看（{_read_reason(error)}）：{file}", "warning"
     if stat.S_ISDIR(mode):
         return "missing-evidence", f"印证材料是文件夹，不是文件：{file}", "warning"
     if not stat.S_ISREG(mode):
         return "missing-evidence", f"印证材料是{special_kind(mode)}，不是普通文件：{file}", "warning"
     return None
+
+
+def _read_reason(error: OSError) -> str:
+    from baozufang_cli.ledger.read import read_reason
+
+    return read_reason(error)

@@ -217,7 +217,7 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
 
         if registry is not None and cache.unchanged(files):  # the warm case: facts only, no record
             facts, file_diagnostics, cross, cached_results = cache.warm(files, lambda i: reread(*files[i]))
-            ledger = Ledger.from_facts(root, registry, facts, cached_results)
+            ledger = Ledger.from_facts(root, registry, facts, cached_results, len(files))
             ledger.set_diagnostics(sorted([*diagnostics, *file_diagnostics, *cross], key=sort_key))
             if progress is not None:
                 progress(0, 0)  # nothing to parse: the bar ends at once

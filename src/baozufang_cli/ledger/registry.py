@@ -222,6 +222,7 @@ class Ledger:
         self.criteria = criteria
         self.registry = registry
         self._files: list[FileResult] | None = files
+        self._file_count = len(files)
         self._load_files: Callable[[], list[FileResult]] | None = None
         for result in files:
             if result.facts is None and result.has_project:
@@ -238,7 +239,12 @@ class Ledger:
 
     @classmethod
     def from_facts(
-        cls, root: Path, registry: Registry, facts: list[ProjectFacts], files: Callable[[], list[FileResult]]
+        cls,
+        root: Path,
+        registry: Registry,
+        facts: list[ProjectFacts],
+        files: Callable[[], list[FileResult]],
+        file_count: int,
     ) -> Ledger:
         """A ledger of cached facts (sorted by id and path); ``files`` gives the files' results,
         and with them the records, only when something asks for them."""
@@ -249,11 +255,17 @@ class Ledger:
         ledger.registry = registry
         ledger._files = None
         ledger._load_files = files
+        ledger._file_count = file_count
         ledger.facts = facts
         ledger._paths = {}
         ledger.diagnostics = []
         ledger._error_paths = set()
         return ledger
+
+    @property
+    def file_count(self) -> int:
+        """How many project files were read (without reading the cached results of each)."""
+        return self._file_count if self._files is None else len(self._files)
 
     @property
     def files(self) -> list[FileResult]:

@@ -49,7 +49,7 @@ def command(
             ledger.diagnostics + locate_in_files(root, check_as_of(ledger, day)) + assessments.diagnostics,
             key=sort_key,
         )
-        files = len(ledger.files)
+        files = ledger.file_count
     except LedgerUnusable as unusable:
         diagnostics, files = unusable.diagnostics, unusable.files
     errors = count_errors(diagnostics)
