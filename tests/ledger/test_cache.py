@@ -29,7 +29,9 @@ from baozufang_cli.ledger.cache import (
     shard_of,
 )
 from baozufang_cli.ledger.cache_place import read_blob
+from baozufang_cli.ledger.checks import check_as_of
 from baozufang_cli.ledger.load import LedgerUnusable, load_ledger
+from baozufang_cli.reports.gap import gap_report
 from baozufang_cli.reports.status import status_report
 from tests.benchmarks_support import generate
 from tests.conftest import run
@@ -44,7 +46,15 @@ def snapshot(root: Path, use_cache: bool) -> Any:
         ledger = load_ledger(root, use_cache=use_cache)
     except LedgerUnusable as unusable:
         return ("unusable", [(d.to_json(), d.loc) for d in unusable.diagnostics], unusable.files)
+    facts_first = (  # before any record is rebuilt: what a warm report reads
+        [state(f) for f in ledger.facts],
+        ledger.file_count,
+        {by: status_report(ledger, AS_OF, by).data for by in ("district", "year", "type")},
+        gap_report(ledger, AS_OF, [2024, 2025]).data,
+        [(d.to_json(), d.loc) for d in check_as_of(ledger, AS_OF)],
+    )
     return (
+        facts_first,
         [(d.to_json(), d.loc) for d in ledger.diagnostics],
         [(f.path, state(f.project), [(d.to_json(), d.loc) for d in f.diagnostics]) for f in ledger.files],
         [state(p) for p in ledger.projects],

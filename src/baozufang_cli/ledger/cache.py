@@ -50,6 +50,7 @@ from baozufang_cli.ledger.cache_place import (
     write_atomic,
 )
 from baozufang_cli.ledger.diagnostics import Diagnostic
+from baozufang_cli.ledger.discover import ProjectFile
 from baozufang_cli.ledger.registry import FileResult
 
 __all__ = ["CACHE_DIR", "ProjectCache", "cache_dirs", "cache_key", "cache_warnings", "refused_cache"]
@@ -62,7 +63,6 @@ RACY_SECONDS = 2.0  # files changed this close to the cache write are confirmed 
 RECORD_ONLY = 0  # in an entry's facts place: a record is stored, its facts are not (made without a registry)
 STAT = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode
 
-ProjectFile = tuple[str, str, "os.stat_result | None"]  # path, rel, stat (``discover.scan``)
 # stat, content hash (racy files only), encoded facts (or RECORD_ONLY, or None: no project), diagnostics
 Entry = tuple[bytes, bytes | None, Any, tuple[tuple[Any, ...], ...]]
 
@@ -96,9 +96,11 @@ class ProjectCache:
         self._cross: tuple[tuple[Any, ...], ...] = cross
         self._order: list[int] = order  # positions of the entries with facts, sorted by (id, path)
         self._at: dict[str, int] | None = None  # rel → position, built on the first lookup
+        self._scanned: list[bytes] | list[None] = []  # the packed stats of the last scan ``unchanged`` saw
         self._new: dict[str, Entry] = {}  # this run's entries: kept (cache hits) or put
         self._new_records: dict[str, Any] = {}  # records of files put this run
         self._records: dict[int, dict[str, tuple[bytes, Any]]] = {}  # shard → rel → (stat, record)
+        self._repairs: set[int] = set()  # shards holding records rebuilt by parsing the file again
         self._lost: set[str] = set()  # entries whose records were not at hand when their shard was written
         self._decode = records.decoder(records.Project)
         self._decode_facts = records.decoder(records.ProjectFacts)
@@ -114,40 +116,79 @@ class ProjectCache:
                 return cls(root, key, True, folder, index)
         return cls(root, key, True)
 
-    # -- the warm case: nothing changed ------------------------------------------------
+    # -- the read: columns compared with the scan ------------------------------------------
 
     def unchanged(self, files: Sequence[ProjectFile]) -> bool:
-        """Whether the scan found exactly the files of the index, each as it was cached."""
-        if not self.enabled or len(files) != len(self._rels):
+        """Whether the scan found exactly the files of the index, each as it was cached (the warm
+        case: two list comparisons, and a content hash for files changed just before the write)."""
+        if not self.enabled or len(files) != len(self._rels) or RECORD_ONLY in self._facts:
             return False
         if [rel for _, rel, _ in files] != self._rels:
             return False
         try:
-            if [packed_stat(stat) for _, _, stat in files] != self._stats:
-                return False
+            self._scanned = [packed_stat(stat) for _, _, stat in files]  # ``lookup`` uses them too
         except (AttributeError, struct.error):  # a file whose stat failed, an odd value
+            return False
+        if self._scanned != self._stats:
             return False
         return all(
             stored is None or file_hash(files[i][0]) == stored for i, stored in enumerate(self._hashes)
         )
 
-    def warm(
-        self, files: Sequence[ProjectFile], reread: Callable[[int], Callable[[], Any]]
-    ) -> tuple[
-        list[records.ProjectFacts], list[Diagnostic], list[Diagnostic], Callable[[], list[FileResult]]
-    ]:
-        """After ``unchanged``: the facts sorted by (id, path), the files' diagnostics, the
-        cross-file rules' results, and a function giving every file's ``FileResult``."""
+    def lookup(self, files: Sequence[ProjectFile]) -> list[int | None]:
+        """For each scanned file, its position in the index when it is cached as it is now."""
+        if not self.enabled:
+            return [None] * len(files)
+        if self._at is None:
+            self._at = {rel: i for i, rel in enumerate(self._rels)}
+        scanned = self._scanned if len(self._scanned) == len(files) else [None] * len(files)
+        positions: list[int | None] = []
+        for (path, rel, stat), packed in zip(files, scanned, strict=True):
+            position = self._at.get(rel)
+            if position is not None:
+                try:
+                    fresh = stat is not None and (packed or packed_stat(stat)) == self._stats[position]
+                except struct.error:
+                    fresh = False
+                stored_hash = self._hashes[position]
+                if (
+                    not fresh
+                    or self._facts[position] == RECORD_ONLY
+                    or (stored_hash is not None and file_hash(path) != stored_hash)
+                ):
+                    position = None
+            positions.append(position)
+        return positions
+
+    def sorted_facts(self) -> list[records.ProjectFacts]:
+        """After ``unchanged``: every file's facts, sorted by (id, path) as the index stores them."""
         decode = self._decode_facts
-        facts = [decode(self._facts[i]) for i in self._order]
-        diagnostics = [Diagnostic.from_cache(d) for found in self._diagnostics if found for d in found]
-        cross = [Diagnostic.from_cache(d) for d in self._cross]
+        return [decode(self._facts[i]) for i in self._order]
 
-        def results() -> list[FileResult]:
-            out = [self._result(i, reread(i)) for i in range(len(files))]
-            return [result for result in out if result is not None]
+    def facts_at(self, position: int) -> records.ProjectFacts | None:
+        encoded = self._facts[position]
+        return None if encoded is None else self._decode_facts(encoded)
 
-        return facts, diagnostics, cross, results
+    def diagnostics_at(self, position: int) -> list[Diagnostic]:
+        return [Diagnostic.from_cache(d) for d in self._diagnostics[position]]
+
+    def cross(self) -> list[Diagnostic]:
+        """After ``unchanged``: the cross-file rules' results, as they were over these same files."""
+        return [Diagnostic.from_cache(d) for d in self._cross]
+
+    def keep(self, position: int) -> None:
+        """Keep the entry at ``position`` in the index written next (a file found unchanged)."""
+        rel = self._rels[position]
+        self._new[rel] = (
+            self._stats[position],
+            self._hashes[position],
+            self._facts[position],
+            self._diagnostics[position],
+        )
+
+    def result_at(self, position: int, reread: Callable[[], Any] | None) -> FileResult | None:
+        """The ``FileResult`` of the file at ``position``; its record is rebuilt on first use."""
+        return self._result(position, reread)
 
     # -- file by file --------------------------------------------------------------------
 
@@ -201,7 +242,21 @@ class ProjectCache:
             pass
         if reread is None:
             raise LookupError(rel)
-        return reread()
+        project = reread()
+        if project is not None:  # the shard is repaired with it (``write_repairs``)
+            with contextlib.suppress(ValueError):
+                self._shard_records(shard_of(rel))[rel] = (stat, records.encode(project))
+                self._repairs.add(shard_of(rel))
+        return project
+
+    def write_repairs(self) -> None:
+        """Rewrite the shards that lacked records rebuilt since (a damaged or missing shard)."""
+        if self.folder is None:
+            return
+        for index in sorted(self._repairs):
+            with contextlib.suppress(ValueError):
+                write_atomic(self.folder, shard_name(index), blob(self.key, self._records[index]))
+        self._repairs.clear()
 
     def _shard_records(self, index: int) -> dict[str, tuple[bytes, Any]]:
         found = self._records.get(index)

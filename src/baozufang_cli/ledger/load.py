@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from baozufang_cli.ledger.cache import ProjectCache
+    from baozufang_cli.ledger.discover import ProjectFile
 
 M = TypeVar("M", bound="BaseModel")
 Progress = Callable[[int, int], None]  # (files parsed, files to parse)
@@ -215,12 +216,8 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
             # a cached record its shard does not hold (never expected: shards are written first)
             return lambda: _load_project(path, rel, file_registry, stat)[0].project
 
-        if registry is not None and cache.unchanged(files):  # the warm case: facts only, no record
-            facts, file_diagnostics, cross, cached_results = cache.warm(files, lambda i: reread(*files[i]))
-            ledger = Ledger.from_facts(root, registry, facts, cached_results, len(files))
-            ledger.set_diagnostics(sorted([*diagnostics, *file_diagnostics, *cross], key=sort_key))
-            if progress is not None:
-                progress(0, 0)  # nothing to parse: the bar ends at once
+        if registry is not None and cache.enabled:
+            ledger = _load_cached(root, registry, cache, files, diagnostics, reread, progress)
             _kept[:] = [ledger]
             return ledger
 
@@ -258,6 +255,70 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         return ledger
     finally:
         resume_gc()
+
+
+def _load_cached(
+    root: Path,
+    registry: Registry,
+    cache: ProjectCache,
+    files: list[ProjectFile],
+    diagnostics: list[Diagnostic],
+    reread: Callable[[str | Path, str, os.stat_result | None], Callable[[], Any]],
+    progress: Progress | None,
+) -> Ledger:
+    """The ledger from the cache's index: only new and changed files are parsed; no cached record
+    is rebuilt until a report asks for records. With nothing changed, the cross-file results
+    come from the index too."""
+    from baozufang_cli.facts.project import project_facts
+
+    same = cache.unchanged(files)
+    positions: list[int | None] = list(range(len(files))) if same else cache.lookup(files)
+    missing = [i for i, position in enumerate(positions) if position is None]
+    parsed: dict[int, FileResult] = {}
+    try:
+        for done, i in enumerate(missing, 1):
+            path, rel, stat = files[i]
+            result, raw = _load_project(path, rel, registry, stat)
+            if result.project is not None:
+                result.facts = project_facts(registry, result.project, rel)
+            cache.put(rel, stat, result, raw)
+            parsed[i] = result
+            if progress is not None:
+                progress(done, len(missing))
+    finally:
+        if progress is not None:
+            progress(len(missing), len(missing))  # the bar always ends, even on an error
+    if same:
+        facts = cache.sorted_facts()
+    else:
+        found = [
+            cache.facts_at(position) if position is not None else parsed[i].facts
+            for i, position in enumerate(positions)
+        ]
+        facts = sorted((f for f in found if f is not None), key=lambda f: (f.id, f.path))
+    for i, position in enumerate(positions):
+        diagnostics += cache.diagnostics_at(position) if position is not None else parsed[i].diagnostics
+
+    def results() -> list[FileResult]:
+        out = [
+            parsed[i] if position is None else cache.result_at(position, reread(*files[i]))
+            for i, position in enumerate(positions)
+        ]
+        return [result for result in out if result is not None]
+
+    ledger = Ledger.from_facts(root, registry, facts, results, len(files), cache.write_repairs)
+    if same:
+        cross = cache.cross()
+    else:
+        from baozufang_cli.ledger.checks import check_ledger
+
+        cross = locate_in_files(root, check_ledger(ledger))
+        for position in positions:
+            if position is not None:
+                cache.keep(position)
+        cache.save(files, cross)
+    ledger.set_diagnostics(sorted(diagnostics + cross, key=sort_key))
+    return ledger
 
 
 def locate_in_files(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

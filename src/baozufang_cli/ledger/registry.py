@@ -223,6 +223,7 @@ class Ledger:
         self.registry = registry
         self._files: list[FileResult] | None = files
         self._file_count = len(files)
+        self._after_records: Callable[[], None] | None = None
         self._load_files: Callable[[], list[FileResult]] | None = None
         for result in files:
             if result.facts is None and result.has_project:
@@ -245,9 +246,11 @@ class Ledger:
         facts: list[ProjectFacts],
         files: Callable[[], list[FileResult]],
         file_count: int,
+        after_records: Callable[[], None] | None = None,
     ) -> Ledger:
         """A ledger of cached facts (sorted by id and path); ``files`` gives the files' results,
-        and with them the records, only when something asks for them."""
+        and with them the records, only when something asks for them; ``after_records`` runs once
+        every record is rebuilt (the cache writes back what it had to parse again)."""
         ledger = cls.__new__(cls)
         ledger.root = root
         ledger.targets = registry.targets
@@ -256,6 +259,7 @@ class Ledger:
         ledger._files = None
         ledger._load_files = files
         ledger._file_count = file_count
+        ledger._after_records = after_records
         ledger.facts = facts
         ledger._paths = {}
         ledger.diagnostics = []
@@ -273,7 +277,7 @@ class Ledger:
             assert self._load_files is not None
             self._files, self._load_files = self._load_files(), None
             self._by_path = {f.path: f for f in self._files if f.has_project}
-            self._sorted = [self._by_path[f.path] for f in self.facts]
+            self._sorted = [self._by_path[f.path] for f in self.facts if f.path in self._by_path]
         return self._files
 
     def _result(self, path: str) -> FileResult:
@@ -290,6 +294,8 @@ class Ledger:
             projects = [f.project for f in self._sorted]
         finally:
             resume_gc()
+        if self._after_records is not None:
+            self._after_records()
         self._paths.update((id(p), f.path) for p, f in zip(projects, self._sorted, strict=True))
         return projects
 
