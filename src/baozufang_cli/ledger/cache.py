@@ -98,7 +98,7 @@ class ProjectCache:
         self._at: dict[str, int] | None = None  # rel → position, built on the first lookup
         self._scanned: list[bytes] | list[None] = []  # the packed stats of the last scan ``unchanged`` saw
         self._new: dict[str, Entry] = {}  # this run's entries: kept (cache hits) or put
-        self._new_records: dict[str, Any] = {}  # records of files put this run
+        self._new_records: dict[str, Any] = {}  # records of files put this run (None: no project)
         self._records: dict[int, dict[str, tuple[bytes, Any]]] = {}  # shard → rel → (stat, record)
         self._repairs: set[int] = set()  # shards holding records rebuilt by parsing the file again
         self._lost: set[str] = set()  # entries whose records were not at hand when their shard was written
@@ -243,20 +243,21 @@ class ProjectCache:
         if reread is None:
             raise LookupError(rel)
         project = reread()
-        if project is not None:  # the shard is repaired with it (``write_repairs``)
+        if project is not None:  # the shard is repaired with it (``records_rebuilt``)
             with contextlib.suppress(ValueError):
                 self._shard_records(shard_of(rel))[rel] = (stat, records.encode(project))
                 self._repairs.add(shard_of(rel))
         return project
 
-    def write_repairs(self) -> None:
-        """Rewrite the shards that lacked records rebuilt since (a damaged or missing shard)."""
-        if self.folder is None:
-            return
-        for index in sorted(self._repairs):
-            with contextlib.suppress(ValueError):
-                write_atomic(self.folder, shard_name(index), blob(self.key, self._records[index]))
+    def records_rebuilt(self) -> None:
+        """Every record has been rebuilt (``Ledger.projects``): rewrite the shards that lacked some
+        (a damaged or missing shard, parsed again), then let the encoded records go."""
+        if self.folder is not None:
+            for index in sorted(self._repairs):
+                with contextlib.suppress(ValueError):
+                    write_atomic(self.folder, shard_name(index), blob(self.key, self._records[index]))
         self._repairs.clear()
+        self._records.clear()  # the index was written before (``save``): nothing needs them now
 
     def _shard_records(self, index: int) -> dict[str, tuple[bytes, Any]]:
         found = self._records.get(index)
@@ -283,14 +284,18 @@ class ProjectCache:
             RECORD_ONLY if facts is None and project is not None else facts,
             tuple(d.to_cache() for d in result.diagnostics),
         )
-        self._new_records[rel] = None if project is None else records.encode(project)
+        self._new_records[rel] = project  # encoded when its shard is written
 
     def save(self, files: Sequence[ProjectFile], cross: Sequence[Diagnostic] = ()) -> None:
         """Write the shards whose records changed, then the index of ``files`` (scan order) with
-        ``cross``, the cross-file rules' results over exactly these files. Atomic, file by file."""
+        ``cross``, the cross-file rules' results over exactly these files. Atomic, file by file;
+        a shard is encoded just before it is written, so only one is held encoded at a time."""
         if not self.enabled:
             return
         rels = [rel for _, rel, _ in files if rel in self._new]
+        by_shard: dict[int, list[str]] = {}
+        for rel in rels:
+            by_shard.setdefault(shard_of(rel), []).append(rel)
         dirty = {shard_of(rel) for rel in self._new_records} | {
             shard_of(rel) for rel in set(self._rels) - set(rels)
         }
@@ -298,30 +303,29 @@ class ProjectCache:
             # a folder the index was not read from needs every shard, not just the changed ones
             shards = dirty if folder == self.folder else set(range(SHARDS))
             try:
-                blobs = {i: self._shard_blob(i, rels) for i in sorted(shards)}
+                written = all(
+                    write_atomic(folder, shard_name(i), self._shard_blob(i, by_shard.get(i, [])))
+                    for i in sorted(shards)
+                )
                 kept = [rel for rel in rels if rel not in self._lost]
-                index = blob(self.key, self._index(kept, cross))
+                if written and write_atomic(folder, INDEX_FILE, blob(self.key, self._index(kept, cross))):
+                    for legacy in LEGACY_FILES:
+                        with contextlib.suppress(OSError):
+                            (folder / legacy).unlink(missing_ok=True)
+                    return
             except ValueError:  # a value marshal cannot store: stay correct, stay uncached
-                return
-            if all(write_atomic(folder, shard_name(i), data) for i, data in blobs.items()) and write_atomic(
-                folder, INDEX_FILE, index
-            ):
-                for legacy in LEGACY_FILES:
-                    with contextlib.suppress(OSError):
-                        (folder / legacy).unlink(missing_ok=True)
                 return
 
     def _shard_blob(self, index: int, rels: list[str]) -> bytes:
-        """Shard ``index``'s file. An entry whose record is not at hand (its shard was damaged) is
-        left out of the index too: that file is parsed again next time."""
-        old = self._shard_records(index)
+        """Shard ``index``'s file (``rels``: its files, in scan order). An entry whose record is not
+        at hand (its shard was damaged) is left out of the index too: that file is parsed again."""
+        old = self._shard_records(index) if any(rel not in self._new_records for rel in rels) else {}
         stored: dict[str, tuple[bytes, Any]] = {}
         for rel in rels:
-            if shard_of(rel) != index:
-                continue
             entry = self._new[rel]
             if rel in self._new_records:
-                record = self._new_records[rel]
+                project = self._new_records[rel]
+                record = None if project is None else records.encode(project)
             else:
                 found = old.get(rel)
                 record = found[1] if found is not None and found[0] == entry[0] else None

@@ -306,7 +306,7 @@ def _load_cached(
         ]
         return [result for result in out if result is not None]
 
-    ledger = Ledger.from_facts(root, registry, facts, results, len(files), cache.write_repairs)
+    ledger = Ledger.from_facts(root, registry, facts, results, len(files), cache.records_rebuilt)
     if same:
         cross = cache.cross()
     else:
