@@ -133,6 +133,11 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str], fmt: str = "")
     as_format = ["-f", fmt] if fmt else []
     steps = [
         Step("floor", [python, str(HERE / "parse_floor.py"), str(root)]),
+        Step("stat floor", [python, str(HERE / "stat_floor.py"), str(root)], short=True),
+        Step("python", [python, "-c", "pass"], short=True),
+        Step(
+            "validator", [python, "-c", "import baozufang_cli.models, baozufang_cli.ledger.read"], short=True
+        ),
         Step("check cold", report("check"), drop_cache),
         Step("status cold", report("status"), drop_cache),
         Step("typer", [python, "-c", "import typer"], short=True),
@@ -177,6 +182,18 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str], fmt: str = "")
                 f"`bzf {command}` 冷（无缓存）", m[f"{command} cold"], floor_label, m["floor"].cpu, COLD_GOAL
             )
         )
+    walk = Sample(
+        seconds=m["stat floor"].seconds - m["python"].seconds,
+        rss_mb=m["stat floor"].rss_mb,
+        cpu=m["stat floor"].cpu - m["python"].cpu,
+    )
+    floor = Sample(
+        seconds=m["--version"].seconds + walk.seconds, rss_mb=m["--version"].rss_mb, cpu=version + walk.cpu
+    )
+    lines.append(
+        Line("热运行的下限：`bzf --version` + 遍历 projects/、每个文件 stat 一次（`stat_floor.py` 减去 Python 启动）",
+             floor, version_label, version, note="任何逐个核对文件的缓存都快不过它")
+    )  # fmt: skip
     goal = warm_goal(n)
     shown = f" -f {fmt}" if fmt else ""
     for command in WARM:
@@ -186,6 +203,11 @@ def size_lines(n: int, out: Path, runner: Runner, bzf: list[str], fmt: str = "")
         )  # fmt: skip
     other_label = "`bzf status`（终端表格）热" if fmt else "`bzf status -f json` 热"
     lines.append(Line(other_label, m["status other warm"], version_label, version))
+    lines.append(
+        Line("导入校验器（pydantic、模型、YAML 解析器），减去 Python 启动",
+             Sample(seconds=m["validator"].seconds - m["python"].seconds, rss_mb=m["validator"].rss_mb,
+                    cpu=m["validator"].cpu - m["python"].cpu), note="改动一个文件的运行要先导入它们；热运行不导入")
+    )  # fmt: skip
     one_file = m["floor"].cpu / max(1, len(files))
     lines.append(
         Line(f"`bzf status{shown}` 改动一个文件", m["status changed"], "热 + 单文件解析", m["status warm"].cpu + one_file,
