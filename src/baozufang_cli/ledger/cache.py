@@ -98,7 +98,7 @@ class ProjectCache:
         self._at: dict[str, int] | None = None  # rel → position, built on the first lookup
         self._scanned: list[bytes] | list[None] = []  # the packed stats of the last scan ``unchanged`` saw
         self._new: dict[str, Entry] = {}  # this run's entries: kept (cache hits) or put
-        self._new_records: dict[str, Any] = {}  # records of files put this run (None: no project)
+        self._new_records: dict[str, Any] = {}  # encoded records of files put this run (None: no project)
         self._records: dict[int, dict[str, tuple[bytes, Any]]] = {}  # shard → rel → (stat, record)
         self._repairs: set[int] = set()  # shards holding records rebuilt by parsing the file again
         self._lost: set[str] = set()  # entries whose records were not at hand when their shard was written
@@ -184,6 +184,17 @@ class ProjectCache:
             self._hashes[position],
             self._facts[position],
             self._diagnostics[position],
+        )
+
+    def lean(self, result: FileResult) -> FileResult:
+        """``result`` (just parsed and ``put``) holding its record encoded, as the cache stores it,
+        rebuilt on first use: interned strings and day numbers instead of a record's own objects,
+        so a cold run over a large ledger does not hold every record (``bzf status`` needs none)."""
+        encoded = self._new_records.get(result.path)
+        if encoded is None or not result.has_project:
+            return result
+        return FileResult(
+            result.path, None, result.diagnostics, facts=result.facts, load=lambda: self._decode(encoded)
         )
 
     def result_at(self, position: int, reread: Callable[[], Any] | None) -> FileResult | None:
@@ -284,12 +295,12 @@ class ProjectCache:
             RECORD_ONLY if facts is None and project is not None else facts,
             tuple(d.to_cache() for d in result.diagnostics),
         )
-        self._new_records[rel] = project  # encoded when its shard is written
+        self._new_records[rel] = None if project is None else records.encode(project)
 
     def save(self, files: Sequence[ProjectFile], cross: Sequence[Diagnostic] = ()) -> None:
         """Write the shards whose records changed, then the index of ``files`` (scan order) with
         ``cross``, the cross-file rules' results over exactly these files. Atomic, file by file;
-        a shard is encoded just before it is written, so only one is held encoded at a time."""
+        a shard's file is made just before it is written, so one is held at a time."""
         if not self.enabled:
             return
         rels = [rel for _, rel, _ in files if rel in self._new]
@@ -324,8 +335,7 @@ class ProjectCache:
         for rel in rels:
             entry = self._new[rel]
             if rel in self._new_records:
-                project = self._new_records[rel]
-                record = None if project is None else records.encode(project)
+                record = self._new_records[rel]
             else:
                 found = old.get(rel)
                 record = found[1] if found is not None and found[0] == entry[0] else None

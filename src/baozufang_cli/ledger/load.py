@@ -282,7 +282,7 @@ def _load_cached(
             if result.project is not None:
                 result.facts = project_facts(registry, result.project, rel)
             cache.put(rel, stat, result, raw)
-            parsed[i] = result
+            parsed[i] = cache.lean(result)
             if progress is not None:
                 progress(done, len(missing))
     finally:
