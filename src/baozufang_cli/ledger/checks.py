@@ -3,8 +3,9 @@
 A rule is a plain function that returns diagnostics located by ``loc`` (the loader adds lines
 and columns). Each has a scope, which says what it is given:
 
-* ``data``: the parsed data of any ledger file, before the schema, and its path
-  (``rules_text.py``: control characters); run by the loader's ``validate`` for every file;
+* ``data``: the parsed data of any ledger file, before the schema, its path and (when known)
+  the text it was parsed from (``rules_text.py``: control characters); run by the loader's
+  ``validate`` for every file;
 * ``project``: one validated project file, as a ``ProjectSubject`` (``rules_project.py``,
   ``rules_money.py``); run by the loader for every file, cached with the file;
 * ``config``: the ``Registry`` of targets.yaml + criteria.yaml (``rules_config.py`` and friends);
@@ -66,8 +67,8 @@ def _run(scope: Scope, *subject: Any) -> list[Diagnostic]:
     return [d for rule in CHECKS if rule.scope == scope for d in rule.check(*subject)]
 
 
-def check_data(data: Any, rel: str) -> list[Diagnostic]:
-    return _run("data", data, rel)
+def check_data(data: Any, rel: str, text: str | None = None) -> list[Diagnostic]:
+    return _run("data", data, rel, text)
 
 
 def check_project(project: Project, rel: str, stem: str, registry: Registry | None) -> list[Diagnostic]:

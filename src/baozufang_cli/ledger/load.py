@@ -56,13 +56,15 @@ class LedgerUnusable(LedgerError):
 # ------------------------------------------------------------------ one file
 
 
-def validate(data: Any, model: type[M], rel: str) -> tuple[M | None, list[Diagnostic]]:
+def validate(data: Any, model: type[M], rel: str, text: str | None = None) -> tuple[M | None, list[Diagnostic]]:
+    """``data`` checked by the ``data`` rules and validated by ``model``; ``text``, the file's text
+    the data was parsed from, lets a rule skip what the text shows cannot be there."""
     from pydantic import ValidationError
 
     from baozufang_cli.ledger.checks import check_data
     from baozufang_cli.ledger.schema_errors import schema_diagnostics
 
-    text_problems = check_data(data, rel)  # the rules over the raw text (control characters)
+    text_problems = check_data(data, rel, text)  # the rules over the parsed text (control characters)
     try:
         return model.model_validate(data), text_problems
     except ValidationError as error:
@@ -113,7 +115,7 @@ def check_project_data(data: dict[str, Any], text: str, rel: str, registry: Regi
     from baozufang_cli.ledger.rules_project import check_raw_references
     from baozufang_cli.models import Project
 
-    project, diagnostics = validate(data, Project, rel)
+    project, diagnostics = validate(data, Project, rel, text)
     if project is not None:
         stem = os.path.splitext(rel.rpartition("/")[2])[0]
         diagnostics += check_project(project, rel, stem, registry)
@@ -140,7 +142,7 @@ def config_result(
 
     if data is None:
         return None, diagnostics
-    config, diagnostics = validate(data, model, name)
+    config, diagnostics = validate(data, model, name, text)
     return config, locate_all(diagnostics, text)
 
 

@@ -16,8 +16,14 @@ from baozufang_cli.ledger.diagnostics import Diagnostic
 MAX_REPORTED = 20  # per file: a pasted binary blob is one problem, not thousands of lines
 
 
-def control_characters(data: Any, rel: str) -> Iterable[Diagnostic]:
-    """Every key and text value holding a control character, bidi control or line separator."""
+def control_characters(data: Any, rel: str, text: str | None = None) -> Iterable[Diagnostic]:
+    """Every key and text value holding a control character, bidi control or line separator.
+
+    When the file's ``text`` holds none of them and no backslash, no value can (YAML makes such
+    a character from clean text only with a double-quoted escape such as ``"\\e"``): one search
+    of the text instead of a walk over every value (~10% of parsing a ledger)."""
+    if text is not None and "\\" not in text and UNSAFE.search(text) is None:
+        return []
     out: list[Diagnostic] = []
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     search = UNSAFE.search
