@@ -65,7 +65,9 @@ def test_a_shard_older_than_the_index_is_parsed_again_and_repaired(
     rel = changed.relative_to(ledger_root).as_posix()
     stale = shard_path(ledger_root, rel).read_bytes()
     text = changed.read_text(encoding="utf-8")
-    changed.write_text(text.replace("\nname: ", "\nname: 改", 1), encoding="utf-8")  # the record, not the facts
+    changed.write_text(
+        text.replace("\nname: ", "\nname: 改", 1), encoding="utf-8"
+    )  # the record, not the facts
     after = snapshot(ledger_root, False)
     assert snapshot(ledger_root, True) == after
     shard_path(ledger_root, rel).write_bytes(stale)

@@ -56,7 +56,9 @@ class LedgerUnusable(LedgerError):
 # ------------------------------------------------------------------ one file
 
 
-def validate(data: Any, model: type[M], rel: str, text: str | None = None) -> tuple[M | None, list[Diagnostic]]:
+def validate(
+    data: Any, model: type[M], rel: str, text: str | None = None
+) -> tuple[M | None, list[Diagnostic]]:
     """``data`` checked by the ``data`` rules and validated by ``model``; ``text``, the file's text
     the data was parsed from, lets a rule skip what the text shows cannot be there."""
     from pydantic import ValidationError
