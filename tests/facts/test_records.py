@@ -118,3 +118,35 @@ def test_values_keep_the_types_validation_gave_them() -> None:
     assert rebuilt.milestone("开工") == rebuilt.milestones[0] and rebuilt.milestone("竣工") is None
     assert rebuilt.funding is not None and rebuilt.funding.sources[0].planned_wan == 1.0
     assert rebuilt.tags == [] and rebuilt.tags is not record.tags  # each record owns its lists
+
+
+def test_a_model_encodes_as_its_record_does(ledger_root: Path) -> None:
+    # a cold load encodes the validated model straight away (records.encode_any) and keeps no record
+    from baozufang_cli.ledger.load import load_project_file
+    from baozufang_cli.ledger.registry import Registry
+
+    ledger = load_ledger(ledger_root, use_cache=False)
+    registry = Registry(ledger.targets, ledger.criteria)
+    for path in sorted((ledger_root / "projects").rglob("*.yaml")):
+        rel = path.relative_to(ledger_root).as_posix()
+        result = loader_result(path, rel, registry)
+        assert result.project is not None and isinstance(result.project, models.Project)
+        record = records.from_model(records.Project, result.project)
+        assert records.encode_any(records.Project, result.project) == records.encode(record)
+        assert records.encode_any(records.Project, record) == records.encode(record)
+        assert load_project_file(path, rel, registry).project == record
+    for record, model in ((records.Targets, models.Targets), (records.Criteria, models.Criteria)):
+        value = getattr(ledger, record.__name__.lower())
+        validated = model.model_validate(
+            __import__("yaml").safe_load(
+                (ledger_root / f"{record.__name__.lower()}.yaml").read_text(encoding="utf-8")
+            )
+        )
+        assert records.encode_any(record, validated) == records.encode(records.from_model(record, validated))
+        assert type(value) is record
+
+
+def loader_result(path: Path, rel: str, registry: object) -> Any:
+    from baozufang_cli.ledger import load as loader
+
+    return loader._load_project(path, rel, registry, None, True)[0]  # type: ignore[arg-type]

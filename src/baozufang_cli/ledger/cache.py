@@ -186,13 +186,14 @@ class ProjectCache:
             self._diagnostics[position],
         )
 
-    def lean(self, result: FileResult) -> FileResult:
+    def lean(self, result: FileResult) -> FileResult | None:
         """``result`` (just parsed and ``put``) holding its record encoded, as the cache stores it,
         rebuilt on first use: interned strings and day numbers instead of a record's own objects,
-        so a cold run over a large ledger does not hold every record (``bzf status`` needs none)."""
+        so a cold run over a large ledger does not hold every record (``bzf status`` needs none).
+        ``None`` when the cache did not take it (it could not be read, or stat failed)."""
         encoded = self._new_records.get(result.path)
         if encoded is None or not result.has_project:
-            return result
+            return None
         return FileResult(
             result.path, None, result.diagnostics, facts=result.facts, load=lambda: self._decode(encoded)
         )
@@ -283,7 +284,7 @@ class ProjectCache:
             return  # a file that could not be read is read again next time
         newest = max(stat.st_mtime_ns, stat.st_ctime_ns) / 1e9
         racy = time.time() - newest < RACY_SECONDS
-        project = result.project
+        project = result.project  # a record, or (a cold load) the validated model itself
         facts = None if result.facts is None else records.encode(result.facts)
         try:
             key = packed_stat(stat)
@@ -295,7 +296,7 @@ class ProjectCache:
             RECORD_ONLY if facts is None and project is not None else facts,
             tuple(d.to_cache() for d in result.diagnostics),
         )
-        self._new_records[rel] = None if project is None else records.encode(project)
+        self._new_records[rel] = None if project is None else records.encode_any(records.Project, project)
 
     def save(self, files: Sequence[ProjectFile], cross: Sequence[Diagnostic] = ()) -> None:
         """Write the shards whose records changed, then the index of ``files`` (scan order) with

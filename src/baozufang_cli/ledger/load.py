@@ -87,15 +87,17 @@ def as_record(result: FileResult) -> FileResult:
 
 
 def _load_project(
-    path: Path | str, rel: str, registry: Registry | None, stat: os.stat_result | None
+    path: Path | str, rel: str, registry: Registry | None, stat: os.stat_result | None, as_model: bool = False
 ) -> tuple[FileResult, bytes | None]:
-    """One project file → its result, and the bytes it was made from (for the cache)."""
+    """One project file → its result (holding the record; ``as_model``: the validated model), and
+    the bytes it was made from (for the cache)."""
     from baozufang_cli.ledger.read import parse_yaml_bytes, read_bytes
 
     raw, diagnostics = read_bytes(path, rel, stat)
     if raw is None:
         return FileResult(rel, None, diagnostics), None
-    return as_record(project_result(*parse_yaml_bytes(raw, rel), rel, registry)), raw
+    result = project_result(*parse_yaml_bytes(raw, rel), rel, registry)
+    return (result if as_model else as_record(result)), raw
 
 
 def project_result(
@@ -282,11 +284,11 @@ def _load_cached(
     try:
         for done, i in enumerate(missing, 1):
             path, rel, stat = files[i]
-            result, raw = _load_project(path, rel, registry, stat)
-            if result.project is not None:
+            result, raw = _load_project(path, rel, registry, stat, True)  # as the model
+            if result.project is not None:  # the facts and the cache's encoding from the model
                 result.facts = project_facts(registry, result.project, rel)
             cache.put(rel, stat, result, raw)
-            parsed[i] = cache.lean(result)
+            parsed[i] = cache.lean(result) or as_record(result)
             if progress is not None:
                 progress(done, len(missing))
     finally:
