@@ -96,7 +96,8 @@ class ProjectCache:
         self._cross: tuple[tuple[Any, ...], ...] = cross
         self._order: list[int] = order  # positions of the entries with facts, sorted by (id, path)
         self._at: dict[str, int] | None = None  # rel → position, built on the first lookup
-        self._scanned: list[bytes] | list[None] = []  # the packed stats of the last scan ``unchanged`` saw
+        # the last scan ``unchanged`` saw, and its packed stats
+        self._scanned: tuple[Sequence[ProjectFile], list[bytes]] = ((), [])
         self._new: dict[str, Entry] = {}  # this run's entries: kept (cache hits) or put
         self._new_records: dict[str, Any] = {}  # encoded records of files put this run (None: no project)
         self._records: dict[int, dict[str, tuple[bytes, Any]]] = {}  # shard → rel → (stat, record)
@@ -126,22 +127,23 @@ class ProjectCache:
         if [rel for _, rel, _ in files] != self._rels:
             return False
         try:
-            self._scanned = [packed_stat(stat) for _, _, stat in files]  # ``lookup`` uses them too
+            self._scanned = (files, [packed_stat(stat) for _, _, stat in files])  # ``lookup`` uses them too
         except (AttributeError, struct.error):  # a file whose stat failed, an odd value
             return False
-        if self._scanned != self._stats:
+        if self._scanned[1] != self._stats:
             return False
         return all(
             stored is None or file_hash(files[i][0]) == stored for i, stored in enumerate(self._hashes)
         )
 
-    def lookup(self, files: Sequence[ProjectFile]) -> list[int | None]:
-        """For each scanned file, its position in the index when it is cached as it is now."""
+    def lookup(self, files: Sequence[ProjectFile], with_facts: bool = True) -> list[int | None]:
+        """For each scanned file, its position in the index when it is cached as it is now (and,
+        ``with_facts``, with its facts: an entry made without a registry has none)."""
         if not self.enabled:
             return [None] * len(files)
         if self._at is None:
             self._at = {rel: i for i, rel in enumerate(self._rels)}
-        scanned = self._scanned if len(self._scanned) == len(files) else [None] * len(files)
+        scanned = self._scanned[1] if self._scanned[0] is files else [None] * len(files)
         positions: list[int | None] = []
         for (path, rel, stat), packed in zip(files, scanned, strict=True):
             position = self._at.get(rel)
@@ -153,7 +155,7 @@ class ProjectCache:
                 stored_hash = self._hashes[position]
                 if (
                     not fresh
-                    or self._facts[position] == RECORD_ONLY
+                    or (with_facts and self._facts[position] == RECORD_ONLY)
                     or (stored_hash is not None and file_hash(path) != stored_hash)
                 ):
                     position = None
@@ -207,25 +209,10 @@ class ProjectCache:
     def get(
         self, rel: str, stat: os.stat_result | None, path: str | Path, reread: Callable[[], Any] | None = None
     ) -> FileResult | None:
-        """The cached result of ``rel`` if the file is unchanged since it was cached (``stat`` is fresh).
-
-        Its record is rebuilt on first use; ``reread`` parses the file again should that fail."""
-        if not self.enabled or stat is None:
-            return None
-        if self._at is None:
-            self._at = {rel: i for i, rel in enumerate(self._rels)}
-        position = self._at.get(rel)
-        if position is None:
-            return None
-        try:
-            if packed_stat(stat) != self._stats[position]:
-                return None
-        except struct.error:
-            return None
-        stored_hash = self._hashes[position]
-        if stored_hash is not None and file_hash(path) != stored_hash:
-            return None
-        return self._result(position, reread)
+        """The cached result of one file if it is unchanged since it was cached (``stat`` is fresh),
+        as ``lookup`` decides; its record is rebuilt on first use (``reread`` should that fail)."""
+        (position,) = self.lookup([(str(path), rel, stat)], with_facts=False)
+        return None if position is None else self._result(position, reread)
 
     def _result(self, position: int, reread: Callable[[], Any] | None) -> FileResult | None:
         rel, stat, facts = self._rels[position], self._stats[position], self._facts[position]

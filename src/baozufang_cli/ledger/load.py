@@ -216,35 +216,31 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         diagnostics += scan_diagnostics
         if cache.enabled:
             diagnostics += cache_warnings(root)
-        file_registry = registry if config_ok else None
+        if registry is not None and cache.enabled:  # the cache is off when the config has errors
 
-        def reread(path: str | Path, rel: str, stat: os.stat_result | None) -> Callable[[], Any]:
-            # a cached record its shard does not hold (never expected: shards are written first)
-            return lambda: _load_project(path, rel, file_registry, stat)[0].project
+            def reread(path: str | Path, rel: str, stat: os.stat_result | None) -> Callable[[], Any]:
+                # a cached record its shard does not hold (damaged, or older than the index)
+                assert registry is not None
+                return lambda: _load_project(path, rel, registry, stat)[0].project
 
-        if registry is not None and cache.enabled:
             ledger = _load_cached(root, registry, cache, files, diagnostics, reread, progress)
             _kept[:] = [ledger]
             return ledger
 
-        results: list[FileResult | None] = [
-            cache.get(rel, stat, path, reread(path, rel, stat)) for path, rel, stat in files
-        ]
-        missing = [i for i, result in enumerate(results) if result is None]
+        # without the cache (--no-cache, or a config with errors): every file is parsed
+        file_registry = registry if config_ok else None
+        loaded: list[FileResult] = []
         try:
-            for done, i in enumerate(missing, 1):
-                path, rel, stat = files[i]
-                result, raw = _load_project(path, rel, file_registry, stat)
+            for done, (path, rel, stat) in enumerate(files, 1):
+                result = _load_project(path, rel, file_registry, stat)[0]
                 if result.project is not None and file_registry is not None:
                     result.facts = project_facts(file_registry, result.project, rel)
-                cache.put(rel, stat, result, raw)
-                results[i] = result
+                loaded.append(result)
                 if progress is not None:
-                    progress(done, len(missing))
+                    progress(done, len(files))
         finally:
             if progress is not None:
-                progress(len(missing), len(missing))  # the bar always ends, even on an error
-        loaded = [result for result in results if result is not None]
+                progress(len(files), len(files))  # the bar always ends, even on an error
 
         for result in loaded:
             diagnostics += result.diagnostics
@@ -255,7 +251,6 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
         from baozufang_cli.ledger.checks import check_ledger
 
         cross = locate_in_files(root, check_ledger(ledger))
-        cache.save(files, cross)
         ledger.set_diagnostics(sorted(diagnostics + cross, key=sort_key))
         _kept[:] = [ledger]
         return ledger
