@@ -19,20 +19,26 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, chop_cells  # this module is imported only to print a table
+
 if TYPE_CHECKING:
     from rich.console import Console
 
 _WHITESPACE = re.compile(r"\s")  # rich's word splitting (rich._wrap.words) uses the same \s
 WRITE_CHARS = 8192  # rich writes at most 32 KiB at once (a Windows console bug); so do we
+_WIDTHS: dict[str, int] = {}  # names repeat down a table; rich's own cache keeps 4,096
 
 
 def cell_width(text: str) -> int:
     """The cells ``text`` takes on a terminal, as rich counts them (printable ASCII: one each)."""
     if text.isascii() and text.isprintable():
         return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
+    width = _WIDTHS.get(text)
+    if width is None:
+        if len(_WIDTHS) > 100_000:
+            _WIDTHS.clear()
+        width = _WIDTHS[text] = cell_len(text)
+    return width
 
 
 class Codes:
@@ -65,23 +71,30 @@ class PlainRows:
         self.codes = codes
         last = len(widths) - 1
         self.pads = [(int(j > 0), int(j < last)) for j in range(len(widths))]
+        self.columns = list(zip(widths, right, folds, strict=True))
+        self.folded: dict[tuple[str, int], list[str] | None] = {}
 
     def cell_lines(self, index: int, text: str, width: int) -> list[str] | None:
         """The lines of one cell, each ``self.widths[index]`` cells wide; ``width``: the text's own."""
-        column = self.widths[index]
-        if not (text.isascii() and text.isprintable()) and ("\n" in text or "\t" in text):
+        column, right, folds = self.columns[index]
+        if "\n" in text or "\t" in text:
             return None  # rich splits lines and expands tabs
         if width <= column:
-            if self.right[index]:
+            if right:
                 stripped = text.rstrip()
                 if stripped != text:
                     text, width = stripped, cell_width(stripped)
                 return [" " * (column - width) + text]
             return [text + " " * (column - width)]
-        if not self.folds[index] or self.right[index] or column < 2 or _WHITESPACE.search(text):
+        if not folds or right or column < 2 or _WHITESPACE.search(text):
             return None  # rich would cut it with "…", or break it at spaces
-        from rich.cells import cell_len, chop_cells
+        key = (text, column)
+        if key not in self.folded:
+            self.folded[key] = self._fold(text, column)
+        return self.folded[key]
 
+    @staticmethod
+    def _fold(text: str, column: int) -> list[str] | None:
         lines = []
         for line in chop_cells(text, column):
             line_width = cell_len(line)
@@ -93,12 +106,16 @@ class PlainRows:
     def lines(self, cells: list[str], widths: list[int], style: str) -> list[str] | None:
         """The printed lines of one row (each ending in a newline), or ``None``: print it with rich."""
         columns = []
-        for index, text in enumerate(cells):
-            lines = self.cell_lines(index, text, widths[index])
+        height = 1
+        for (column, right, _), text, width in zip(self.columns, cells, widths, strict=True):
+            if width <= column and not right and "\n" not in text and "\t" not in text:
+                columns.append([text + " " * (column - width)])  # the common cell, inline
+                continue
+            lines = self.cell_lines(len(columns), text, width)
             if lines is None:
                 return None
             columns.append(lines)
-        height = max(len(lines) for lines in columns)
+            height = max(height, len(lines))
         prefix, suffix = self.codes(style)
         if not prefix and not suffix:
             if height == 1:

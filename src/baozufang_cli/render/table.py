@@ -326,6 +326,9 @@ def _cells(table: Table, row: dict[str, Any]) -> list[str]:
     cells = []
     for column in table.columns:
         value = row.get(column.key)
+        if type(value) is str and value and not column.bar:  # what cell_text makes of a string
+            cells.append(visible(value))
+            continue
         text = cell_text(column, value)
         if column.bar:
             text = f"{text} {bar(value)}"
