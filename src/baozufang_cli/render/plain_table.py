@@ -133,13 +133,13 @@ class PlainRows:
         for line in range(height):
             pieces = []
             for j, lines in enumerate(columns):
-                left, right = self.pads[j]
+                before, after = self.pads[j]
                 if line < len(lines):
                     pieces.append(
-                        (space if left else "") + prefix + lines[line] + suffix + (space if right else "")
+                        (space if before else "") + prefix + lines[line] + suffix + (space if after else "")
                     )
                 else:  # rich's blank line under a shorter cell: one segment across the padding
-                    pieces.append(prefix + " " * (left + self.widths[j] + right) + suffix)
+                    pieces.append(prefix + " " * (before + self.widths[j] + after) + suffix)
             out.append(" ".join(pieces) + "\n")
         return out
 
