@@ -331,34 +331,15 @@ def from_model(record: type, model: Any) -> Any:
 
 def encode(record: Any) -> Encoded:
     """A record as plain nested tuples that ``marshal`` stores (dates as ordinals, strings interned)."""
-    spec = SPEC[type(record)]
-    out: list[Any] = []
-    for name, value in zip(record._fields, record, strict=True):
-        kind, _ = spec.get(name, ("", None))
-        if value is None:
-            out.append(None)
-        elif kind == DATE:
-            out.append(value.toordinal())
-        elif kind == RECORD:
-            out.append(encode(value))
-        elif kind == RECORDS:
-            out.append([encode(item) for item in value])
-        elif type(value) is str:
-            out.append(sys.intern(value))
-        elif type(value) is list:
-            out.append([sys.intern(item) if type(item) is str else item for item in value])
-        else:
-            out.append(value)
-    return tuple(out)
+    return encode_any(type(record), record)
 
 
 def encode_any(record: type, value: Any) -> Encoded:
-    """``encode`` of a record, or of a validated model as its record: ``encode(from_model(record,
-    model))`` without building the record (a cold load keeps only this; tests hold it to that)."""
-    if type(value) is record:
-        return encode(value)
+    """``encode`` of ``value``: a ``record``, or a validated model as that record would be —
+    ``encode(from_model(record, model))`` without building the record (a cold load keeps only
+    this; tests hold it to that)."""
     spec = SPEC[record]
-    extra = EXTRA.get(record, {})
+    extra = {} if type(value) is record else EXTRA.get(record, {})
     out: list[Any] = []
     for name in record._fields:  # type: ignore[attr-defined]
         item = extra[name](value) if name in extra else getattr(value, name)
@@ -375,8 +356,6 @@ def encode_any(record: type, value: Any) -> Encoded:
             out.append(sys.intern(item))
         elif type(item) is list:
             out.append([sys.intern(x) if type(x) is str else x for x in item])
-        elif type(item) is dict:
-            out.append(dict(item))
         else:
             out.append(item)
     return tuple(out)
