@@ -91,7 +91,7 @@ def project_facts(registry: Registry, project: Project, path: str) -> ProjectFac
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MilestoneState:
     """One milestone of a project as of ``as_of``."""
 
@@ -150,7 +150,7 @@ class MilestoneState:
         return (self.recorded_actual - self.planned).days
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectProgress:
     """A project's schedule as of ``as_of``: milestones in standard order, stage, status."""
 
@@ -305,7 +305,7 @@ def facts_progresses(registry: Registry, facts: Iterable[ProjectFacts], as_of: d
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProblemState:
     """One problem (问题清单 item) as of ``as_of``."""
 
