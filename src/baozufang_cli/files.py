@@ -28,7 +28,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,6 +145,8 @@ def atomic_write(path: Path, raw: bytes, *, new: bool = False, inside: Path | No
     """
     if inside is not None:
         refuse_outside(path, inside)
+    import tempfile  # only when writing: a report that reads does not import it
+
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
     try:

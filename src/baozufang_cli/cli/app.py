@@ -8,7 +8,6 @@ Only typer is imported at start-up; every command imports what it needs when it 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from types import ModuleType
 from typing import NoReturn
@@ -65,6 +64,8 @@ def _register_module(app: typer.Typer, module: ModuleType) -> None:
 
 
 def _register(app: typer.Typer) -> None:
+    import pkgutil
+
     modules = [
         importlib.import_module(f"{commands.__name__}.{m.name}")
         for m in pkgutil.iter_modules(commands.__path__)

@@ -9,7 +9,6 @@ older format is simply not there.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import struct
@@ -22,6 +21,11 @@ from baozufang_cli import __version__
 from baozufang_cli.facts import records
 from baozufang_cli.files import read_regular
 from baozufang_cli.ledger.diagnostics import Diagnostic
+
+try:  # what hashlib.blake2b is; importing hashlib also starts OpenSSL (~5 ms of every warm run)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the built-in module
+    from hashlib import blake2b
 
 CACHE_DIR = ".bzf-cache"
 FORMAT = 6
@@ -63,10 +67,11 @@ def _pydantic_fingerprint() -> str:
 
 def cache_key(root: Path) -> str:
     """Everything the cached results depend on besides the project files themselves."""
-    digest = hashlib.sha256(
+    digest = blake2b(
         f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{_pydantic_fingerprint()}|".encode()
         + _code_fingerprint().encode()
-        + records.fingerprint().encode()
+        + records.fingerprint().encode(),
+        digest_size=32,
     )
     from baozufang_cli.files import (
         MAX_LEDGER_FILE_BYTES as MAX_FILE_BYTES,  # not ledger.read: that imports YAML
@@ -82,7 +87,7 @@ def cache_key(root: Path) -> str:
 
 
 def cache_dirs(root: Path) -> list[Path]:
-    ledger_id = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    ledger_id = blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     override = os.environ.get("BZF_CACHE_DIR")
     if override:
         return [Path(override) / ledger_id]
@@ -155,7 +160,7 @@ def read_blob(path: Path, key: str) -> Any:
 
 
 def content_hash(content: bytes) -> bytes:
-    return hashlib.blake2b(content, digest_size=16).digest()
+    return blake2b(content, digest_size=16).digest()
 
 
 def file_hash(path: str | Path) -> bytes | None:

@@ -15,6 +15,7 @@ TARGETS_FILE = "targets.yaml"
 CRITERIA_FILE = "criteria.yaml"
 PROJECTS_DIR = "projects"
 PROJECT_SUFFIXES = (".yaml", ".yml")
+JOURNAL_FILE = ".bzf-import-journal.json"  # an import in progress (xlsx_import/journal.py)
 
 
 def is_ledger(root: Path) -> bool:

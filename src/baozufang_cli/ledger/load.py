@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from baozufang_cli.errors import LedgerError, UsageError
 from baozufang_cli.facts import records
 from baozufang_cli.ledger.diagnostics import Diagnostic, sort_key
-from baozufang_cli.ledger.discover import CRITERIA_FILE, TARGETS_FILE, is_ledger, scan
+from baozufang_cli.ledger.discover import CRITERIA_FILE, JOURNAL_FILE, TARGETS_FILE, is_ledger, scan
 from baozufang_cli.ledger.gc_pause import paused_gc
 from baozufang_cli.ledger.registry import FileResult, Ledger, Registry
 
@@ -164,7 +164,7 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Diagnostic]]:
     command sees the ledger as it was before that import, never half of it."""
     from baozufang_cli.ledger.checks import check_config
     from baozufang_cli.models import Criteria, Targets
-    from baozufang_cli.xlsx_import.journal import JOURNAL_FILE, recover
+    from baozufang_cli.xlsx_import.journal import recover
 
     recovered = recover(root)
     targets, diagnostics = load_config(root, TARGETS_FILE, Targets)
@@ -182,8 +182,6 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Diagnostic]]:
 
 def _cached_registry(root: Path, cache: ProjectCache) -> tuple[Registry | None, list[Diagnostic]]:
     """The registry from the cache when targets.yaml and criteria.yaml are unchanged, else read."""
-    from baozufang_cli.xlsx_import.journal import JOURNAL_FILE
-
     # an import killed halfway is rolled back by load_registry, which says so: never from the cache
     stored = None if (root / JOURNAL_FILE).exists() else cache.config()
     if stored is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date
@@ -43,6 +42,8 @@ def csv_value(value: Any) -> Any:
 
 def render_csv(table: Table) -> str:
     out = io.StringIO()
+    import csv  # only for CSV output
+
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.full_header for c in table.columns])
     for row in [*table.rows, *([table.total] if table.total is not None else [])]:
@@ -56,6 +57,8 @@ def render_csv_report(report: Report) -> str:
     if not any(table.section for table in report.tables):
         return render_csv(report.primary)
     out = io.StringIO()
+    import csv  # only for CSV output
+
     writer = csv.writer(out, lineterminator="\r\n")
     for number, table in enumerate(report.tables):
         if number:

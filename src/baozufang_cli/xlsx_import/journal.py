@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-JOURNAL_FILE = ".bzf-import-journal.json"
+from baozufang_cli.ledger.discover import JOURNAL_FILE
+
 FORMAT = "bzf-import-journal/1"
 
 
