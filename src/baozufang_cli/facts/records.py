@@ -337,28 +337,48 @@ def encode(record: Any) -> Encoded:
 def encode_any(record: type, value: Any) -> Encoded:
     """``encode`` of ``value``: a ``record``, or a validated model as that record would be —
     ``encode(from_model(record, model))`` without building the record (a cold load keeps only
-    this; tests hold it to that)."""
+    this; tests hold it to that). One generated function per class, like ``decoder``."""
+    if record in EXTRA and type(value) is not record:  # fields the model has under another name
+        value = record._make(  # type: ignore[attr-defined]
+            EXTRA[record][name](value) if name in EXTRA[record] else getattr(value, name)
+            for name in record._fields  # type: ignore[attr-defined]
+        )
+    found = _ENCODERS.get(record) or _encoder(record)
+    return found(value)
+
+
+def _plain(value: Any) -> Any:
+    """A field that is neither a date nor a record: strings interned, lists copied (``encode``)."""
+    if type(value) is str:
+        return sys.intern(value)
+    if type(value) is list:
+        return [sys.intern(item) if type(item) is str else item for item in value]
+    return value
+
+
+_ENCODERS: dict[type, Callable[[Any], Encoded]] = {}
+
+
+def _encoder(record: type) -> Callable[[Any], Encoded]:
     spec = SPEC[record]
-    extra = {} if type(value) is record else EXTRA.get(record, {})
-    out: list[Any] = []
-    for name in record._fields:  # type: ignore[attr-defined]
-        item = extra[name](value) if name in extra else getattr(value, name)
-        kind, nested = spec.get(name, ("", None))
-        if item is None:
-            out.append(None)
-        elif kind == DATE:
-            out.append(item.toordinal())
+    namespace: dict[str, Any] = {"plain": _plain, "encode_any": encode_any}
+    values = []
+    for i, field in enumerate(record._fields):  # type: ignore[attr-defined]
+        kind, nested = spec.get(field, ("", None))
+        namespace[f"r{i}"] = nested
+        value = f"value.{field}"
+        if kind == DATE:
+            values.append(f"None if (x := {value}) is None else x.toordinal()")
         elif kind == RECORD:
-            out.append(encode_any(nested, item))  # type: ignore[arg-type]
+            values.append(f"None if (x := {value}) is None else encode_any(r{i}, x)")
         elif kind == RECORDS:
-            out.append([encode_any(nested, x) for x in item])  # type: ignore[arg-type]
-        elif type(item) is str:
-            out.append(sys.intern(item))
-        elif type(item) is list:
-            out.append([sys.intern(x) if type(x) is str else x for x in item])
+            values.append(f"None if (x := {value}) is None else [encode_any(r{i}, y) for y in x]")
         else:
-            out.append(item)
-    return tuple(out)
+            values.append(f"None if (x := {value}) is None else plain(x)")
+    source = f"def encode(value):\n    return ({', '.join(values)},)\n"
+    exec(compile(source, f"<bzf encode {record.__name__}>", "exec"), namespace)
+    found = _ENCODERS[record] = namespace["encode"]
+    return found
 
 
 _DECODERS: dict[type, Callable[[Encoded], Any]] = {}
