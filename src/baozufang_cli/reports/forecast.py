@@ -174,6 +174,10 @@ def forecast(
     for metric in METRICS:
         slips = all_slips[metric] = reference_slips(everyone, metric)
         sorted_slips: dict[int, list[int]] = {}  # id of a sample in ``slips`` → the sample sorted
+        references: dict[
+            str, tuple[Reference, list[int]]
+        ] = {}  # supply type → its reference, its slips sorted
+        chances: dict[tuple[date, int], Fraction] = {}  # (planned, id of the sorted slips) → the chance
         for district in sorted(set(targets) | set(by_district), key=order.__getitem__):
             progresses = by_district.get(district, [])
             row = DistrictForecast(
@@ -189,11 +193,19 @@ def forecast(
                 if state is None or state.planned is None:
                     unplanned.append((progress, metric))
                     continue
-                reference, sample = slips.for_type(progress.project.supply_type)
-                ordered = sorted_slips.get(id(sample))
-                if ordered is None:
-                    ordered = sorted_slips[id(sample)] = sorted(sample)
-                chance = sorted_probability(state.planned, as_of, year, reference, ordered)
+                found = references.get(progress.project.supply_type)
+                if found is None:
+                    reference, sample = slips.for_type(progress.project.supply_type)
+                    ordered = sorted_slips.get(id(sample))
+                    if ordered is None:
+                        ordered = sorted_slips[id(sample)] = sorted(sample)
+                    found = references[progress.project.supply_type] = (reference, ordered)
+                reference, ordered = found
+                chance = chances.get((state.planned, id(ordered)))  # many projects share a planned day
+                if chance is None:
+                    chance = chances[(state.planned, id(ordered))] = sorted_probability(
+                        state.planned, as_of, year, reference, ordered
+                    )
                 row.pending.append(Pending(progress, metric, state.planned, reference, chance))
                 row.kinds[reference] += 1
             if not row.pending:
