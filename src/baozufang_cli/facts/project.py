@@ -268,7 +268,8 @@ def facts_progresses(registry: Registry, facts: Iterable[ProjectFacts], as_of: d
 
     Each progress lists just those two milestones, and ``project`` is the ``ProjectFacts``; a
     milestone the file does not list is a state without dates, which those reports count the
-    same as no state (tests/facts/test_project.py holds gap to the full records' result)."""
+    same as no state (tests/facts/test_project.py holds gap and its forecast to the result over
+    the full records)."""
     out: list[ProjectProgress] = []
     per_type: dict[str, tuple[str, int, str, int, tuple[str, ...]]] = {}
     for project in facts:

@@ -200,10 +200,6 @@ class ProjectCache:
             result.path, None, result.diagnostics, facts=result.facts, load=lambda: self._decode(encoded)
         )
 
-    def result_at(self, position: int, reread: Callable[[], Any] | None) -> FileResult | None:
-        """The ``FileResult`` of the file at ``position``; its record is rebuilt on first use."""
-        return self._result(position, reread)
-
     # -- file by file --------------------------------------------------------------------
 
     def get(
@@ -212,9 +208,11 @@ class ProjectCache:
         """The cached result of one file if it is unchanged since it was cached (``stat`` is fresh),
         as ``lookup`` decides; its record is rebuilt on first use (``reread`` should that fail)."""
         (position,) = self.lookup([(str(path), rel, stat)], with_facts=False)
-        return None if position is None else self._result(position, reread)
+        return None if position is None else self.result_at(position, reread)
 
-    def _result(self, position: int, reread: Callable[[], Any] | None) -> FileResult | None:
+    def result_at(self, position: int, reread: Callable[[], Any] | None) -> FileResult | None:
+        """The ``FileResult`` of the file at ``position``, kept for the next index; its record is
+        rebuilt on first use (``reread`` parses the file again should that fail)."""
         rel, stat, facts = self._rels[position], self._stats[position], self._facts[position]
         diagnostics = self._diagnostics[position]
         try:
@@ -227,7 +225,7 @@ class ProjectCache:
             )
         except Exception:  # an entry that does not fit is simply read again
             return None
-        self._new[rel] = (stat, self._hashes[position], facts, diagnostics)
+        self.keep(position)
         return result
 
     def _record(self, rel: str, stat: bytes, reread: Callable[[], Any] | None) -> Any:
@@ -244,8 +242,9 @@ class ProjectCache:
         project = reread()
         if project is not None:  # the shard is repaired with it (``records_rebuilt``)
             with contextlib.suppress(ValueError):
-                self._shard_records(shard_of(rel))[rel] = (stat, records.encode(project))
-                self._repairs.add(shard_of(rel))
+                index = shard_of(rel)
+                self._shard_records(index)[rel] = (stat, records.encode(project))
+                self._repairs.add(index)
         return project
 
     def records_rebuilt(self) -> None:

@@ -200,7 +200,6 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
     """
     if not root.is_dir() or not is_ledger(root):
         raise NoLedger(root)
-    from baozufang_cli.facts.project import project_facts
     from baozufang_cli.ledger.cache import ProjectCache, cache_warnings
 
     resume_gc = paused_gc()
@@ -225,15 +224,13 @@ def load_ledger(root: Path, *, use_cache: bool = True, progress: Progress | None
             _kept[:] = [ledger]
             return ledger
 
-        # without the cache (--no-cache, or a config with errors): every file is parsed
+        # without the cache (--no-cache, or a config with errors): every file is parsed, and the
+        # ledger takes each record's facts itself
         file_registry = registry if config_ok else None
         loaded: list[FileResult] = []
         try:
             for done, (path, rel, stat) in enumerate(files, 1):
-                result = _load_project(path, rel, file_registry, stat)[0]
-                if result.project is not None and file_registry is not None:
-                    result.facts = project_facts(file_registry, result.project, rel)
-                loaded.append(result)
+                loaded.append(_load_project(path, rel, file_registry, stat)[0])
                 if progress is not None:
                     progress(done, len(files))
         finally:

@@ -269,7 +269,7 @@ class Ledger:
     @property
     def file_count(self) -> int:
         """How many project files were read (without reading the cached results of each)."""
-        return self._file_count if self._files is None else len(self._files)
+        return self._file_count
 
     @property
     def files(self) -> list[FileResult]:
