@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,8 @@ from baozufang_cli.facts.project import (
     STARTED,
     MilestoneState,
     ProblemState,
+    facts_delivered,
+    facts_started,
     is_delivered,
     is_started,
     project_progress,
@@ -144,3 +147,33 @@ def test_money_received_after_the_day_had_not_arrived_on_it() -> None:
     assert funding_as_of(None, D) is None
     model = project()
     assert project_funding_as_of(records.from_model(records.Project, model), D).funding is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers(), st.integers(0, 1000).map(lambda d: DAY0 + timedelta(days=d)))
+def test_the_cached_facts_answer_as_the_records_do(ledger: Ledger, as_of: date) -> None:
+    for facts in ledger.valid_facts():
+        record = ledger.project_of(facts)
+        assert facts_started(facts, as_of) == is_started(ledger, record, as_of)
+        assert facts_delivered(facts, as_of) == is_delivered(ledger, record, as_of)
+        dates = [m.actual for m in record.milestones] + [p.closed for p in record.problems]
+        dates += [s.received_on for s in record.funding.sources] if record.funding else []
+        after = any(d is not None and d > as_of for d in dates)
+        assert (facts.latest is not None and facts.latest > as_of) == after  # check's date rule
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers(), st.integers(0, 1000).map(lambda d: DAY0 + timedelta(days=d)))
+def test_gap_and_its_forecast_from_facts_equal_them_from_the_full_records(
+    ledger: Ledger, as_of: date
+) -> None:
+    from baozufang_cli.reports.gap import gap_report
+
+    years = [as_of.year - 1, as_of.year, as_of.year + 1]
+    from_facts = gap_report(ledger, as_of, years).data
+
+    def full(registry: object, facts: list, day: date) -> list:
+        return [project_progress(ledger.registry, ledger.project_of(f), day) for f in facts]
+
+    with mock.patch("baozufang_cli.reports.gap.facts_progresses", full):
+        assert gap_report(ledger, as_of, years).data == from_facts
